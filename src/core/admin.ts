@@ -1,0 +1,146 @@
+import type { Log } from './log.js';
+import type { ProtocolName } from './protocol-names.js';
+import { audienceKey, resourceOfScope } from './scopes.js';
+import { resourceOf, type Session } from './session.js';
+import { readManifest, updateManifest, type Manifest } from '../store/manifest.js';
+import type { SessionsDocument } from '../store/sessions-document.js';
+import { readSessions, updateSessions } from '../store/sessions.js';
+
+/** What store calls need: where the home is, how long to wait, where to speak. */
+export interface AdminOptions {
+  home: string;
+  deadline: number;
+  log: Log;
+  now?: () => Date;
+}
+
+/** Which sessions `clear-cache` removes: all given parts must match; no parts match every session. */
+export interface SessionSelector {
+  protocol?: ProtocolName;
+  tenant?: string;
+  clientId?: string;
+  /** A session matches if it is for the resource of any of these scopes. */
+  scopes?: string[];
+}
+
+export function selectorMatches(session: Session, selector: SessionSelector): boolean {
+  if (selector.protocol && session.protocol !== selector.protocol) return false;
+  if (selector.tenant && session.tenant.toLowerCase() !== selector.tenant.toLowerCase()) return false;
+  if (selector.clientId && session.clientId.toLowerCase() !== selector.clientId.toLowerCase()) return false;
+  if (selector.scopes && selector.scopes.length > 0) {
+    const resource = resourceOf(session);
+    const matched = selector.scopes.some(
+      (scope) =>
+        session.scope.includes(scope) ||
+        (resource !== undefined && audienceKey(resourceOfScope(scope) ?? scope) === audienceKey(resource)),
+    );
+    if (!matched) return false;
+  }
+  return true;
+}
+
+/** Removes the matching sessions from the document; returns how many. */
+export function removeMatching(doc: SessionsDocument, selector: SessionSelector): number {
+  const before = doc.sessions.length;
+  doc.sessions = doc.sessions.filter((s) => !selectorMatches(s, selector));
+  return before - doc.sessions.length;
+}
+
+export interface ScrubReport {
+  sessions: number;
+  fields: Record<'token' | 'refresh_token' | 'id_token' | 'client_secret', number>;
+}
+
+/**
+ * Blanks every token and secret but keeps the entries (AzSessions.jl's `scrub!`), so a session
+ * file can be shared or attached to a bug report.
+ */
+export function scrubDocument(doc: SessionsDocument): ScrubReport {
+  const report: ScrubReport = { sessions: 0, fields: { token: 0, refresh_token: 0, id_token: 0, client_secret: 0 } };
+  for (const session of doc.sessions) {
+    let touched = false;
+    const blank = (field: 'token' | 'refreshToken' | 'idToken' | 'clientSecret', name: keyof ScrubReport['fields']) => {
+      if (session[field] !== '') {
+        session[field] = '';
+        report.fields[name] += 1;
+        touched = true;
+      }
+    };
+    blank('token', 'token');
+    blank('refreshToken', 'refresh_token');
+    blank('idToken', 'id_token');
+    blank('clientSecret', 'client_secret');
+    if (touched) report.sessions += 1;
+  }
+  doc.kept = doc.kept.map((entry) => scrubKeptEntry(entry, report));
+  return report;
+}
+
+const secretKeys = ['token', 'refresh_token', 'id_token', 'client_secret'] as const;
+
+/** Entries of protocols azsess does not know may hold secrets under the same keys. */
+function scrubKeptEntry(entry: unknown, report: ScrubReport): unknown {
+  const asString = typeof entry === 'string';
+  let object: unknown = entry;
+  if (asString) {
+    try {
+      object = JSON.parse(entry);
+    } catch {
+      return entry;
+    }
+  }
+  if (object === null || typeof object !== 'object' || Array.isArray(object)) return entry;
+  const record = { ...(object as Record<string, unknown>) };
+  let touched = false;
+  for (const key of secretKeys) {
+    if (typeof record[key] === 'string' && record[key] !== '') {
+      record[key] = '';
+      report.fields[key] += 1;
+      touched = true;
+    }
+  }
+  if (!touched) return entry;
+  report.sessions += 1;
+  return asString ? JSON.stringify(record) : record;
+}
+
+/** `azsess clear-cache`: removes the matching sessions; a broken cache is moved aside first. */
+export async function clearSessions(selector: SessionSelector, options: AdminOptions): Promise<number> {
+  let removed = 0;
+  await updateSessions(options.home, options, (doc) => {
+    removed = removeMatching(doc, selector);
+  });
+  return removed;
+}
+
+/** `azsess scrub`: blanks secrets in every session and, when asked, the manifest's client secret. */
+export async function scrubSecrets(
+  alsoManifest: boolean,
+  options: AdminOptions,
+): Promise<{ report: ScrubReport; manifestSecretBlanked: boolean }> {
+  let report: ScrubReport | undefined;
+  await updateSessions(options.home, options, (doc) => {
+    report = scrubDocument(doc);
+  });
+  let manifestSecretBlanked = false;
+  if (alsoManifest && readManifest(options.home)) {
+    await updateManifest(
+      options.home,
+      (current) => {
+        manifestSecretBlanked = current.client_secret !== '';
+        return { ...current, client_secret: '' };
+      },
+      options,
+    );
+  }
+  return { report: report!, manifestSecretBlanked };
+}
+
+/** Everything `azsess status` shows; reads only, takes no lock unless the cache is broken. */
+export async function loadState(options: AdminOptions): Promise<{ manifest?: Manifest; doc: SessionsDocument }> {
+  const manifest = readManifest(options.home);
+  const doc = await readSessions(options.home, options);
+  return manifest ? { manifest, doc } : { doc };
+}
+
+export { readManifest, updateManifest, type Manifest };

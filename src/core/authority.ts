@@ -1,0 +1,53 @@
+import { isIP } from 'node:net';
+
+/** Login hosts of the national clouds (entra-protocol.md 1.1). */
+export const clouds = {
+  public: 'https://login.microsoftonline.com',
+  usgov: 'https://login.microsoftonline.us',
+  china: 'https://login.chinacloudapi.cn',
+} as const;
+
+export type CloudName = keyof typeof clouds;
+
+/** True for 127.0.0.0/8, ::1 and localhost: the only hosts azsess talks plain http to. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
+  return false;
+}
+
+export type AuthorityCheck = { ok: true; url: string } | { ok: false; problem: string };
+
+/**
+ * Normalises an authority host given with or without a scheme to `scheme://host[:port]`. https
+ * is required; plain http only for a loopback host (a test identity provider), so a typo or a
+ * hostile environment variable cannot send a refresh token in clear text.
+ */
+export function normaliseAuthority(input: string): AuthorityCheck {
+  const trimmed = input.trim().replace(/\/+$/, '');
+  if (trimmed === '') return { ok: false, problem: 'it is empty' };
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    return { ok: false, problem: 'it is not a host name or URL' };
+  }
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
+    return { ok: false, problem: 'it must be a bare host such as login.microsoftonline.com, with no path or query' };
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    return { ok: false, problem: 'plain http is allowed only for a loopback host; use https' };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return { ok: false, problem: `the scheme ${url.protocol.slice(0, -1)} is not supported; use https` };
+  }
+  return { ok: true, url: `${url.protocol}//${url.host}` };
+}
+
+/** A URL azsess may send a credential to: https, or http to loopback. */
+export function isAllowedUrl(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}

@@ -1,0 +1,73 @@
+/**
+ * Scopes and resources, as Entra and AzSessions.jl spell them. A scope such as
+ * `https://storage.azure.com/user_impersonation` or `499b84ac-.../.default` names a resource (the
+ * part before the last slash) and a permission.
+ */
+
+/** OIDC scopes that name no resource. */
+export const oidcScopes = new Set(['openid', 'profile', 'email', 'offline_access']);
+
+/** Splits a scope list joined by `+` (AzSessions.jl) or whitespace (OAuth); drops empty parts. */
+export function splitScopes(scope: string): string[] {
+  return scope.split(/[+\s]+/).filter((s) => s.length > 0);
+}
+
+/** AzSessions.jl joins scopes with `+`. */
+export function joinScopes(scopes: readonly string[]): string {
+  return scopes.join('+');
+}
+
+/** Equal as sets, whatever the order or separator (AzSessions.jl's samescope). */
+export function sameScopes(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((s) => right.has(s));
+}
+
+/** Adds the elements of `extra` that `base` lacks, keeping `base`'s order first. */
+export function mergeScopes(base: readonly string[], extra: readonly string[]): string[] {
+  return [...new Set([...base, ...extra])];
+}
+
+/** The resource a scope names, or undefined for OIDC scopes and bare words. */
+export function resourceOfScope(scope: string): string | undefined {
+  if (oidcScopes.has(scope)) return undefined;
+  const slash = scope.lastIndexOf('/');
+  if (slash <= 0) return undefined;
+  const resource = scope.slice(0, slash);
+  // `https://x/` would leave `https:/`; a scope needs a resource with a host or an app id.
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/]/i.test(resource) || !resource.includes(':') ? resource : undefined;
+}
+
+/** The first resource named in a scope list. */
+export function resourceOfScopes(scopes: readonly string[]): string | undefined {
+  for (const scope of scopes) {
+    const resource = resourceOfScope(scope);
+    if (resource) return resource;
+  }
+  return undefined;
+}
+
+/** `<resource>/.default`, keeping a trailing slash of the resource (`https://x.net//.default`). */
+export function defaultScopeOf(resource: string): string {
+  return `${resource}/.default`;
+}
+
+/**
+ * A comparable form of a resource or an `aud` claim: lower case, no trailing slash, and for URLs
+ * only scheme and host (AzSessions.jl compares `https://host`).
+ */
+export function audienceKey(value: string): string {
+  // `api://<app id>` and the bare app id name the same application.
+  const trimmed = value.trim().toLowerCase().replace(/\/+$/, '').replace(/^api:\/\/(?=[0-9a-f-]{36}$)/, '');
+  const url = /^([a-z][a-z0-9+.-]*:\/\/[^/]+)/.exec(trimmed);
+  return url ? url[1]! : trimmed;
+}
+
+/** True when a token's `aud` is meant for this resource. */
+export function audienceMatches(aud: string | string[] | undefined, resource: string): boolean {
+  if (aud === undefined) return false;
+  const want = audienceKey(resource);
+  const auds = Array.isArray(aud) ? aud : [aud];
+  return auds.some((a) => audienceKey(a) === want);
+}

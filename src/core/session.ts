@@ -1,0 +1,122 @@
+import { decodeClaims } from './jwt.js';
+import { isUserProtocol, type ProtocolName } from './protocol-names.js';
+import { audienceMatches, resourceOfScopes, sameScopes } from './scopes.js';
+
+/**
+ * One stored session: a token and what it takes to get the next one. Field names are azsess's;
+ * `store/codec.ts` maps them to the keys AzSessions.jl reads and writes.
+ */
+export interface Session {
+  protocol: ProtocolName;
+  /** Empty for managed identity (AzSessions.jl stores no client for it). */
+  clientId: string;
+  tenant: string;
+  token: string;
+  expiry: Date;
+  refreshToken: string;
+  idToken: string;
+  /** What the token was asked for (user protocols), with `openid` and `offline_access`. */
+  scope: string[];
+  /** What was consented at sign-in, so later audiences need no new sign-in. */
+  scopeAuth: string[];
+  /** Auth code flow only: the redirect URI as configured (not the port actually used). */
+  redirectUri: string;
+  /** Client credentials and managed identity: the resource the token is for. */
+  resource: string;
+  /** Kept only when an AzSessions.jl user stored it there; azsess itself writes "". */
+  clientSecret: string;
+  /** AzSessions.jl's in-process flag; carried through unchanged. */
+  lock: boolean;
+  /** Authority host URL, e.g. https://login.microsoftonline.com; absent means that default. */
+  authority?: string;
+  /** The signed-in account, for `azsess status`. */
+  account?: string;
+  /** azsess settings of a session that AzSessions.jl has no key for (managed identity id, ...). */
+  options?: Record<string, string>;
+  /** Keys neither azsess nor AzSessions.jl knows; written back as found. */
+  extra: Record<string, unknown>;
+}
+
+/** What a command is looking for in the store. */
+export interface SessionQuery {
+  protocol: ProtocolName;
+  clientId: string;
+  tenant: string;
+  authority: string;
+  /** Normalised scope list (user protocols). */
+  scope: string[];
+  /** Resource (client credentials, managed identity). */
+  resource: string;
+  options?: Record<string, string>;
+}
+
+export const defaultAuthority = 'https://login.microsoftonline.com';
+
+function sameAuthority(a: string | undefined, b: string | undefined): boolean {
+  const norm = (v: string | undefined) => (v ?? defaultAuthority).toLowerCase().replace(/\/+$/, '');
+  return norm(a) === norm(b);
+}
+
+function sameOptions(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  const left = Object.entries(a ?? {}).filter(([, v]) => v !== '');
+  const right = b ?? {};
+  return left.length === Object.values(right).filter((v) => v !== '').length && left.every(([k, v]) => right[k] === v);
+}
+
+/** The session the query asks for; tenant and client ids compare without case, as Entra does. */
+export function sessionMatches(session: Session, query: SessionQuery): boolean {
+  if (session.protocol !== query.protocol || !sameAuthority(session.authority, query.authority)) return false;
+  if (session.protocol === 'AzVMCredentials') {
+    return session.resource === query.resource && sameOptions(session.options, query.options);
+  }
+  if (session.clientId.toLowerCase() !== query.clientId.toLowerCase()) return false;
+  if (session.tenant.toLowerCase() !== query.tenant.toLowerCase()) return false;
+  if (isUserProtocol(session.protocol)) return sameScopes(session.scope, query.scope);
+  return session.resource === query.resource && sameOptions(session.options, query.options);
+}
+
+/**
+ * Another session of the same person, app and authority whose refresh token can be redeemed for
+ * a new audience (AzSessions.jl's "new audience").
+ */
+export function isSiblingSession(session: Session, query: SessionQuery): boolean {
+  return (
+    session.protocol === query.protocol &&
+    isUserProtocol(session.protocol) &&
+    sameAuthority(session.authority, query.authority) &&
+    session.clientId.toLowerCase() === query.clientId.toLowerCase() &&
+    session.tenant.toLowerCase() === query.tenant.toLowerCase() &&
+    session.refreshToken !== ''
+  );
+}
+
+/** Two stored sessions are duplicates when each would answer the other's query. */
+export function sameSession(a: Session, b: Session): boolean {
+  return sessionMatches(a, {
+    protocol: b.protocol,
+    clientId: b.clientId,
+    tenant: b.tenant,
+    authority: b.authority ?? defaultAuthority,
+    scope: b.scope,
+    resource: b.resource,
+    ...(b.options ? { options: b.options } : {}),
+  });
+}
+
+/** The resource a session's token is for. */
+export function resourceOf(session: Pick<Session, 'protocol' | 'scope' | 'resource'>): string | undefined {
+  return isUserProtocol(session.protocol) ? resourceOfScopes(session.scope) : session.resource || undefined;
+}
+
+/**
+ * A cached token is usable when it stays valid for `offsetSeconds` more and, if it is a JWT, its
+ * `aud` matches the session's resource (AzSessions.jl checks the same).
+ */
+export function hasValidToken(session: Session, now: Date, offsetSeconds: number): boolean {
+  if (session.token === '') return false;
+  if (session.expiry.getTime() - now.getTime() < offsetSeconds * 1000) return false;
+  const resource = resourceOf(session);
+  const claims = decodeClaims(session.token);
+  if (!resource || !claims || claims.aud === undefined) return true;
+  return audienceMatches(claims.aud, resource);
+}

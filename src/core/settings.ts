@@ -1,0 +1,129 @@
+import { clouds, normaliseAuthority, type CloudName } from './authority.js';
+import { ConfigError, UsageError } from './errors.js';
+import { lookupProtocol, type ProtocolName } from './protocol-names.js';
+import { isValidTenant, tenantHint } from './tenant.js';
+
+/** Where a setting's value came from: flag > environment > manifest > default. */
+export type Source = 'flag' | 'environment' | 'manifest' | 'default';
+
+export interface Resolved<T> {
+  value: T;
+  source: Source;
+  /** The flag, variable or manifest key that gave it. */
+  origin: string;
+}
+
+/** The manifest keys settings read (store/manifest.ts parses and checks the file). */
+export interface ManifestValues {
+  client_id: string;
+  client_secret: string;
+  tenant: string;
+  protocol: string;
+}
+
+export interface SettingFlags {
+  protocol?: ProtocolName;
+  tenant?: string;
+  clientId?: string;
+  authorityHost?: string;
+  cloud?: CloudName;
+}
+
+export interface Settings {
+  protocol: Resolved<ProtocolName>;
+  tenant: Resolved<string>;
+  clientId: Resolved<string>;
+  /** Never shown: status prints "set" or "not set". */
+  clientSecret: Resolved<string | undefined>;
+  authority: Resolved<string>;
+}
+
+/**
+ * Azure CLI's public client, as azure-identity uses by default: it lets people sign in before
+ * they register an app of their own (docs/protocols.md says why they should).
+ */
+export const defaultPublicClientId = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
+export const defaultTenant = 'organizations';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function pick<T>(...candidates: Array<Resolved<T | undefined> | undefined>): Resolved<T> | undefined {
+  for (const c of candidates) if (c && c.value !== undefined && c.value !== '') return c as Resolved<T>;
+  return undefined;
+}
+
+function fromEnv(env: Env, name: string): Resolved<string | undefined> {
+  return { value: env[name], source: 'environment', origin: name };
+}
+
+function resolveAuthority(flags: SettingFlags, env: Env): Resolved<string> {
+  if (flags.authorityHost !== undefined) {
+    const check = normaliseAuthority(flags.authorityHost);
+    if (!check.ok) throw new UsageError(`--authority-host '${flags.authorityHost}' is not usable: ${check.problem}.`);
+    return { value: check.url, source: 'flag', origin: '--authority-host' };
+  }
+  if (flags.cloud !== undefined) return { value: clouds[flags.cloud], source: 'flag', origin: '--cloud' };
+  const fromVariable = env.AZURE_AUTHORITY_HOST;
+  if (fromVariable !== undefined && fromVariable !== '') {
+    const check = normaliseAuthority(fromVariable);
+    if (!check.ok) {
+      throw new ConfigError(`AZURE_AUTHORITY_HOST '${fromVariable}' is not usable: ${check.problem}; fix or unset it.`);
+    }
+    return { value: check.url, source: 'environment', origin: 'AZURE_AUTHORITY_HOST' };
+  }
+  return { value: clouds.public, source: 'default', origin: 'default' };
+}
+
+function resolveProtocol(flags: SettingFlags, env: Env, manifest?: ManifestValues): Resolved<ProtocolName> {
+  if (flags.protocol) return { value: flags.protocol, source: 'flag', origin: '--protocol' };
+  const variable = env.AZSESS_PROTOCOL;
+  if (variable) {
+    const known = lookupProtocol(variable);
+    if (!known) throw new ConfigError(`AZSESS_PROTOCOL '${variable}' is not a protocol azsess knows; fix or unset it.`);
+    return { value: known, source: 'environment', origin: 'AZSESS_PROTOCOL' };
+  }
+  const stored = manifest?.protocol ? lookupProtocol(manifest.protocol) : undefined;
+  if (stored) return { value: stored, source: 'manifest', origin: 'manifest.json protocol' };
+  return { value: 'AzDeviceCodeFlowCredentials', source: 'default', origin: 'default' };
+}
+
+/** Every setting a command may need, each with the place it came from. */
+export function resolveSettings(flags: SettingFlags, env: Env, manifest?: ManifestValues): Settings {
+  const tenantVariable = env.AZURE_TENANT_ID;
+  if (flags.tenant === undefined && tenantVariable && !isValidTenant(tenantVariable)) {
+    throw new ConfigError(`AZURE_TENANT_ID '${tenantVariable}' is not ${tenantHint}; fix or unset it.`);
+  }
+  const tenant =
+    pick<string>(
+      { value: flags.tenant, source: 'flag', origin: '--tenant' },
+      fromEnv(env, 'AZURE_TENANT_ID'),
+      { value: manifest?.tenant, source: 'manifest', origin: 'manifest.json tenant' },
+    ) ?? { value: defaultTenant, source: 'default', origin: 'default' };
+  const clientId =
+    pick<string>(
+      { value: flags.clientId, source: 'flag', origin: '--client-id' },
+      fromEnv(env, 'AZURE_CLIENT_ID'),
+      { value: manifest?.client_id, source: 'manifest', origin: 'manifest.json client_id' },
+    ) ?? { value: defaultPublicClientId, source: 'default', origin: 'default' };
+  const clientSecret =
+    pick<string>(fromEnv(env, 'AZURE_CLIENT_SECRET'), {
+      value: manifest?.client_secret,
+      source: 'manifest',
+      origin: 'manifest.json client_secret',
+    }) ?? { value: undefined, source: 'default', origin: 'default' };
+  return {
+    protocol: resolveProtocol(flags, env, manifest),
+    tenant,
+    clientId,
+    clientSecret,
+    authority: resolveAuthority(flags, env),
+  };
+}
+
+/** `--home` > AZSESSIONS_HOME > `~/.azsessions`. */
+export function resolveHome(flag: string | undefined, env: Env, userHome: string, resolvePath: (p: string) => string): Resolved<string> {
+  if (flag) return { value: resolvePath(flag), source: 'flag', origin: '--home' };
+  const variable = env.AZSESSIONS_HOME;
+  if (variable) return { value: resolvePath(variable), source: 'environment', origin: 'AZSESSIONS_HOME' };
+  return { value: resolvePath(`${userHome}/.azsessions`), source: 'default', origin: 'default' };
+}

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync, fchmodSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** Owner read and write only: the files hold tokens. */
+export const fileMode = 0o600;
+
+const tmpMarker = '.tmp-';
+
+/**
+ * Replaces `path` with `text` so that readers see the old file or the new one, never a part:
+ * temp file in the same directory, fsync, rename, then fsync the directory so the rename
+ * survives a power cut.
+ */
+export function writeFileAtomically(path: string, text: string): void {
+  const tmp = `${path}${tmpMarker}${process.pid}-${randomBytes(4).toString('hex')}`;
+  const fd = openSync(tmp, 'wx', fileMode);
+  try {
+    fchmodSync(fd, fileMode); // a umask cannot widen it, but an odd one could narrow it
+    const data = Buffer.from(text, 'utf8');
+    let offset = 0;
+    while (offset < data.length) offset += writeSync(fd, data, offset);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    unlinkSync(tmp);
+    throw err;
+  }
+  closeSync(fd);
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    unlinkSync(tmp);
+    throw err;
+  }
+  syncDirectory(dirname(path));
+}
+
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some platforms and file systems cannot fsync a directory; the rename is still atomic.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Removes temp files that a writer killed mid-write left behind. Call it holding the file's lock,
+ * so no live writer of ours owns them; `olderThanMs` spares any that a lock-stealer may be writing.
+ */
+export function removeStaleTempFiles(path: string, olderThanMs: number, now = Date.now()): void {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}${tmpMarker}`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const full = join(dir, name);
+    try {
+      if (now - statSync(full).mtimeMs > olderThanMs) unlinkSync(full);
+    } catch {
+      // Gone already, or not ours to remove.
+    }
+  }
+}

@@ -1,0 +1,131 @@
+import { lookupProtocol, type ProtocolName } from '../core/protocol-names.js';
+import { joinScopes, splitScopes } from '../core/scopes.js';
+import type { Session } from '../core/session.js';
+
+/**
+ * AzSessions.jl's session entries <-> Session. The Julia reader needs, per protocol, every key
+ * below with the same JSON type (strings, and a boolean `lock`); it ignores extra keys, which is
+ * where azsess keeps what it adds (`authority`, `account`, `azsess_options`).
+ */
+const juliaKeys: Record<Exclude<ProtocolName, 'AzFederatedCredentials'>, readonly string[]> = {
+  AzDeviceCodeFlowCredentials: [
+    'protocol', 'client_id', 'expiry', 'id_token', 'lock', 'refresh_token', 'scope', 'scope_auth', 'tenant', 'token',
+  ],
+  AzAuthCodeFlowCredentials: [
+    'protocol', 'client_id', 'expiry', 'id_token', 'lock', 'redirect_uri', 'refresh_token', 'scope', 'scope_auth',
+    'tenant', 'token',
+  ],
+  AzClientCredentials: ['protocol', 'client_id', 'client_secret', 'expiry', 'resource', 'tenant', 'token'],
+  AzVMCredentials: ['protocol', 'expiry', 'resource', 'token'],
+};
+
+/** Keys azsess writes for the protocol AzSessions.jl does not know. */
+const federatedKeys = ['protocol', 'client_id', 'expiry', 'resource', 'tenant', 'token'] as const;
+
+const known = new Set([
+  'protocol', 'protocal', 'client_id', 'client_secret', 'expiry', 'id_token', 'lock', 'redirect_uri',
+  'refresh_token', 'resource', 'scope', 'scope_auth', 'tenant', 'token', 'authority', 'account', 'azsess_options',
+]);
+
+/** The Julia reader's key list for a protocol (used by the compatibility tests too). */
+export function requiredKeys(protocol: ProtocolName): readonly string[] {
+  return protocol === 'AzFederatedCredentials' ? federatedKeys : juliaKeys[protocol];
+}
+
+const naiveUtc = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** Julia's `DateTime` text: UTC without a zone, any number of fraction digits. */
+export function parseExpiry(text: string): Date | undefined {
+  const m = naiveUtc.exec(text.trim());
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, frac = '', zone] = m;
+  const ms = Math.floor(Number(`0.${frac || '0'}`) * 1000);
+  let time = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
+  if (zone && zone !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    time -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+  }
+  return Number.isNaN(time) ? undefined : new Date(time);
+}
+
+/** As Julia prints a DateTime: milliseconds at most, trailing zeros dropped, no zone. */
+export function formatExpiry(date: Date): string {
+  const iso = date.toISOString(); // 2026-11-21T14:05:03.120Z
+  const [base, fraction = ''] = iso.slice(0, -1).split('.');
+  const trimmed = fraction.replace(/0+$/, '');
+  return trimmed ? `${base}.${trimmed}` : base!;
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+}
+
+function stringRecord(value: unknown): Record<string, string> | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+/**
+ * One entry (already parsed from its JSON string) to a Session; undefined when its protocol is
+ * not one azsess knows, so the caller can keep it as found.
+ */
+export function decodeSession(entry: Record<string, unknown>): Session | undefined {
+  const protocol = lookupProtocol(str(entry.protocol ?? entry.protocal));
+  if (!protocol) return undefined;
+  const extra: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(entry)) if (!known.has(k)) extra[k] = v;
+  const options = stringRecord(entry.azsess_options);
+  const session: Session = {
+    protocol,
+    clientId: str(entry.client_id),
+    tenant: str(entry.tenant),
+    token: str(entry.token),
+    // An unreadable expiry only costs a refresh.
+    expiry: parseExpiry(str(entry.expiry)) ?? new Date(0),
+    refreshToken: str(entry.refresh_token),
+    idToken: str(entry.id_token),
+    scope: splitScopes(str(entry.scope)),
+    scopeAuth: splitScopes(str(entry.scope_auth)),
+    redirectUri: str(entry.redirect_uri),
+    resource: str(entry.resource),
+    clientSecret: str(entry.client_secret),
+    lock: entry.lock === true,
+    extra,
+  };
+  if (typeof entry.authority === 'string' && entry.authority) session.authority = entry.authority;
+  if (typeof entry.account === 'string' && entry.account) session.account = entry.account;
+  if (options && Object.keys(options).length > 0) session.options = options;
+  return session;
+}
+
+function juliaValue(session: Session, key: string): unknown {
+  switch (key) {
+    case 'protocol': return session.protocol;
+    case 'client_id': return session.clientId;
+    case 'client_secret': return session.clientSecret;
+    case 'expiry': return formatExpiry(session.expiry);
+    case 'id_token': return session.idToken;
+    case 'lock': return session.lock;
+    case 'redirect_uri': return session.redirectUri;
+    case 'refresh_token': return session.refreshToken;
+    case 'resource': return session.resource;
+    case 'scope': return joinScopes(session.scope);
+    case 'scope_auth': return joinScopes(session.scopeAuth);
+    case 'tenant': return session.tenant;
+    case 'token': return session.token;
+    default: return undefined;
+  }
+}
+
+/** A Session as an entry object, keys in the Julia struct's order, then azsess's own. */
+export function encodeSession(session: Session): Record<string, unknown> {
+  const entry: Record<string, unknown> = {};
+  for (const key of requiredKeys(session.protocol)) entry[key] = juliaValue(session, key);
+  if (session.authority) entry.authority = session.authority;
+  if (session.account) entry.account = session.account;
+  if (session.options && Object.keys(session.options).length > 0) entry.azsess_options = session.options;
+  return { ...entry, ...session.extra };
+}

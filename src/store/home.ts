@@ -1,0 +1,76 @@
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '../core/errors.js';
+
+/** Owner only: the directory holds tokens and secrets. */
+export const dirMode = 0o700;
+
+export const manifestFileName = 'manifest.json';
+export const sessionsFileName = 'sessions.json';
+
+export function manifestPath(home: string): string {
+  return join(home, manifestFileName);
+}
+
+export function sessionsPath(home: string): string {
+  return join(home, sessionsFileName);
+}
+
+/** Creates the home (and missing parents) owner-only; an existing one is left as it is. */
+export function ensureHome(home: string): void {
+  try {
+    mkdirSync(home, { recursive: true, mode: dirMode });
+  } catch (err) {
+    throw new ConfigError(
+      `Cannot create the azsess home ${home} (${(err as NodeJS.ErrnoException).code ?? 'error'}); ` +
+        `choose another with --home or AZSESSIONS_HOME.`,
+      { cause: err },
+    );
+  }
+  const stat = statSync(home);
+  if (!stat.isDirectory()) {
+    throw new ConfigError(`The azsess home ${home} is not a directory; choose another with --home or AZSESSIONS_HOME.`);
+  }
+}
+
+function shellQuote(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * One sentence naming the chmod that closes the home and its files to group and others, or
+ * undefined when they are closed already (or the home does not exist yet). POSIX modes only.
+ */
+export function permissionWarning(home: string, platform: NodeJS.Platform = process.platform): string | undefined {
+  if (platform === 'win32') return undefined;
+  let dirOpen: boolean;
+  try {
+    dirOpen = (statSync(home).mode & 0o077) !== 0;
+  } catch {
+    return undefined;
+  }
+  const openFiles: string[] = [];
+  for (const name of safeReaddir(home)) {
+    if (name.endsWith('.lock')) continue;
+    try {
+      const stat = statSync(join(home, name));
+      if (stat.isFile() && (stat.mode & 0o077) !== 0) openFiles.push(join(home, name));
+    } catch {
+      // Removed meanwhile by another process.
+    }
+  }
+  if (!dirOpen && openFiles.length === 0) return undefined;
+  const fixes: string[] = [];
+  if (dirOpen) fixes.push(`chmod 700 ${shellQuote(home)}`);
+  if (openFiles.length > 0) fixes.push(`chmod 600 ${openFiles.map(shellQuote).join(' ')}`);
+  const what = dirOpen && openFiles.length > 0 ? `${home} and files in it are` : dirOpen ? `${home} is` : `files in ${home} are`;
+  return `${what} open to other users, and they hold tokens; fix it with: ${fixes.join(' && ')}`;
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../core/errors.js';
+import type { Log } from '../core/log.js';
+import { lookupProtocol } from '../core/protocol-names.js';
+import { isValidTenant, tenantHint } from '../core/tenant.js';
+import { writeFileAtomically } from './atomic-write.js';
+import { ensureHome, manifestPath } from './home.js';
+import { acquireLock } from './lock.js';
+
+/**
+ * manifest.json as AzSessions.jl writes it: client_id, client_secret, tenant and protocol, each a
+ * string, "" when unset. Older files spell `protocol` as `protocal`; azsess reads both and keeps
+ * the spelling a file already uses.
+ */
+export interface Manifest {
+  client_id: string;
+  client_secret: string;
+  tenant: string;
+  /** An AzSessions protocol name, or "" (device code flow). */
+  protocol: string;
+  /** Keys azsess does not know, kept as found. */
+  extra: Record<string, unknown>;
+  /** The file used the misspelt `protocal` key. */
+  protocalSpelling: boolean;
+}
+
+const keys = ['client_id', 'client_secret', 'tenant', 'protocol', 'protocal'];
+
+export function emptyManifest(): Manifest {
+  return { client_id: '', client_secret: '', tenant: '', protocol: '', extra: {}, protocalSpelling: false };
+}
+
+function invalid(path: string, problem: string): ConfigError {
+  return new ConfigError(`The manifest ${path} is invalid: ${problem}; fix it, or rewrite it with azsess write-manifest --reset.`);
+}
+
+/** Parses and checks a manifest's text; errors name the file and what is wrong. */
+export function parseManifest(text: string, path: string): Manifest {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw invalid(path, `it is not JSON (${(err as Error).message})`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw invalid(path, 'it is not a JSON object');
+  const record = data as Record<string, unknown>;
+  for (const key of keys) {
+    if (key in record && typeof record[key] !== 'string') throw invalid(path, `"${key}" must be a string`);
+  }
+  const manifest = emptyManifest();
+  manifest.client_id = (record.client_id as string | undefined) ?? '';
+  manifest.client_secret = (record.client_secret as string | undefined) ?? '';
+  manifest.tenant = (record.tenant as string | undefined) ?? '';
+  manifest.protocalSpelling = !('protocol' in record) && 'protocal' in record;
+  const protocol = ((record.protocol ?? record.protocal) as string | undefined) ?? '';
+  if (protocol !== '') {
+    const known = lookupProtocol(protocol);
+    if (!known) throw invalid(path, `"protocol" is "${protocol}", which is not a protocol azsess knows`);
+    manifest.protocol = known;
+  }
+  if (manifest.tenant !== '' && !isValidTenant(manifest.tenant)) {
+    throw invalid(path, `"tenant" is "${manifest.tenant}", but it must be ${tenantHint}`);
+  }
+  for (const [k, v] of Object.entries(record)) if (!keys.includes(k)) manifest.extra[k] = v;
+  return manifest;
+}
+
+/** The manifest in `home`, or undefined when there is none. */
+export function readManifest(home: string): Manifest | undefined {
+  const path = manifestPath(home);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new ConfigError(`Cannot read the manifest ${path} (${code ?? 'error'}); check its permissions.`, { cause: err });
+  }
+  return parseManifest(text, path);
+}
+
+/** The manifest's JSON, every AzSessions key present, indented as AzSessions.jl writes it. */
+export function formatManifest(manifest: Manifest): string {
+  const out: Record<string, unknown> = {
+    client_id: manifest.client_id,
+    client_secret: manifest.client_secret,
+    tenant: manifest.tenant,
+    [manifest.protocalSpelling ? 'protocal' : 'protocol']: manifest.protocol,
+    ...manifest.extra,
+  };
+  return `${JSON.stringify(out, null, 1)}\n`;
+}
+
+/**
+ * Changes the manifest under its lock: `change` gets the current one (an empty one with `reset`,
+ * which also skips reading a broken file) and returns the new one. Only commands a user runs to
+ * change the manifest call this.
+ */
+export async function updateManifest(
+  home: string,
+  change: (current: Manifest) => Manifest,
+  options: { deadline: number; log: Log; reset?: boolean },
+): Promise<Manifest> {
+  ensureHome(home);
+  const path = manifestPath(home);
+  const lock = await acquireLock(path, options.deadline, options.log);
+  try {
+    const current = options.reset ? emptyManifest() : (readManifest(home) ?? emptyManifest());
+    const next = change(current);
+    writeFileAtomically(path, formatManifest(next));
+    return next;
+  } finally {
+    await lock.release();
+  }
+}

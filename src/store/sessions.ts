@@ -1,0 +1,131 @@
+import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { ConfigError } from '../core/errors.js';
+import type { Log } from '../core/log.js';
+import { removeStaleTempFiles, writeFileAtomically } from './atomic-write.js';
+import { ensureHome, sessionsPath } from './home.js';
+import { acquireLock, staleLockMs, type HeldLock } from './lock.js';
+import {
+  emptyDocument,
+  formatSessionsDocument,
+  parseSessionsDocument,
+  type ParseResult,
+  type SessionsDocument,
+} from './sessions-document.js';
+
+export interface StoreOptions {
+  /** Epoch ms after which waiting for the lock gives up. */
+  deadline: number;
+  log: Log;
+  now?: () => Date;
+}
+
+type FileState = { kind: 'missing' } | ParseResult;
+
+function readState(path: string): FileState {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+    throw new ConfigError(`Cannot read the session cache ${path} (${code ?? 'error'}); check its permissions.`, {
+      cause: err,
+    });
+  }
+  return parseSessionsDocument(text);
+}
+
+/** `20261121T140503Z`: sortable, and no characters that trouble any file system. */
+function stamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/** Renames a broken cache out of the way (never deletes it) and says so once. Holds the lock. */
+function moveAside(path: string, problem: string, options: StoreOptions): void {
+  const base = `${path}.corrupt-${stamp(options.now?.() ?? new Date())}`;
+  let target = base;
+  for (let n = 2; existsSync(target); n++) target = `${base}-${n}`;
+  renameSync(path, target);
+  options.log.warn(
+    `The session cache ${path} could not be read (${problem}); moved it to ${target} and started with an empty cache.`,
+  );
+}
+
+/** Under the lock: the current document, a broken file moved aside first. */
+function readLocked(path: string, options: StoreOptions): SessionsDocument {
+  const state = readState(path);
+  if ('kind' in state) return emptyDocument();
+  if (state.ok) return state.doc;
+  moveAside(path, state.problem, options);
+  return emptyDocument();
+}
+
+/**
+ * The sessions, read without the lock (the cache-hit path): the file only ever changes by rename,
+ * so a reader sees a whole file. Only a broken file makes it take the lock, to move it aside.
+ */
+export async function readSessions(home: string, options: StoreOptions): Promise<SessionsDocument> {
+  const path = sessionsPath(home);
+  const state = readState(path);
+  if ('kind' in state) return emptyDocument();
+  if (state.ok) return state.doc;
+  return withSessionsLock(home, options, async (tx) => tx.read());
+}
+
+export interface SessionsTransaction {
+  /** The document as it is now on disk. */
+  read(): SessionsDocument;
+  /**
+   * The one way sessions.json changes: reads it again, applies `change` (which must depend only
+   * on the document it gets: it may run twice if the lock was lost meanwhile), writes atomically.
+   */
+  update(change: (doc: SessionsDocument) => void): Promise<SessionsDocument>;
+}
+
+/**
+ * Runs `fn` holding the lock on sessions.json. Network work may happen inside (a refresh that
+ * many processes would otherwise all make); a person signing in must not.
+ */
+export async function withSessionsLock<T>(
+  home: string,
+  options: StoreOptions,
+  fn: (tx: SessionsTransaction) => Promise<T>,
+): Promise<T> {
+  ensureHome(home);
+  const path = sessionsPath(home);
+  let lock: HeldLock = await acquireLock(path, options.deadline, options.log);
+  removeStaleTempFiles(path, staleLockMs);
+  const tx: SessionsTransaction = {
+    read: () => readLocked(path, options),
+    update: async (change) => {
+      // A lock judged stale and taken over means another writer may be in the middle of a change:
+      // wait for our turn again rather than overwrite it.
+      while (lock.compromised) {
+        options.log.verbose(`Lost the lock on ${path}; taking it again before writing.`);
+        await lock.release();
+        lock = await acquireLock(path, options.deadline, options.log);
+      }
+      const existed = existsSync(path);
+      const doc = readLocked(path, options);
+      change(doc);
+      const text = formatSessionsDocument(doc);
+      // Clearing a cache that never existed should not create one.
+      if (existed || text !== formatSessionsDocument(emptyDocument())) writeFileAtomically(path, text);
+      return doc;
+    },
+  };
+  try {
+    return await fn(tx);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Shorthand for a change that needs nothing but the document. */
+export async function updateSessions(
+  home: string,
+  options: StoreOptions,
+  change: (doc: SessionsDocument) => void,
+): Promise<SessionsDocument> {
+  return withSessionsLock(home, options, (tx) => tx.update(change));
+}
