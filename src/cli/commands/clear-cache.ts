@@ -1,0 +1,46 @@
+import { Command } from 'commander';
+import { clearSessions } from '../../core/admin.js';
+import type { ProtocolName } from '../../core/protocol-names.js';
+import type { CliContext } from '../context.js';
+import { addCommonOptions, clientIdOption, examples, protocolOption, scopeOption, tenantOption } from '../options.js';
+import { startRuntime, type CommonOptions } from '../runtime.js';
+
+export interface ClearCacheOptions extends CommonOptions {
+  protocol?: ProtocolName;
+  tenant?: string;
+  clientId?: string;
+  scope?: string[];
+}
+
+export function clearCacheCommand(ctx: CliContext): Command {
+  const cmd = new Command('clear-cache')
+    .description('remove stored sessions: those matching every selector given, or all of them')
+    .addOption(protocolOption('only sessions of this protocol'))
+    .addOption(tenantOption())
+    .addOption(clientIdOption('only sessions of this application (client) id'))
+    .addOption(scopeOption('only sessions for the resource of this scope (repeatable)'))
+    .addHelpText(
+      'after',
+      examples(
+        'azsess clear-cache',
+        'azsess clear-cache --protocol device-code --scope https://storage.azure.com/.default',
+        'azsess clear-cache --tenant contoso.onmicrosoft.com --client-id 8f6c2b0e-3b7a-4c55-9f0d-1a2b3c4d5e6f',
+      ),
+    );
+  addCommonOptions(cmd);
+  return cmd.action(async (_opts, command: Command) => runClearCache(command.optsWithGlobals(), ctx));
+}
+
+export async function runClearCache(opts: ClearCacheOptions, ctx: CliContext): Promise<void> {
+  const rt = startRuntime(ctx, opts);
+  const removed = await clearSessions(
+    {
+      ...(opts.protocol ? { protocol: opts.protocol } : {}),
+      ...(opts.tenant ? { tenant: opts.tenant } : {}),
+      ...(opts.clientId ? { clientId: opts.clientId } : {}),
+      ...(opts.scope ? { scopes: opts.scope } : {}),
+    },
+    { home: rt.home.value, deadline: rt.deadline, log: rt.log, now: ctx.now },
+  );
+  rt.log.info(`Removed ${removed} session${removed === 1 ? '' : 's'} from ${rt.home.value}/sessions.json.`);
+}

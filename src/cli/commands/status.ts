@@ -1,0 +1,49 @@
+import { Command, Option } from 'commander';
+import { loadState } from '../../core/admin.js';
+import type { CloudName } from '../../core/authority.js';
+import type { ProtocolName } from '../../core/protocol-names.js';
+import { resolveSettings } from '../../core/settings.js';
+import { buildStatusReport, formatStatusText } from '../../output/status.js';
+import type { CliContext } from '../context.js';
+import { addCommonOptions, authorityOptions, clientIdOption, examples, protocolOption, tenantOption } from '../options.js';
+import { startRuntime, type CommonOptions } from '../runtime.js';
+
+export interface StatusOptions extends CommonOptions {
+  output?: 'text' | 'json';
+  protocol?: ProtocolName;
+  tenant?: string;
+  clientId?: string;
+  authorityHost?: string;
+  cloud?: CloudName;
+}
+
+export function statusCommand(ctx: CliContext): Command {
+  const cmd = new Command('status')
+    .description('show the settings azsess would use, where each comes from, and the stored sessions (never a token)')
+    .addOption(new Option('--output <format>', 'text for people, json for scripts').choices(['text', 'json']).default('text'))
+    .addOption(protocolOption())
+    .addOption(tenantOption())
+    .addOption(clientIdOption());
+  for (const option of authorityOptions()) cmd.addOption(option);
+  cmd.addHelpText('after', examples('azsess status', 'azsess status --output json | jq .sessions'));
+  addCommonOptions(cmd);
+  return cmd.action(async (_opts, command: Command) => runStatus(command.optsWithGlobals(), ctx));
+}
+
+export async function runStatus(opts: StatusOptions, ctx: CliContext): Promise<void> {
+  const rt = startRuntime(ctx, opts);
+  const { manifest, doc } = await loadState({ home: rt.home.value, deadline: rt.deadline, log: rt.log, now: ctx.now });
+  const settings = resolveSettings(
+    {
+      ...(opts.protocol ? { protocol: opts.protocol } : {}),
+      ...(opts.tenant ? { tenant: opts.tenant } : {}),
+      ...(opts.clientId ? { clientId: opts.clientId } : {}),
+      ...(opts.authorityHost !== undefined ? { authorityHost: opts.authorityHost } : {}),
+      ...(opts.cloud ? { cloud: opts.cloud } : {}),
+    },
+    ctx.env,
+    manifest,
+  );
+  const report = buildStatusReport(rt.home, settings, doc.sessions, ctx.now());
+  ctx.stdout.write(opts.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatStatusText(report));
+}

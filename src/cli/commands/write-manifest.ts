@@ -1,0 +1,69 @@
+import { Command } from 'commander';
+import { updateManifest } from '../../core/admin.js';
+import { UsageError } from '../../core/errors.js';
+import type { ProtocolName } from '../../core/protocol-names.js';
+import type { CliContext } from '../context.js';
+import { addCommonOptions, clientIdOption, examples, protocolOption, tenantOption } from '../options.js';
+import { readSecretLine } from '../read-secret.js';
+import { startRuntime, type CommonOptions } from '../runtime.js';
+
+export interface WriteManifestOptions extends CommonOptions {
+  clientId?: string;
+  tenant?: string;
+  protocol?: ProtocolName;
+  clientSecret?: string;
+  clientSecretStdin?: boolean;
+  reset?: boolean;
+}
+
+export function writeManifestCommand(ctx: CliContext): Command {
+  const cmd = new Command('write-manifest')
+    .description("write ~/.azsessions/manifest.json (AzSessions.jl's write_manifest): the defaults for sign-in")
+    .addOption(clientIdOption())
+    .addOption(tenantOption())
+    .addOption(protocolOption('default protocol'))
+    .option('--client-secret <secret>', 'client secret (visible in the process list: prefer --client-secret-stdin)')
+    .option('--client-secret-stdin', 'read the client secret from one line of stdin')
+    .option('--reset', 'start from an empty manifest instead of updating the current one')
+    .addHelpText(
+      'after',
+      examples(
+        'azsess write-manifest --tenant contoso.onmicrosoft.com --client-id 8f6c2b0e-3b7a-4c55-9f0d-1a2b3c4d5e6f',
+        'azsess write-manifest --protocol client-credentials --client-secret-stdin < secret.txt',
+        'azsess write-manifest --reset --protocol device-code',
+      ),
+    );
+  addCommonOptions(cmd);
+  return cmd.action(async (_opts, command: Command) => runWriteManifest(command.optsWithGlobals(), ctx));
+}
+
+export async function runWriteManifest(opts: WriteManifestOptions, ctx: CliContext): Promise<void> {
+  if (opts.clientSecret !== undefined && opts.clientSecretStdin) {
+    throw new UsageError('Give the client secret with --client-secret or --client-secret-stdin, not both.');
+  }
+  const rt = startRuntime(ctx, opts);
+  let secret = opts.clientSecret;
+  if (secret !== undefined) {
+    rt.log.warn('--client-secret puts the secret in the process list and your shell history; prefer --client-secret-stdin.');
+  }
+  if (opts.clientSecretStdin) {
+    secret = await readSecretLine(ctx, 'Client secret: ');
+    if (secret === '') throw new UsageError('--client-secret-stdin read an empty line; pipe the secret on one line of stdin.');
+  }
+  const written = await updateManifest(
+    rt.home.value,
+    (current) => ({
+      ...current,
+      ...(opts.clientId !== undefined ? { client_id: opts.clientId } : {}),
+      ...(opts.tenant !== undefined ? { tenant: opts.tenant } : {}),
+      ...(opts.protocol !== undefined ? { protocol: opts.protocol } : {}),
+      ...(secret !== undefined ? { client_secret: secret } : {}),
+    }),
+    { deadline: rt.deadline, log: rt.log, reset: opts.reset === true },
+  );
+  const show = (v: string) => (v === '' ? '(not set)' : v);
+  rt.log.info(
+    `Wrote ${rt.home.value}/manifest.json: client_id ${show(written.client_id)}, tenant ${show(written.tenant)}, ` +
+      `protocol ${show(written.protocol)}, client secret ${written.client_secret === '' ? 'not set' : 'set'}.`,
+  );
+}

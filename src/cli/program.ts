@@ -1,0 +1,71 @@
+import { Command, CommanderError } from 'commander';
+import { UsageError } from '../core/errors.js';
+import { version } from '../version.js';
+import { clearCacheCommand } from './commands/clear-cache.js';
+import { scrubCommand } from './commands/scrub.js';
+import { statusCommand } from './commands/status.js';
+import { writeManifestCommand } from './commands/write-manifest.js';
+import type { CliContext } from './context.js';
+import { addCommonOptions, examples } from './options.js';
+
+/** Commander's own errors become one sentence that says what to run instead. */
+function usageErrorFrom(err: CommanderError, commandPath: string): UsageError {
+  const text = rephrase(err.message).replace(/^error:\s*/, '').replace(/\n+/g, ' ').replace(/\s*\(Did you mean/, '; did you mean').replace(/\?\)$/, '?');
+  const hint = `run '${commandPath} --help' for the usage`;
+  return new UsageError(`${text.replace(/[.\s]+$/, '')}; ${hint}.`, { cause: err });
+}
+
+function rephrase(message: string): string {
+  return message
+    .replace(/^error:\s*/, '')
+    .replace(/^option '(-[^' ]+)[^']*' argument missing/, '$1 needs a value')
+    .replace(/^option '(-[^' ]+)[^']*' argument '([^']*)' is invalid\.\s*Allowed choices are ([^.]*)\.?/, "$1 '$2' is not valid; use one of $3");
+}
+
+/** Makes commander throw instead of exiting, and keeps its messages for main's single error path. */
+function configure(cmd: Command, ctx: CliContext, commandPath: string): Command {
+  cmd
+    .exitOverride((err) => {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) throw err;
+      if (err.code === 'commander.help') {
+        // No command given: commander has shown the help on stderr.
+        throw new UsageError(`Tell azsess what to do, for example 'azsess status'; run '${commandPath} --help' for the commands.`);
+      }
+      throw usageErrorFrom(err, commandPath);
+    })
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+      // main prints the error once, in azsess's words
+      outputError: () => undefined,
+    })
+    .showSuggestionAfterError(true)
+    .allowExcessArguments(false);
+  return cmd;
+}
+
+/** The whole command tree. Each command module only parses options and calls the core. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('azsess')
+    .description(
+      'Sign in to Microsoft Entra ID once, keep the sessions in ~/.azsessions (shared with AzSessions.jl), ' +
+        'and print tokens for any tool.',
+    )
+    .version(version, '--version', 'print the azsess version')
+    .helpOption('-h, --help', 'show help')
+    .addHelpText(
+      'after',
+      examples(
+        'azsess write-manifest --tenant contoso.onmicrosoft.com --client-id 8f6c2b0e-3b7a-4c55-9f0d-1a2b3c4d5e6f',
+        'azsess status',
+      ),
+    );
+  addCommonOptions(program);
+  configure(program, ctx, 'azsess');
+  const commands = [writeManifestCommand(ctx), clearCacheCommand(ctx), scrubCommand(ctx), statusCommand(ctx)];
+  for (const cmd of commands) {
+    configure(cmd, ctx, `azsess ${cmd.name()}`);
+    program.addCommand(cmd);
+  }
+  return program;
+}

@@ -1,0 +1,35 @@
+import { resolve } from 'node:path';
+import { resolveHome, type Resolved } from '../core/settings.js';
+import { permissionWarning } from '../store/home.js';
+import type { CliContext } from './context.js';
+import { createLog, type CliLog } from './render.js';
+
+/** Options every command gets (addCommonOptions). */
+export interface CommonOptions {
+  home?: string;
+  verbose?: boolean;
+}
+
+export interface Runtime {
+  ctx: CliContext;
+  log: CliLog;
+  home: Resolved<string>;
+  /** Epoch ms by which waiting (for a lock, for the network) must end. */
+  deadline: number;
+}
+
+/** Default bound on a command's non-interactive work, in seconds (`--timeout`). */
+export const defaultTimeoutSeconds = 60;
+
+/**
+ * What each command needs before it starts: its stderr voice, the home, a deadline, and the
+ * warning about an open home said once.
+ */
+export function startRuntime(ctx: CliContext, options: CommonOptions, timeoutSeconds = defaultTimeoutSeconds): Runtime {
+  const log = createLog(ctx, options.verbose === true);
+  const home = resolveHome(options.home, ctx.env, ctx.homedir, (p) => resolve(p));
+  log.verbose(`Home: ${home.value} (from ${home.origin}).`);
+  const warning = permissionWarning(home.value, ctx.platform);
+  if (warning) log.warn(warning);
+  return { ctx, log, home, deadline: ctx.now().getTime() + timeoutSeconds * 1000 };
+}

@@ -1,0 +1,92 @@
+import { isUserProtocol, shortProtocolName, type ProtocolName } from '../core/protocol-names.js';
+import { resourceOf, type Session } from '../core/session.js';
+import type { Resolved, Settings } from '../core/settings.js';
+
+/** One stored session as status shows it: never a token or a secret. */
+export interface SessionSummary {
+  protocol: ProtocolName;
+  tenant: string;
+  client_id: string;
+  account?: string;
+  scope?: string[];
+  resource?: string;
+  authority?: string;
+  expiry: string;
+  expires_in_seconds: number;
+  refresh_token: boolean;
+}
+
+export interface StatusReport {
+  home: Resolved<string>;
+  settings: Record<string, Resolved<string>>;
+  sessions: SessionSummary[];
+}
+
+export function summariseSession(session: Session, now: Date): SessionSummary {
+  const summary: SessionSummary = {
+    protocol: session.protocol,
+    tenant: session.tenant,
+    client_id: session.clientId,
+    expiry: session.expiry.toISOString(),
+    expires_in_seconds: Math.round((session.expiry.getTime() - now.getTime()) / 1000),
+    refresh_token: session.refreshToken !== '',
+  };
+  if (session.account) summary.account = session.account;
+  if (isUserProtocol(session.protocol)) summary.scope = session.scope;
+  const resource = resourceOf(session);
+  if (resource) summary.resource = resource;
+  if (session.authority) summary.authority = session.authority;
+  return summary;
+}
+
+export function buildStatusReport(home: Resolved<string>, settings: Settings, sessions: Session[], now: Date): StatusReport {
+  const secret = settings.clientSecret;
+  return {
+    home,
+    settings: {
+      protocol: settings.protocol,
+      tenant: settings.tenant,
+      client_id: settings.clientId,
+      client_secret: { ...secret, value: secret.value ? 'set' : 'not set' },
+      authority_host: settings.authority,
+    },
+    sessions: sessions.map((s) => summariseSession(s, now)),
+  };
+}
+
+/** "in 42 min", "3 h ago": enough to see at a glance what needs a refresh. */
+export function relativeTime(seconds: number): string {
+  const abs = Math.abs(seconds);
+  const amount =
+    abs < 90 ? `${abs} s` : abs < 90 * 60 ? `${Math.round(abs / 60)} min` : abs < 48 * 3600 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86400)} days`;
+  return seconds >= 0 ? `in ${amount}` : `${amount} ago`;
+}
+
+function source(r: Resolved<string>): string {
+  return r.source === 'default' ? 'default' : `${r.source}: ${r.origin}`;
+}
+
+/** The human form of the report. */
+export function formatStatusText(report: StatusReport): string {
+  const lines = [`home            ${report.home.value} (${source(report.home)})`];
+  const labels: Record<string, string> = {
+    protocol: 'protocol',
+    tenant: 'tenant',
+    client_id: 'client id',
+    client_secret: 'client secret',
+    authority_host: 'authority host',
+  };
+  for (const [key, value] of Object.entries(report.settings)) {
+    lines.push(`${(labels[key] ?? key).padEnd(16)}${value.value} (${source(value)})`);
+  }
+  lines.push('', report.sessions.length === 0 ? 'No stored sessions.' : `Sessions (${report.sessions.length}):`);
+  for (const s of report.sessions) {
+    const what = s.resource ?? s.scope?.join(' ') ?? '';
+    const who = [s.account, s.tenant && `tenant ${s.tenant}`, s.client_id && `client ${s.client_id}`].filter(Boolean).join(', ');
+    const expiry = `${s.expiry.replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC')} (${relativeTime(s.expires_in_seconds)})`;
+    lines.push(`  ${shortProtocolName(s.protocol)}  ${what}`);
+    if (who) lines.push(`      ${who}`);
+    lines.push(`      expires ${expiry}, refresh token: ${s.refresh_token ? 'yes' : 'no'}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
