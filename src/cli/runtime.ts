@@ -16,6 +16,8 @@ export interface Runtime {
   home: Resolved<string>;
   /** Epoch ms by which waiting (for a lock, for the network) must end. */
   deadline: number;
+  /** What the store and admin calls need. */
+  store: { home: string; deadline: number; log: CliLog; now: () => Date; staleLockMs?: number };
 }
 
 /** Default bound on a command's non-interactive work, in seconds (`--timeout`). */
@@ -31,5 +33,19 @@ export function startRuntime(ctx: CliContext, options: CommonOptions, timeoutSec
   log.verbose(`Home: ${home.value} (from ${home.origin}).`);
   const warning = permissionWarning(home.value, ctx.platform);
   if (warning) log.warn(warning);
-  return { ctx, log, home, deadline: ctx.now().getTime() + timeoutSeconds * 1000 };
+  const deadline = ctx.now().getTime() + timeoutSeconds * 1000;
+  const staleLockMs = lockStaleMs(ctx.env);
+  return {
+    ctx,
+    log,
+    home,
+    deadline,
+    store: { home: home.value, deadline, log, now: ctx.now, ...(staleLockMs ? { staleLockMs } : {}) },
+  };
+}
+
+/** AZSESS_LOCK_STALE_SECONDS: how long a crashed process's lock blocks others (shared homes may want more). */
+function lockStaleMs(env: CliContext['env']): number | undefined {
+  const value = Number(env.AZSESS_LOCK_STALE_SECONDS);
+  return Number.isFinite(value) && value > 0 ? value * 1000 : undefined;
 }

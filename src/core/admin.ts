@@ -1,17 +1,13 @@
-import type { Log } from './log.js';
 import type { ProtocolName } from './protocol-names.js';
 import { audienceKey, resourceOfScope } from './scopes.js';
 import { resourceOf, type Session } from './session.js';
 import { readManifest, updateManifest, type Manifest } from '../store/manifest.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
-import { readSessions, updateSessions } from '../store/sessions.js';
+import { readSessions, updateSessions, type StoreOptions } from '../store/sessions.js';
 
 /** What store calls need: where the home is, how long to wait, where to speak. */
-export interface AdminOptions {
+export interface AdminOptions extends StoreOptions {
   home: string;
-  deadline: number;
-  log: Log;
-  now?: () => Date;
 }
 
 /** Which sessions `clear-cache` removes: all given parts must match; no parts match every session. */

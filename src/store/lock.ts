@@ -20,7 +20,12 @@ export interface HeldLock {
  * (epoch ms), then fails with a sentence saying who to blame. proper-lockfile is loaded here, not
  * at start-up: the cache-hit path never locks.
  */
-export async function acquireLock(target: string, deadline: number, log: Log): Promise<HeldLock> {
+export async function acquireLock(
+  target: string,
+  deadline: number,
+  log: Log,
+  staleMs: number = staleLockMs,
+): Promise<HeldLock> {
   const { default: lockfile } = await import('proper-lockfile');
   let compromised = false;
   let delay = 5;
@@ -29,7 +34,7 @@ export async function acquireLock(target: string, deadline: number, log: Log): P
     try {
       const release = await lockfile.lock(target, {
         realpath: false,
-        stale: staleLockMs,
+        stale: Math.max(staleMs, 2000),
         // We retry ourselves, bounded by the command's deadline rather than a retry count.
         retries: 0,
         onCompromised: () => {

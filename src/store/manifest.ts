@@ -99,11 +99,11 @@ export function formatManifest(manifest: Manifest): string {
 export async function updateManifest(
   home: string,
   change: (current: Manifest) => Manifest,
-  options: { deadline: number; log: Log; reset?: boolean },
+  options: { deadline: number; log: Log; reset?: boolean; staleLockMs?: number },
 ): Promise<Manifest> {
   ensureHome(home);
   const path = manifestPath(home);
-  const lock = await acquireLock(path, options.deadline, options.log);
+  const lock = await acquireLock(path, options.deadline, options.log, options.staleLockMs);
   try {
     const current = options.reset ? emptyManifest() : (readManifest(home) ?? emptyManifest());
     const next = change(current);

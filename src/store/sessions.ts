@@ -17,6 +17,8 @@ export interface StoreOptions {
   deadline: number;
   log: Log;
   now?: () => Date;
+  /** How long a dead holder's lock blocks others (default staleLockMs; at least 2 s). */
+  staleLockMs?: number;
 }
 
 type FileState = { kind: 'missing' } | ParseResult;
@@ -93,8 +95,8 @@ export async function withSessionsLock<T>(
 ): Promise<T> {
   ensureHome(home);
   const path = sessionsPath(home);
-  let lock: HeldLock = await acquireLock(path, options.deadline, options.log);
-  removeStaleTempFiles(path, staleLockMs);
+  let lock: HeldLock = await acquireLock(path, options.deadline, options.log, options.staleLockMs);
+  removeStaleTempFiles(path, options.staleLockMs ?? staleLockMs);
   const tx: SessionsTransaction = {
     read: () => readLocked(path, options),
     update: async (change) => {
@@ -103,7 +105,7 @@ export async function withSessionsLock<T>(
       while (lock.compromised) {
         options.log.verbose(`Lost the lock on ${path}; taking it again before writing.`);
         await lock.release();
-        lock = await acquireLock(path, options.deadline, options.log);
+        lock = await acquireLock(path, options.deadline, options.log, options.staleLockMs);
       }
       const existed = existsSync(path);
       const doc = readLocked(path, options);

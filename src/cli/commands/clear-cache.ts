@@ -40,7 +40,7 @@ export async function runClearCache(opts: ClearCacheOptions, ctx: CliContext): P
       ...(opts.clientId ? { clientId: opts.clientId } : {}),
       ...(opts.scope ? { scopes: opts.scope } : {}),
     },
-    { home: rt.home.value, deadline: rt.deadline, log: rt.log, now: ctx.now },
+    rt.store,
   );
   rt.log.info(`Removed ${removed} session${removed === 1 ? '' : 's'} from ${rt.home.value}/sessions.json.`);
 }

@@ -19,12 +19,7 @@ export function scrubCommand(ctx: CliContext): Command {
 
 export async function runScrub(opts: ScrubOptions, ctx: CliContext): Promise<void> {
   const rt = startRuntime(ctx, opts);
-  const { report, manifestSecretBlanked } = await scrubSecrets(opts.manifest === true, {
-    home: rt.home.value,
-    deadline: rt.deadline,
-    log: rt.log,
-    now: ctx.now,
-  });
+  const { report, manifestSecretBlanked } = await scrubSecrets(opts.manifest === true, rt.store);
   const parts = Object.entries(report.fields)
     .filter(([, n]) => n > 0)
     .map(([field, n]) => `${n} ${field}${n === 1 ? '' : 's'}`);

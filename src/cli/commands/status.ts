@@ -32,7 +32,7 @@ export function statusCommand(ctx: CliContext): Command {
 
 export async function runStatus(opts: StatusOptions, ctx: CliContext): Promise<void> {
   const rt = startRuntime(ctx, opts);
-  const { manifest, doc } = await loadState({ home: rt.home.value, deadline: rt.deadline, log: rt.log, now: ctx.now });
+  const { manifest, doc } = await loadState(rt.store);
   const settings = resolveSettings(
     {
       ...(opts.protocol ? { protocol: opts.protocol } : {}),

@@ -59,7 +59,7 @@ export async function runWriteManifest(opts: WriteManifestOptions, ctx: CliConte
       ...(opts.protocol !== undefined ? { protocol: opts.protocol } : {}),
       ...(secret !== undefined ? { client_secret: secret } : {}),
     }),
-    { deadline: rt.deadline, log: rt.log, reset: opts.reset === true },
+    { ...rt.store, reset: opts.reset === true },
   );
   const show = (v: string) => (v === '' ? '(not set)' : v);
   rt.log.info(

@@ -1,0 +1,55 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { azsessBin, dockerHelperBin } from './paths.js';
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  /** Variables added to a clean environment (PATH and HOME only, no AZURE_* from the caller). */
+  env?: Record<string, string | undefined>;
+  /** The user's home ($HOME) for the run. */
+  userHome?: string;
+  /** Written to stdin, which is then closed. */
+  input?: string;
+  /** Kill the run after this long (a hung azsess must fail the test, not stall it). */
+  timeoutMs?: number;
+  bin?: 'azsess' | 'docker-credential-azsess';
+  /** Called with the child as soon as it starts (to watch stderr, send signals). */
+  onSpawn?: (child: ChildProcess) => void;
+}
+
+/** A clean environment: what a user's shell would have, and nothing from the test runner. */
+export function cleanEnv(options: RunOptions): Record<string, string> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' };
+  if (options.userHome) env.HOME = options.userHome;
+  for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+/**
+ * Runs the built CLI as a subprocess, asynchronously: the test servers live in this process and
+ * must keep answering while it runs.
+ */
+export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  const bin = options.bin === 'docker-credential-azsess' ? dockerHelperBin : azsessBin;
+  const child = spawn(process.execPath, [bin, ...args], { env: cleanEnv(options), stdio: ['pipe', 'pipe', 'pipe'] });
+  options.onSpawn?.(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdin.on('error', () => undefined); // azsess may exit before reading stdin
+  child.stdin.end(options.input ?? '');
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}

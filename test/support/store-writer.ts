@@ -1,0 +1,28 @@
+/**
+ * A process that adds sessions to a home through the store, for the concurrency and crash tests.
+ * Usage: node store-writer.js <home> <writer id> <count> [stale lock ms]
+ * Prints "committed <resource>" after each session is durably written.
+ */
+import type { Session } from '../../src/core/session.js';
+import { silentLog } from '../../src/core/log.js';
+import { updateSessions } from '../../src/store/sessions.js';
+
+const [home, writer, countText, staleText] = process.argv.slice(2);
+const count = Number(countText ?? '1');
+
+function sessionFor(resource: string): Session {
+  return {
+    protocol: 'AzClientCredentials', clientId: `client-${writer}`, tenant: 'contoso.onmicrosoft.com',
+    token: `token-${resource}`, expiry: new Date(Date.now() + 3600_000), refreshToken: '', idToken: '', scope: [],
+    scopeAuth: [], redirectUri: '', resource, clientSecret: '', lock: false, extra: {},
+  };
+}
+
+for (let i = 0; i < count; i++) {
+  const resource = `https://writer-${writer}-${i}.example/`;
+  const session = sessionFor(resource);
+  await updateSessions(home!, { deadline: Date.now() + 120_000, log: silentLog, ...(staleText ? { staleLockMs: Number(staleText) } : {}) }, (doc) => {
+    doc.sessions.unshift(session);
+  });
+  process.stdout.write(`committed ${resource}\n`);
+}

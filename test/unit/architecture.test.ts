@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import { repoRoot } from '../support/paths.js';
+
+/**
+ * Keeps the layering of docs/architecture.md: the CLI alone talks to the terminal and the
+ * process, one module talks HTTP, the store alone touches the azsess home.
+ */
+const srcDir = join(repoRoot, 'src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    return statSync(full).isDirectory() ? sourceFiles(full) : full.endsWith('.ts') ? [full] : [];
+  });
+}
+
+const files = sourceFiles(srcDir).map((full) => {
+  const text = readFileSync(full, 'utf8');
+  const imports = [...text.matchAll(/(?:from\s+|import\s*\(\s*)'([^']+)'/g)].map((m) => m[1]!);
+  return { path: relative(srcDir, full), text, imports };
+});
+
+function importers(predicate: (specifier: string) => boolean): string[] {
+  return files.filter((f) => f.imports.some(predicate)).map((f) => f.path);
+}
+
+function assertOnlyIn(who: string[], allowed: (path: string) => boolean, what: string) {
+  const offenders = who.filter((p) => !allowed(p));
+  assert.deepEqual(offenders, [], `${what} outside its layer`);
+}
+
+test('only the CLI layer imports commander, chalk and open', () => {
+  assertOnlyIn(importers((s) => ['commander', 'chalk', 'open'].includes(s)), (p) => p.startsWith('cli/'), 'terminal libraries');
+});
+
+test('only the CLI layer reads process.argv, process.env and writes stdout/stderr or exits', () => {
+  const offenders = files
+    .filter((f) => /process\.(argv|env|exit|stdout|stderr|exitCode)\b/.test(f.text))
+    .map((f) => f.path)
+    .filter((p) => !p.startsWith('cli/'));
+  assert.deepEqual(offenders, []);
+});
+
+test('only the HTTP client imports undici', () => {
+  assertOnlyIn(importers((s) => s === 'undici' || s.startsWith('undici/')), (p) => p === 'http/client.ts', 'undici');
+});
+
+test('only the store touches the lock and the files of the home', () => {
+  assertOnlyIn(importers((s) => s === 'proper-lockfile'), (p) => p.startsWith('store/'), 'proper-lockfile');
+  // Files outside the home that a feature must read name themselves here, with the reason.
+  const readsOtherFiles = new Set<string>([]);
+  assertOnlyIn(
+    importers((s) => s === 'node:fs' || s === 'node:fs/promises' || s === 'fs'),
+    (p) => p.startsWith('store/') || readsOtherFiles.has(p),
+    'file system access',
+  );
+});
+
+test('nothing outside the CLI imports the CLI, and errors depend on nothing', () => {
+  const offenders = files.filter((f) => !f.path.startsWith('cli/') && f.imports.some((s) => s.includes('/cli/')));
+  assert.deepEqual(offenders.map((f) => f.path), []);
+  const errors = files.find((f) => f.path === 'core/errors.ts');
+  assert.deepEqual(errors?.imports, []);
+});
+
+test('protocols never reach the store, the engine or the output formats', () => {
+  const offenders = files.filter(
+    (f) => f.path.startsWith('protocols/') && f.imports.some((s) => /\/(store|output|helpers)\/|core\/engine/.test(s)),
+  );
+  assert.deepEqual(offenders.map((f) => f.path), []);
+});
+
+test('the version in src/version.ts is the package version', async () => {
+  const { version } = await import('../../src/version.js');
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  assert.equal(version, pkg.version);
+});

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, UsageError } from '../../../src/core/errors.js';
+import { defaultPublicClientId, resolveHome, resolveSettings } from '../../../src/core/settings.js';
+
+const manifest = { client_id: 'from-manifest', client_secret: 'manifest-secret', tenant: 'contoso.com', protocol: 'AzClientCredentials' };
+
+test('flag beats environment beats manifest beats default', () => {
+  const env = { AZURE_CLIENT_ID: 'from-env', AZURE_TENANT_ID: 'fabrikam.com' };
+  const flagged = resolveSettings({ clientId: 'from-flag', tenant: 'common', protocol: 'AzVMCredentials' }, env, manifest);
+  assert.deepEqual([flagged.clientId.value, flagged.clientId.source], ['from-flag', 'flag']);
+  assert.deepEqual([flagged.tenant.value, flagged.protocol.value], ['common', 'AzVMCredentials']);
+  const fromEnv = resolveSettings({}, env, manifest);
+  assert.deepEqual([fromEnv.clientId.value, fromEnv.clientId.source], ['from-env', 'environment']);
+  assert.equal(fromEnv.tenant.origin, 'AZURE_TENANT_ID');
+  const fromManifest = resolveSettings({}, {}, manifest);
+  assert.deepEqual([fromManifest.clientId.source, fromManifest.protocol.value], ['manifest', 'AzClientCredentials']);
+  assert.equal(fromManifest.clientSecret.value, 'manifest-secret');
+  const defaults = resolveSettings({}, {}, undefined);
+  assert.deepEqual(
+    [defaults.clientId.value, defaults.tenant.value, defaults.protocol.value, defaults.authority.value],
+    [defaultPublicClientId, 'organizations', 'AzDeviceCodeFlowCredentials', 'https://login.microsoftonline.com'],
+  );
+  assert.equal(defaults.clientSecret.value, undefined);
+});
+
+test('AZURE_CLIENT_SECRET beats the manifest secret; empty values fall through', () => {
+  assert.equal(resolveSettings({}, { AZURE_CLIENT_SECRET: 'env-secret' }, manifest).clientSecret.value, 'env-secret');
+  assert.equal(resolveSettings({}, { AZURE_CLIENT_ID: '' }, manifest).clientId.value, 'from-manifest');
+});
+
+test('authority: flag, cloud shorthand, environment; http only to loopback, exit 2 for a flag, 6 for the environment', () => {
+  assert.equal(resolveSettings({ authorityHost: 'login.microsoftonline.us' }, {}).authority.value, 'https://login.microsoftonline.us');
+  assert.equal(resolveSettings({ cloud: 'china' }, {}).authority.value, 'https://login.chinacloudapi.cn');
+  assert.equal(resolveSettings({}, { AZURE_AUTHORITY_HOST: 'http://127.0.0.1:8080/' }).authority.value, 'http://127.0.0.1:8080');
+  assert.throws(() => resolveSettings({ authorityHost: 'http://login.example.com' }, {}), UsageError);
+  assert.throws(() => resolveSettings({}, { AZURE_AUTHORITY_HOST: 'http://10.0.0.1' }), ConfigError);
+  assert.throws(() => resolveSettings({}, { AZURE_AUTHORITY_HOST: 'https://host/path' }), ConfigError);
+});
+
+test('bad environment values are configuration errors that name the variable', () => {
+  assert.throws(() => resolveSettings({}, { AZURE_TENANT_ID: 'not a tenant' }), /AZURE_TENANT_ID/);
+  assert.throws(() => resolveSettings({}, { AZSESS_PROTOCOL: 'kerberos' }), /AZSESS_PROTOCOL/);
+});
+
+test('home: --home > AZSESSIONS_HOME > ~/.azsessions', () => {
+  const id = (p: string) => p;
+  assert.equal(resolveHome('/a', { AZSESSIONS_HOME: '/b' }, '/u', id).value, '/a');
+  assert.equal(resolveHome(undefined, { AZSESSIONS_HOME: '/b' }, '/u', id).value, '/b');
+  assert.equal(resolveHome(undefined, {}, '/u', id).value, '/u/.azsessions');
+});
