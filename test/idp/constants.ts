@@ -1,0 +1,66 @@
+/**
+ * Fixed identities of the test directory: tenant, app registrations, users and managed
+ * identities. Every value is fake; GUIDs start with 7e57 ("test") so they stand out in logs.
+ */
+
+/** The one real tenant of the test IdP (GUID form). */
+export const TEST_TENANT_ID = '7e57a1d0-0000-4000-8000-00000000a2e5';
+/** Verified-domain alias of {@link TEST_TENANT_ID}; accepted wherever the GUID is. */
+export const TEST_TENANT_DOMAIN = 'azsess-test.onmicrosoft.com';
+/** Tenant aliases for user sign-in; app-only flows over them fail with AADSTS9001023. */
+export const MULTI_TENANT_ALIASES = ['common', 'organizations', 'consumers'] as const;
+
+/** Public client ("Mobile and desktop", public client flows allowed). */
+export const TEST_PUBLIC_CLIENT_ID = '7e57c11e-0000-4000-8000-00000000b0b1';
+/** Azure CLI's well-known public client id, registered like the test public client. */
+export const AZURE_CLI_CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
+/** Confidential client (client credentials, and auth code with a secret). */
+export const TEST_CONFIDENTIAL_CLIENT_ID = '7e57c0de-0000-4000-8000-00000000c0c1';
+/** Secret of {@link TEST_CONFIDENTIAL_CLIENT_ID}; shaped like an Entra secret (has ~ and .). */
+export const TEST_CLIENT_SECRET = 'aZs7e57~Q8v.Secret_kW3pYx9LmN0rT2uV4bC6dE';
+/** Object id of the confidential client's service principal (oid/sub of app-only tokens). */
+export const TEST_CONFIDENTIAL_CLIENT_OID = '7e57c0de-5e1f-4000-8000-0000000050b1';
+
+/** The fixed loopback redirect AzSessions.jl uses; registered on both public clients. */
+export const TEST_REDIRECT_URI = 'http://localhost:44300/reply';
+/** "Mobile and desktop" registration: any port and any path on localhost is accepted. */
+export const LOCALHOST_REDIRECT_URI = 'http://localhost';
+
+export interface TestUser {
+  username: string;
+  password: string;
+  /** Object id: `oid` and `sub` of this user's tokens. */
+  oid: string;
+  name: string;
+}
+
+export const TEST_USERNAME = 'alice@azsess-test.onmicrosoft.com';
+export const TEST_PASSWORD = 'Alice-7e57-Pa55word!';
+export const TEST_USER2_USERNAME = 'bob@azsess-test.onmicrosoft.com';
+export const TEST_USER2_PASSWORD = 'Bob-7e57-Pa55word!';
+
+export const TEST_USERS: readonly TestUser[] = [
+  { username: TEST_USERNAME, password: TEST_PASSWORD, oid: '7e57a11c-0000-4000-8000-0000000a11ce', name: 'Alice Tester' },
+  { username: TEST_USER2_USERNAME, password: TEST_USER2_PASSWORD, oid: '7e57b0b0-0000-4000-8000-000000000b0b', name: 'Bob Tester' },
+];
+
+/** A managed identity as the Azure platform knows it. */
+export interface ManagedIdentity {
+  clientId: string;
+  /** Object (principal) id: `oid` of its tokens. */
+  objectId: string;
+  /** ARM resource id (user-assigned identities only). */
+  resourceId?: string;
+}
+
+export const TEST_SYSTEM_IDENTITY: ManagedIdentity = {
+  clientId: '7e575a1d-0000-4000-8000-0000000005a1',
+  objectId: '7e575a1d-0b1d-4000-8000-0000000005a1',
+};
+
+export const TEST_USER_ASSIGNED_IDENTITY: ManagedIdentity = {
+  clientId: '7e57ca1d-0000-4000-8000-00000000ca01',
+  objectId: '7e57ca1d-0b1d-4000-8000-00000000ca01',
+  resourceId: '/subscriptions/7e57f00d-0000-4000-8000-000000000001/resourcegroups/azsess-test'
+    + '/providers/Microsoft.ManagedIdentity/userAssignedIdentities/azsess-test-identity',
+};

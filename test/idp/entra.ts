@@ -1,0 +1,118 @@
+import {
+  AZURE_CLI_CLIENT_ID, TEST_CLIENT_SECRET, TEST_CONFIDENTIAL_CLIENT_ID, TEST_PASSWORD, TEST_PUBLIC_CLIENT_ID,
+  TEST_TENANT_DOMAIN, TEST_TENANT_ID, TEST_USERNAME, TEST_USERS, type TestUser,
+} from './constants.js';
+import { createEntraFront } from './entra-front.js';
+import { createEntraProvider } from './entra-provider.js';
+import { CAUSE, entraResponses } from './entra-responses.js';
+import {
+  approveDeviceCodeOverHttp, completeAuthorizationOverHttp, type AuthorizationResult, type SignInOptions,
+} from './entra-sign-in.js';
+import type { TokenEndpointState } from './entra-token-request.js';
+import { Faults, type RequestHandler } from './faults.js';
+import { listenLoopback } from './http-server.js';
+import { IssuedValues } from './issued-values.js';
+import { RequestLog } from './request-log.js';
+
+export interface TestIdpOptions {
+  /** Access token lifetime in seconds (default 3600). */
+  accessTokenTtl?: number;
+  /** Refresh token lifetime in seconds (default 90 days). */
+  refreshTokenTtl?: number;
+  /** Device code polling interval in seconds, enforced with `slow_down` (default 1; Entra uses 5). */
+  deviceCodeInterval?: number;
+  /** Device code lifetime in seconds (default 900, as Entra). */
+  deviceCodeExpiresIn?: number;
+  /** Rotation with reuse detection: a used refresh token dies and its reuse revokes the grant (default false, as Entra). */
+  rotateRefreshTokens?: boolean;
+}
+
+export interface TestIdp {
+  /** Authority host, e.g. `http://127.0.0.1:PORT` (what `AZURE_AUTHORITY_HOST` gets). */
+  url: string;
+  tenantId: string;
+  tenantDomain: string;
+  /** `<url>/<tenantId>`. */
+  authority: string;
+  publicClientId: string;
+  azureCliClientId: string;
+  confidentialClientId: string;
+  clientSecret: string;
+  username: string;
+  password: string;
+  users: readonly TestUser[];
+  requests: RequestLog;
+  issued: IssuedValues;
+  faults: Faults;
+  /** Every refresh token issued so far fails from now on: AADSTS50173 (`revoked`) or AADSTS700082 (`inactive`). */
+  revokeRefreshTokens(reason?: 'revoked' | 'inactive'): void;
+  /** Approves (or declines) a device code through the IdP's pages over HTTP, as a person would. */
+  approveDeviceCode(userCode: string, options?: SignInOptions): Promise<void>;
+  /** Signs in through an authorize URL's pages over HTTP and returns (and by default delivers) the redirect. */
+  completeAuthorization(authorizeUrl: string, options?: SignInOptions & { deliver?: boolean }): Promise<AuthorizationResult>;
+  close(): Promise<void>;
+}
+
+function recordConfiguredSecrets(issued: IssuedValues): void {
+  issued.record('client_secret', TEST_CLIENT_SECRET);
+  for (const user of TEST_USERS) issued.record('password', user.password);
+}
+
+/** Starts an Entra-shaped identity provider (oidc-provider behind an adapter) on 127.0.0.1. */
+export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestIdp> {
+  let handler: RequestHandler = (_req, res) => { res.statusCode = 503; res.end(); };
+  const server = await listenLoopback((req, res) => handler(req, res));
+  const requests = new RequestLog();
+  const issued = new IssuedValues();
+  const faults = new Faults();
+  const verificationUris = new Map<string, string>();
+  recordConfiguredSecrets(issued);
+
+  const provider = createEntraProvider({
+    issuer: `${server.url}/${TEST_TENANT_ID}/v2.0`,
+    accessTokenTtl: options.accessTokenTtl ?? 3600,
+    refreshTokenTtl: options.refreshTokenTtl ?? 90 * 86400,
+    deviceCodeExpiresIn: options.deviceCodeExpiresIn ?? 900,
+    rotateRefreshTokens: options.rotateRefreshTokens ?? false,
+  });
+  const deviceCodeInterval = options.deviceCodeInterval ?? 1;
+  provider.use(entraResponses({
+    issued,
+    deviceCodeInterval,
+    authority: server.url,
+    onDeviceCode: (userCode, uri) => verificationUris.set(userCode, uri),
+  }));
+  for (const event of ['grant.error', 'device_authorization.error', 'server_error', 'discovery.error', 'jwks.error']) {
+    provider.on(event, (ctx: { state: Record<string, unknown> }, error: unknown) => { ctx.state[CAUSE] = error; });
+  }
+  provider.on('authorization_code.saved', (code: { jti: string }) => issued.record('authorization_code', code.jti));
+
+  const state: TokenEndpointState = { provider, deviceCodeInterval, revoked: new Map(), lastPoll: new Map() };
+  handler = createEntraFront({ provider, requests, faults, state, url: () => server.url });
+
+  return {
+    url: server.url,
+    tenantId: TEST_TENANT_ID,
+    tenantDomain: TEST_TENANT_DOMAIN,
+    authority: `${server.url}/${TEST_TENANT_ID}`,
+    publicClientId: TEST_PUBLIC_CLIENT_ID,
+    azureCliClientId: AZURE_CLI_CLIENT_ID,
+    confidentialClientId: TEST_CONFIDENTIAL_CLIENT_ID,
+    clientSecret: TEST_CLIENT_SECRET,
+    username: TEST_USERNAME,
+    password: TEST_PASSWORD,
+    users: TEST_USERS,
+    requests,
+    issued,
+    faults,
+    revokeRefreshTokens(reason = 'revoked') {
+      for (const token of issued.values('refresh_token')) state.revoked.set(token, reason);
+    },
+    approveDeviceCode(userCode, signIn) {
+      const uri = verificationUris.get(userCode) ?? `${server.url}/${TEST_TENANT_ID}/devicelogin`;
+      return approveDeviceCodeOverHttp(uri, userCode, signIn);
+    },
+    completeAuthorization: (authorizeUrl, signIn) => completeAuthorizationOverHttp(authorizeUrl, signIn),
+    close: () => server.close(),
+  };
+}
