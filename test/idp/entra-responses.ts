@@ -24,6 +24,7 @@ export function entraResponses(deps: ResponseDeps) {
   return async (ctx: KoaContext, next: () => Promise<void>): Promise<void> => {
     await next();
     const entra = requestContext(ctx.req);
+    if (entra?.endpoint === 'authorize' || entra?.endpoint === 'authorize-resume') return prefixRedirectError(ctx);
     if (!entra || !['token', 'devicecode', 'discovery', 'keys'].includes(entra.endpoint)) return;
     const body = ctx.body as Record<string, any> | undefined;
     if (ctx.status >= 400 && body && typeof body.error === 'string') {
@@ -49,6 +50,23 @@ function reshapeError(ctx: KoaContext, entra: EntraRequestContext, body: Record<
   });
   ctx.status = mapped.status;
   ctx.body = entraErrorBody({ error: mapped.error, code: mapped.code, description: mapped.description }, entra.ids, deps.authority);
+}
+
+/** AADSTS numbers for errors delivered to the app's redirect URI. */
+const REDIRECT_CODES: Record<string, number> = {
+  access_denied: 65004, consent_required: 65001, login_required: 50058, invalid_scope: 70011, server_error: 50000,
+};
+
+/** Entra's redirect errors carry `AADSTSnnnnn:` descriptions too. */
+function prefixRedirectError(ctx: KoaContext): void {
+  const location = ctx.response.get('Location');
+  if (!location || ctx.status < 300 || ctx.status >= 400) return;
+  const url = new URL(location, 'http://x');
+  const error = url.searchParams.get('error');
+  const description = url.searchParams.get('error_description') ?? '';
+  if (!error || description.startsWith('AADSTS')) return;
+  url.searchParams.set('error_description', `AADSTS${REDIRECT_CODES[error] ?? 9002313}: ${description}`);
+  ctx.set('Location', url.href);
 }
 
 function oidcScopesOf(scope: string | undefined): string[] {
