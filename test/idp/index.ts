@@ -1,0 +1,13 @@
+/** The test identity provider, managed-identity fakes and faults; see README.md. */
+export * from './constants.js';
+export { startTestIdp, type TestIdp, type TestIdpOptions } from './entra.js';
+export type { AuthorizationResult, SignInOptions } from './entra-sign-in.js';
+export { EntraError, entraErrorBody, entraErrors, entraTimestamp, type EntraErrorBody } from './entra-errors.js';
+export { KNOWN_RESOURCES, OIDC_SCOPES, RESOURCES, type KnownResource } from './entra-resources.js';
+export * from './managed-identity-fakes.js';
+export { Faults, applyFault, withFaults, type Fault, type RequestHandler } from './faults.js';
+export { RequestLog, type RequestFilter, type RequestRecord } from './request-log.js';
+export { IssuedValues, type IssuedKind } from './issued-values.js';
+export { listenLoopback, type LoopbackServer } from './http-server.js';
+export { HttpBrowser, findForm, textById, type Page } from './http-browser.js';
+export { createPkcePair, decodeJwt, getJson, postForm, type JsonResponse } from './test-tools.js';
