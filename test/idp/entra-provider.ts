@@ -1,12 +1,14 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 
-import Provider, { errors, type KoaContext } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { KoaContext } from 'oidc-provider';
 
 import { TEST_TENANT_ID } from './constants.js';
 import { clientMetadata, findClient, findUserByOid, isLocalhostRedirect } from './entra-directory.js';
 import { deviceCodePage, deviceConfirmPage, errorPage, successPage } from './entra-pages.js';
 import { audienceFor, permissionNames, resourceForIndicator } from './entra-resources.js';
 import { createStorage } from './entra-storage.js';
+import { loadOidcProvider } from './load-oidc-provider.js';
 import { requestContext } from './entra-request-context.js';
 
 export interface ProviderSettings {
@@ -69,9 +71,9 @@ async function customizeAccessToken(_ctx: unknown, token: any, jwt: { header?: o
   }
 }
 
-async function getResourceServerInfo(_ctx: unknown, indicator: string, settings: ProviderSettings) {
+async function getResourceServerInfo(indicator: string, settings: ProviderSettings, invalidTarget: () => Error) {
   const resource = resourceForIndicator(indicator);
-  if (!resource) throw new errors.InvalidTarget();
+  if (!resource) throw invalidTarget();
   return {
     scope: resource.permissions.map((p) => `${resource.id}/${p}`).join(' '),
     audience: audienceFor(indicator),
@@ -112,8 +114,9 @@ function deviceFlowPages() {
 }
 
 /** Builds the oidc-provider instance that serves every grant of the test IdP. */
-export function createEntraProvider(settings: ProviderSettings): Provider {
-  const provider = new Provider(settings.issuer, {
+export async function createEntraProvider(settings: ProviderSettings): Promise<Provider> {
+  const { default: OidcProvider, errors } = await loadOidcProvider();
+  const provider = new OidcProvider(settings.issuer, {
     adapter: createStorage({ consumeRefreshTokens: settings.rotateRefreshTokens }),
     clients: clientMetadata(),
     jwks: { keys: [signingKey()] },
@@ -135,7 +138,7 @@ export function createEntraProvider(settings: ProviderSettings): Provider {
         // The first resource asked at sign-in is the default, as in Entra.
         defaultResource: async (_ctx: unknown, _client: unknown, oneOf?: string[]) => oneOf?.[0],
         useGrantedResource: async () => true,
-        getResourceServerInfo: (ctx: unknown, indicator: string) => getResourceServerInfo(ctx, indicator, settings),
+        getResourceServerInfo: (_ctx: unknown, indicator: string) => getResourceServerInfo(indicator, settings, () => new errors.InvalidTarget()),
       },
       userinfo: { enabled: false },
       rpInitiatedLogout: { enabled: false },

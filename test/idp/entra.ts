@@ -68,7 +68,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
   const verificationUris = new Map<string, string>();
   recordConfiguredSecrets(issued);
 
-  const provider = createEntraProvider({
+  const provider = await createEntraProvider({
     issuer: `${server.url}/${TEST_TENANT_ID}/v2.0`,
     accessTokenTtl: options.accessTokenTtl ?? 3600,
     refreshTokenTtl: options.refreshTokenTtl ?? 90 * 86400,
