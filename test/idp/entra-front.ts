@@ -10,7 +10,7 @@ import { errorPage } from './entra-pages.js';
 import { setRequestContext, type EntraRequestContext } from './entra-request-context.js';
 import { classifyPath, tenantKind, type EntraRoute } from './entra-routes.js';
 import { prepareAuthorizeQuery, prepareDeviceCodeRequest } from './entra-signin-request.js';
-import { prepareTokenRequest, type TokenEndpointState } from './entra-token-request.js';
+import { prepareTokenRequest, takeBasicAuth, type TokenEndpointState } from './entra-token-request.js';
 import type { Faults } from './faults.js';
 import { parseForm, pathOf, readBody, sendHtml, sendJson } from './http-server.js';
 import type { RequestLog } from './request-log.js';
@@ -136,10 +136,12 @@ export function createEntraFront(deps: FrontDeps) {
     const form = parseForm(req, body) ?? {};
     const query = Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
     const scope = form.scope ?? query.scope;
+    const withBasic = { ...form };
+    takeBasicAuth(withBasic, req.headers.authorization);
     const record = deps.requests.add({
       method: req.method ?? 'GET', path: pathOf(req), endpoint: route.endpoint, time: Date.now(),
       headers: req.headers, query, form: req.method === 'POST' ? form : undefined, tenant: route.tenant,
-      grantType: form.grant_type, resource: firstResource(scope), scope, clientId: form.client_id ?? query.client_id,
+      grantType: form.grant_type, resource: firstResource(scope), scope, clientId: withBasic.client_id ?? query.client_id,
     });
     res.on('finish', () => { record.status = res.statusCode; });
     await deps.faults.handle(route.endpoint, req, res, async () => {

@@ -32,6 +32,7 @@ describe('test IdP: client credentials', () => {
     const token = await ask({ scope: 'https://vault.azure.net/.default' }, idp.tenantDomain, { authorization: `Basic ${basic}` });
     assert.equal(token.status, 200, JSON.stringify(token.json));
     assert.equal(decodeJwt(token.json.access_token).aud, 'https://vault.azure.net');
+    assert.equal(idp.requests.last({ endpoint: 'token' })?.clientId, idp.confidentialClientId);
   });
 
   test('a wrong secret is AADSTS7000215 (401), a missing one AADSTS7000218', async () => {
