@@ -1,0 +1,142 @@
+import { ServiceError } from '../core/errors.js';
+import type { Log } from '../core/log.js';
+import { TransportError, type HttpClient, type HttpRequest, type HttpResponse } from './types.js';
+
+/** What may be retried beyond the defaults (transport errors, 5xx, 429). */
+export interface RetryPolicy {
+  /** IMDS answers 404 and 410 while an identity is being set up. */
+  extraStatuses?: readonly number[];
+  /** AzSessions.jl tries token calls up to 10 times. */
+  maxAttempts?: number;
+}
+
+export interface SenderOptions {
+  /** Epoch ms: every attempt and every wait ends by then. */
+  deadline: number;
+  /** Bound of one attempt (default 10 s). */
+  requestTimeoutMs?: number;
+  log: Log;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/** Sends with retries; answers with the first response that is not worth retrying. */
+export interface Sender {
+  send(request: HttpRequest, policy?: RetryPolicy): Promise<HttpResponse>;
+  readonly deadline: number;
+}
+
+/** Entra's "client request loop detected": AzSessions.jl waits 2-3 minutes before trying again. */
+const loopDetectedCode = 50196;
+
+/** Seconds from a Retry-After header: a number of seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - nowMs) / 1000);
+}
+
+/** AzSessions.jl's backoff: min(2^(i-1), 60) s plus up to a second of jitter. */
+export function backoffSeconds(attempt: number, random: () => number): number {
+  return Math.min(2 ** (attempt - 1), 60) + random();
+}
+
+function hasErrorCode(body: string, code: number): boolean {
+  try {
+    const codes = (JSON.parse(body) as { error_codes?: unknown }).error_codes;
+    return Array.isArray(codes) && codes.some((c) => Number(c) === code);
+  } catch {
+    return false;
+  }
+}
+
+type Verdict = { retry: false } | { retry: true; waitSeconds: number; reason: string };
+
+function judge(res: HttpResponse, attempt: number, policy: RetryPolicy, o: Required<Pick<SenderOptions, 'now' | 'random'>>): Verdict {
+  const after = parseRetryAfter(res.headers['retry-after'], o.now());
+  const backoff = backoffSeconds(attempt, o.random);
+  if (res.status === 429) return { retry: true, waitSeconds: after !== undefined ? after + o.random() : backoff, reason: 'HTTP 429 (throttled)' };
+  if (res.status >= 500) return { retry: true, waitSeconds: after ?? backoff, reason: `HTTP ${res.status}` };
+  if (policy.extraStatuses?.includes(res.status)) return { retry: true, waitSeconds: after ?? backoff, reason: `HTTP ${res.status}` };
+  if (res.status === 400 && hasErrorCode(res.body, loopDetectedCode)) {
+    return { retry: true, waitSeconds: 120 + 60 * o.random(), reason: `AADSTS${loopDetectedCode} (request loop detected)` };
+  }
+  return { retry: false };
+}
+
+export function createSender(client: HttpClient, options: SenderOptions): Sender {
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  const { deadline, log } = options;
+
+  return {
+    deadline,
+    async send(req, policy = {}) {
+      const maxAttempts = policy.maxAttempts ?? 10;
+      const started = now();
+      for (let attempt = 1; ; attempt++) {
+        const remaining = deadline - now();
+        if (remaining <= 0) throw timedOut(req, attempt - 1, started, now());
+        let outcome: { res: HttpResponse } | { err: TransportError };
+        try {
+          outcome = { res: await client.send(req, Math.min(requestTimeoutMs, remaining)) };
+        } catch (err) {
+          if (!(err instanceof TransportError)) throw err;
+          outcome = { err };
+        }
+        const verdict: Verdict =
+          'err' in outcome
+            ? { retry: true, waitSeconds: backoffSeconds(attempt, random), reason: outcome.err.message }
+            : judge(outcome.res, attempt, policy, { now, random });
+        if (!verdict.retry && 'res' in outcome) return outcome.res;
+        const waitMs = verdict.retry ? verdict.waitSeconds * 1000 : 0;
+        if (attempt >= maxAttempts || now() + waitMs >= deadline) {
+          // A 4xx that was worth waiting for (IMDS 404, AADSTS50196) is explained by the caller's parser.
+          if ('res' in outcome && outcome.res.status < 500 && outcome.res.status !== 429) return outcome.res;
+          throw giveUp(req, outcome, attempt, started, now());
+        }
+        log.verbose(`Retry ${attempt}/${maxAttempts - 1} of ${req.purpose} in ${(waitMs / 1000).toFixed(1)} s: ${verdict.retry ? verdict.reason : ''}.`);
+        await sleep(waitMs);
+      }
+    },
+  };
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 1000)} s`;
+}
+
+function timedOut(req: HttpRequest, attempts: number, started: number, ended: number): ServiceError {
+  return new ServiceError(
+    `Timed out: ${req.purpose} at ${new URL(req.url).host} gave no usable answer in ${seconds(ended - started)} ` +
+      `(${attempts} attempt${attempts === 1 ? '' : 's'}); check the network, or raise --timeout.`,
+  );
+}
+
+function giveUp(
+  req: HttpRequest,
+  outcome: { res: HttpResponse } | { err: TransportError },
+  attempts: number,
+  started: number,
+  ended: number,
+): ServiceError {
+  const tries = `${attempts} attempt${attempts === 1 ? '' : 's'} in ${seconds(ended - started)}`;
+  if ('err' in outcome) {
+    const prefix = outcome.err.kind === 'timeout' ? 'Timed out: ' : '';
+    return new ServiceError(`${prefix}${outcome.err.message} (${tries}); check the network and proxy settings, or raise --timeout.`, {
+      cause: outcome.err,
+    });
+  }
+  const { status, headers, clientRequestId } = outcome.res;
+  const retryAfter = headers['retry-after'] ? `, retry after ${headers['retry-after']}` : '';
+  const what = status === 429 ? `kept throttling (HTTP 429${retryAfter})` : `kept failing (HTTP ${status}${retryAfter})`;
+  const ids = [headers['x-ms-request-id'] && `trace id ${headers['x-ms-request-id']}`, `client-request-id ${clientRequestId}`]
+    .filter(Boolean)
+    .join(', ');
+  return new ServiceError(`${req.purpose} at ${new URL(req.url).host} ${what} (${tries}; ${ids}); try again later.`);
+}

@@ -1,0 +1,162 @@
+import { AuthenticationError, ServiceError, type EntraErrorDetails } from '../core/errors.js';
+import { rememberSecret } from '../core/redact.js';
+import type { HttpResponse } from '../http/types.js';
+
+/** A token as azsess keeps it. */
+export interface TokenResult {
+  accessToken: string;
+  expiresAt: Date;
+  refreshToken?: string;
+  idToken?: string;
+}
+
+/** Entra's error body (entra-protocol.md 9.1), tolerant of what other services send. */
+export interface EntraErrorBody {
+  error: string;
+  description: string;
+  codes: number[];
+  traceId?: string;
+  correlationId?: string;
+  suberror?: string;
+  claims?: string;
+}
+
+function contentType(res: HttpResponse): string {
+  return (res.headers['content-type'] ?? 'no content type').split(';')[0]!.trim();
+}
+
+/** The JSON object of a response, or exit 5 naming the status and the content type. */
+export function jsonBody(res: HttpResponse, purpose: string, host: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(res.body);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // fall through to the error below
+  }
+  throw new ServiceError(
+    `${purpose} at ${host} answered HTTP ${res.status} with ${contentType(res)}` +
+      `${res.body.length === 0 ? ' and an empty body' : ''}, not the JSON expected; ` +
+      `a proxy or an outage may be in the way (client-request-id ${res.clientRequestId}).`,
+  );
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Numbers that may arrive as strings (IMDS, App Service, v1 endpoints). */
+export function numeric(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** The error fields of a body, if it has any; `error` may also be `{code, message}` (managed identity). */
+export function entraError(body: Record<string, unknown>): EntraErrorBody | undefined {
+  const raw = body.error;
+  const nested = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : undefined;
+  const error = nested ? text(nested.code) : text(raw);
+  if (!error) return undefined;
+  const description = (text(body.error_description) ?? text(nested?.message) ?? text(body.message) ?? '').split(/\r?\n/)[0]!.trim();
+  const codes = Array.isArray(body.error_codes) ? body.error_codes.map(Number).filter(Number.isFinite) : [];
+  const fromDescription = /AADSTS(\d+)/.exec(description);
+  if (codes.length === 0 && fromDescription) codes.push(Number(fromDescription[1]));
+  const out: EntraErrorBody = { error, description, codes };
+  const trace = text(body.trace_id);
+  const correlation = text(body.correlation_id);
+  if (trace) out.traceId = trace;
+  if (correlation) out.correlationId = correlation;
+  if (text(body.suberror)) out.suberror = text(body.suberror)!;
+  if (text(body.claims)) out.claims = text(body.claims)!;
+  return out;
+}
+
+// Refresh errors that a new sign-in fixes (entra-protocol.md 4.6).
+const interactionErrors = new Set(['invalid_grant', 'interaction_required', 'consent_required', 'login_required']);
+const interactionCodes = new Set([50058, 50076, 50078, 50079, 50173, 65001, 70008, 70043, 700082, 700084]);
+// Codes that mean the refresh token itself is finished (not merely lacking consent).
+const deadTokenCodes = new Set([50173, 70008, 70043, 700082, 700084]);
+
+/** An OAuth error from Entra, with what the engine needs to decide what comes next. */
+export class OAuthError extends AuthenticationError {
+  constructor(
+    message: string,
+    readonly entra: EntraErrorBody,
+    details: EntraErrorDetails,
+  ) {
+    super(message, details);
+  }
+
+  /** A person signing in again would fix it. */
+  get needsInteraction(): boolean {
+    return interactionErrors.has(this.entra.error) || this.entra.codes.some((c) => interactionCodes.has(c));
+  }
+
+  /** The refresh token used is expired or revoked: drop it. */
+  get refreshTokenIsDead(): boolean {
+    if (this.entra.codes.some((c) => deadTokenCodes.has(c))) return true;
+    return this.entra.error === 'invalid_grant' && !this.entra.codes.includes(65001);
+  }
+}
+
+const hints: Array<[RegExp | number, string]> = [
+  [7000215, 'check the client secret (AZURE_CLIENT_SECRET or the manifest)'],
+  [7000222, 'the client secret has expired; create a new one'],
+  [700016, 'check the client id and the tenant'],
+  [90002, 'check the tenant, and the cloud (--cloud)'],
+  [9001023, 'app-only sign-in needs a real tenant, not common or organizations: set --tenant'],
+  [/^invalid_client$/, 'check the client id and its secret or certificate'],
+  [/^invalid_scope$/, 'check --scope'],
+];
+
+function hintFor(entra: EntraErrorBody, fallback: string): string {
+  for (const [key, hint] of hints) {
+    if (typeof key === 'number' ? entra.codes.includes(key) : key.test(entra.error)) return hint;
+  }
+  return fallback;
+}
+
+/** Turns an Entra error body into an OAuthError whose message quotes Entra and its ids. */
+export function oauthError(entra: EntraErrorBody, res: HttpResponse, what: string, fallbackHint: string): OAuthError {
+  const ids = [
+    entra.traceId && `trace id ${entra.traceId}`,
+    entra.correlationId && `correlation id ${entra.correlationId}`,
+    `client-request-id ${res.clientRequestId}`,
+  ].filter(Boolean);
+  const said = entra.description || entra.error;
+  const message = `${what}: ${said.replace(/[.\s]+$/, '')} (${entra.error}; ${ids.join(', ')}); ${hintFor(entra, fallbackHint)}.`;
+  const details: EntraErrorDetails = { error: entra.error, errorCodes: entra.codes, clientRequestId: res.clientRequestId };
+  if (entra.traceId) details.traceId = entra.traceId;
+  if (entra.correlationId) details.correlationId = entra.correlationId;
+  if (entra.claims) details.claims = entra.claims;
+  return new OAuthError(message, entra, details);
+}
+
+/**
+ * A token endpoint's answer: the token, or an OAuthError, or exit 5 for anything else.
+ * `requestStart` makes the expiry conservative (entra-protocol.md 6).
+ */
+export function parseTokenResponse(
+  res: HttpResponse,
+  context: { purpose: string; host: string; what: string; hint: string; requestStart: Date },
+): TokenResult {
+  const body = jsonBody(res, context.purpose, context.host);
+  const entra = entraError(body);
+  if (entra || res.status >= 400) {
+    throw oauthError(entra ?? { error: `http_${res.status}`, description: `HTTP ${res.status}`, codes: [] }, res, context.what, context.hint);
+  }
+  const accessToken = text(body.access_token);
+  const expiresIn = numeric(body.expires_in);
+  if (!accessToken || expiresIn === undefined) {
+    throw new ServiceError(
+      `${context.purpose} at ${context.host} answered HTTP ${res.status} without ${accessToken ? 'expires_in' : 'an access_token'}; ` +
+        `this is not a token response (client-request-id ${res.clientRequestId}).`,
+    );
+  }
+  const result: TokenResult = { accessToken, expiresAt: new Date(context.requestStart.getTime() + expiresIn * 1000) };
+  const refreshToken = text(body.refresh_token);
+  const idToken = text(body.id_token);
+  if (refreshToken) result.refreshToken = refreshToken;
+  if (idToken) result.idToken = idToken;
+  for (const secret of [accessToken, refreshToken, idToken]) rememberSecret(secret);
+  return result;
+}
