@@ -1,0 +1,38 @@
+import { ConfigError } from '../core/errors.js';
+import { isMetaTenant } from '../core/tenant.js';
+import { defaultScopeOf } from '../core/scopes.js';
+import { requestToken } from './token-endpoint.js';
+import type { AppTarget, ProtocolDeps, TokenResult } from './types.js';
+
+/**
+ * The client credentials grant with a secret (entra-protocol.md 5.1): v2 token endpoint, one
+ * resource as `<resource>/.default`.
+ */
+export async function acquireWithClientSecret(
+  target: AppTarget,
+  resource: string,
+  secret: string | undefined,
+  deps: ProtocolDeps,
+): Promise<TokenResult> {
+  if (!secret) {
+    throw new ConfigError(
+      'client-credentials needs a client secret: set AZURE_CLIENT_SECRET, or run azsess write-manifest --client-secret-stdin.',
+    );
+  }
+  checkAppOnlyTarget(target, 'client-credentials');
+  return requestToken(
+    target,
+    { grant_type: 'client_credentials', client_id: target.clientId, client_secret: secret, scope: defaultScopeOf(resource) },
+    deps,
+    { what: 'Entra ID refused the client credentials', hint: 'check the client id, tenant and secret with azsess status' },
+  );
+}
+
+/** App-only flows need an application and a real tenant (AADSTS9001023 otherwise). */
+export function checkAppOnlyTarget(target: AppTarget, protocol: string): void {
+  if (isMetaTenant(target.tenant)) {
+    throw new ConfigError(
+      `${protocol} needs the tenant's GUID or domain, not '${target.tenant}': pass --tenant, set AZURE_TENANT_ID, or run azsess write-manifest --tenant.`,
+    );
+  }
+}

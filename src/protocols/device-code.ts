@@ -1,0 +1,103 @@
+import { AuthenticationError, ServiceError } from '../core/errors.js';
+import { entraEndpoints } from '../oauth/endpoints.js';
+import { entraError, jsonBody, numeric, oauthError, parseTokenResponse } from '../oauth/token-response.js';
+import type { AppTarget, ProtocolDeps, TokenResult } from './types.js';
+
+interface DeviceCode {
+  deviceCode: string;
+  userCode: string;
+  verificationUri: string;
+  expiresAt: Date;
+  intervalSeconds: number;
+  message?: string;
+}
+
+const deviceGrant = 'urn:ietf:params:oauth:grant-type:device_code';
+
+async function requestDeviceCode(url: string, target: AppTarget, scope: readonly string[], deps: ProtocolDeps): Promise<DeviceCode> {
+  const start = deps.now();
+  const res = await deps.http.send({
+    method: 'POST',
+    url,
+    purpose: 'the device code endpoint',
+    entra: true,
+    form: { client_id: target.clientId, scope: scope.join(' ') },
+  });
+  const host = new URL(url).host;
+  const body = jsonBody(res, 'the device code endpoint', host);
+  const entra = entraError(body);
+  if (entra || res.status >= 400) {
+    throw oauthError(entra ?? { error: `http_${res.status}`, description: '', codes: [] }, res, 'Entra ID refused to start a device code sign-in', 'check the client id, tenant and scopes with azsess status; the app must allow public client flows');
+  }
+  const deviceCode = body.device_code;
+  const userCode = body.user_code;
+  // v1 endpoints said verification_url (entra-protocol.md 2.2).
+  const verificationUri = body.verification_uri ?? body.verification_url;
+  if (typeof deviceCode !== 'string' || typeof userCode !== 'string' || typeof verificationUri !== 'string') {
+    throw new ServiceError(`the device code endpoint at ${host} answered without a device code, user code or verification URI (client-request-id ${res.clientRequestId}).`);
+  }
+  const expiresIn = numeric(body.expires_in) ?? 900;
+  const code: DeviceCode = {
+    deviceCode,
+    userCode,
+    verificationUri,
+    expiresAt: new Date(start.getTime() + expiresIn * 1000),
+    intervalSeconds: Math.max(1, numeric(body.interval) ?? 5),
+  };
+  if (typeof body.message === 'string') code.message = body.message;
+  return code;
+}
+
+const terminal: Record<string, string> = {
+  authorization_declined: 'The sign-in was declined; run the command again and accept the request to sign in',
+  access_denied: 'The sign-in was declined; run the command again and accept the request to sign in',
+  expired_token: 'The device code expired before the sign-in was completed; run the command again and sign in before the code expires',
+  bad_verification_code: 'Entra ID did not recognise the device code; run the command again',
+};
+
+/**
+ * Signs a person in with the device code flow (RFC 8628; entra-protocol.md 2): shows the code,
+ * polls no faster than `interval`, adds 5 s on slow_down (RFC 8628 §3.5), stops when the code expires.
+ */
+export async function signInWithDeviceCode(target: AppTarget, scope: readonly string[], deps: ProtocolDeps): Promise<TokenResult> {
+  const urls = entraEndpoints(target.authority, target.tenant);
+  const code = await requestDeviceCode(urls.devicecode, target, scope, deps);
+  deps.prompt.showDeviceCode({ verificationUri: code.verificationUri, userCode: code.userCode, expiresAt: code.expiresAt, ...(code.message ? { message: code.message } : {}) });
+  // Polls may be retried until the code expires, whatever --timeout says: a person is at work.
+  // The margin lets the last poll hear the server say expired_token.
+  const http = deps.senderUntil(code.expiresAt.getTime() + 15_000);
+  let interval = code.intervalSeconds;
+  try {
+    for (;;) {
+      const left = code.expiresAt.getTime() - deps.now().getTime();
+      if (left <= 0) throw new AuthenticationError(`${terminal.expired_token} (expired_token).`, { error: 'expired_token' });
+      await deps.sleep(Math.min(interval * 1000, left));
+      deps.prompt.tick(code.expiresAt);
+      const requestStart = deps.now();
+      const res = await http.send({
+        method: 'POST',
+        url: urls.token,
+        purpose: 'the token endpoint',
+        entra: true,
+        form: { grant_type: deviceGrant, client_id: target.clientId, device_code: code.deviceCode, client_info: '1' },
+      });
+      const host = new URL(urls.token).host;
+      const entra = res.status >= 400 ? entraError(jsonBody(res, 'the token endpoint', host)) : undefined;
+      if (entra?.error === 'authorization_pending') continue;
+      if (entra?.error === 'slow_down') {
+        interval += 5;
+        deps.log.verbose(`The identity provider asked to poll more slowly; now every ${interval} s.`);
+        continue;
+      }
+      if (entra && terminal[entra.error]) {
+        throw new AuthenticationError(`${terminal[entra.error]} (${entra.error}${entra.codes.length ? `, AADSTS${entra.codes[0]}` : ''}).`, {
+          error: entra.error,
+          errorCodes: entra.codes,
+        });
+      }
+      return parseTokenResponse(res, { purpose: 'the token endpoint', host, what: 'Entra ID refused the device code sign-in', hint: 'run the command again', requestStart });
+    }
+  } finally {
+    deps.prompt.done();
+  }
+}
