@@ -23,14 +23,18 @@ export function exitCodeFor(err: unknown, ctx: CliContext, verbose: boolean): nu
   const log = createLog(ctx, verbose);
   if (err instanceof CommanderError) return err.exitCode; // help and --version
   if (err instanceof AzsessError) {
-    log.error(err.message);
-    if (verbose && err.cause instanceof Error) log.verbose(`cause: ${err.cause.message}`);
+    log.error(sentence(err.message));
+    if (verbose && err.cause instanceof Error && !err.message.includes(err.cause.message)) log.verbose(`cause: ${err.cause.message}`);
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
   log.error(`unexpected failure: ${message}; run again with --verbose and report it with that output.`);
   if (verbose && err instanceof Error && err.stack) log.verbose(redact(err.stack));
   return ExitCode.unexpected;
+}
+
+function sentence(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1);
 }
 
 /** Entry point of bin/azsess.js. */

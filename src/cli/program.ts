@@ -2,8 +2,10 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { version } from '../version.js';
 import { clearCacheCommand } from './commands/clear-cache.js';
+import { loginCommand } from './commands/login.js';
 import { scrubCommand } from './commands/scrub.js';
 import { statusCommand } from './commands/status.js';
+import { tokenCommand } from './commands/token.js';
 import { writeManifestCommand } from './commands/write-manifest.js';
 import type { CliContext } from './context.js';
 import { addCommonOptions, examples } from './options.js';
@@ -56,13 +58,21 @@ export function buildProgram(ctx: CliContext): Command {
     .addHelpText(
       'after',
       examples(
-        'azsess write-manifest --tenant contoso.onmicrosoft.com --client-id 8f6c2b0e-3b7a-4c55-9f0d-1a2b3c4d5e6f',
+        'azsess login --tenant contoso.onmicrosoft.com',
+        'export TOKEN=$(azsess token --scope https://storage.azure.com/.default)',
         'azsess status',
       ),
     );
   addCommonOptions(program);
   configure(program, ctx, 'azsess');
-  const commands = [writeManifestCommand(ctx), clearCacheCommand(ctx), scrubCommand(ctx), statusCommand(ctx)];
+  const commands = [
+    tokenCommand(ctx),
+    loginCommand(ctx),
+    statusCommand(ctx),
+    writeManifestCommand(ctx),
+    clearCacheCommand(ctx),
+    scrubCommand(ctx),
+  ];
   for (const cmd of commands) {
     configure(cmd, ctx, `azsess ${cmd.name()}`);
     program.addCommand(cmd);

@@ -1,0 +1,66 @@
+import { Command } from 'commander';
+import { isUserProtocol, shortProtocolName } from '../../core/protocol-names.js';
+import { decodeClaims } from '../../core/jwt.js';
+import { oidcScopes } from '../../core/scopes.js';
+import type { Session } from '../../core/session.js';
+import { resolveSettings } from '../../core/settings.js';
+import { buildTokenQuery } from '../../core/token-query.js';
+import { readManifest } from '../../core/admin.js';
+import { relativeTime } from '../../output/status.js';
+import type { CliContext } from '../context.js';
+import { addCommonOptions, collectScopes, examples } from '../options.js';
+import { startRuntime } from '../runtime.js';
+import { addSignInOptions, type SignInOptions } from './sign-in-options.js';
+import { identityFlags, settingFlags } from './token.js';
+
+export interface LoginOptions extends SignInOptions {
+  scopeAuth?: string[];
+}
+
+export function loginCommand(ctx: CliContext): Command {
+  const cmd = new Command('login')
+    .description('sign in now and record the session (app-only protocols: get and cache a token, which checks the setup)')
+    .option('--scope-auth <scope>', 'also consent to this scope at sign-in, so later audiences need no new sign-in (repeatable)', collectScopes);
+  addSignInOptions(cmd, 60);
+  cmd.addHelpText(
+    'after',
+    examples(
+      'azsess login --protocol device-code --tenant contoso.onmicrosoft.com',
+      'azsess login --scope https://storage.azure.com/.default --scope-auth https://vault.azure.net/user_impersonation',
+      'azsess login --protocol client-credentials --tenant contoso.onmicrosoft.com --client-id $APP',
+    ),
+  );
+  addCommonOptions(cmd);
+  return cmd.action(async (_opts, command: Command) => runLogin(command.optsWithGlobals(), ctx));
+}
+
+function summary(session: Session, now: Date): string {
+  const claims = decodeClaims(session.token);
+  const tenant = typeof claims?.tid === 'string' ? claims.tid : session.tenant;
+  const what = isUserProtocol(session.protocol)
+    ? session.scope.filter((s) => !oidcScopes.has(s)).join(' ')
+    : session.resource;
+  const who = session.account ? `as ${session.account}` : isUserProtocol(session.protocol) ? '' : `as app ${session.clientId || 'managed identity'}`;
+  const expires = `${session.expiry.toISOString().slice(0, 16).replace('T', ' ')} UTC (${relativeTime(Math.round((session.expiry.getTime() - now.getTime()) / 1000))})`;
+  return `Signed in${who ? ` ${who}` : ''}${tenant ? ` in tenant ${tenant}` : ''} with ${shortProtocolName(session.protocol)} for ${what}; the token expires ${expires}.`;
+}
+
+export async function runLogin(opts: LoginOptions, ctx: CliContext): Promise<void> {
+  const rt = startRuntime(ctx, opts, opts.timeout);
+  const settings = resolveSettings(settingFlags(opts), ctx.env, readManifest(rt.home.value));
+  const query = buildTokenQuery(settings, {
+    ...(opts.scope ? { scopes: opts.scope } : {}),
+    ...(opts.scopeAuth ? { scopeAuth: opts.scopeAuth } : {}),
+    identity: identityFlags(opts),
+  });
+  const { login } = await import('../../core/engine.js');
+  const { buildNetwork, interruptSignal } = await import('../network.js');
+  const signal = interruptSignal();
+  const session = await login(query, { clearCache: opts.clearCache === true }, {
+    store: rt.store,
+    log: rt.log,
+    now: ctx.now,
+    network: () => buildNetwork(rt, signal),
+  });
+  rt.log.info(summary(session, ctx.now()));
+}

@@ -1,0 +1,60 @@
+import type { ProtocolDeps } from '../protocols/types.js';
+import { createSender } from '../http/retry.js';
+import { InterruptedError } from '../core/errors.js';
+import { readSmallFile } from '../io/read-file.js';
+import { createPrompter } from './prompter.js';
+import type { Runtime } from './runtime.js';
+
+/** Ctrl-C aborts a sign-in cleanly (exit 130, nothing written); a second one ends at once. */
+export function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  return controller.signal;
+}
+
+function abortableSleep(signal: AbortSignal) {
+  return (ms: number) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal.aborted) return reject(new InterruptedError());
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(new InterruptedError());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+}
+
+/** The network side of a command, built only when a request is due: undici loads here. */
+export async function buildNetwork(rt: Runtime, signal: AbortSignal): Promise<ProtocolDeps> {
+  const { createHttpClient } = await import('../http/client.js');
+  const env = rt.ctx.env;
+  const client = createHttpClient(
+    {
+      httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
+      httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
+      noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+    },
+    signal,
+  );
+  const sleep = abortableSleep(signal);
+  const senderUntil = (deadline: number) => createSender(client, { deadline, log: rt.log, sleep });
+  return {
+    http: senderUntil(rt.deadline),
+    log: rt.log,
+    now: rt.ctx.now,
+    sleep,
+    signal,
+    env,
+    platform: rt.ctx.platform,
+    prompt: createPrompter(rt.ctx, rt.log),
+    readFile: readSmallFile,
+    senderUntil,
+  };
+}

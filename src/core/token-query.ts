@@ -1,0 +1,119 @@
+import { ConfigError, UsageError } from './errors.js';
+import { isUserProtocol, shortProtocolName } from './protocol-names.js';
+import { defaultScopeOf, mergeScopes, oidcScopes, resourceOfScope } from './scopes.js';
+import { defaultAuthority, type SessionQuery } from './session.js';
+import type { Settings } from './settings.js';
+
+/** A user-assigned managed identity, by one of its three names. */
+export interface IdentityChoice {
+  clientId?: string;
+  objectId?: string;
+  resourceId?: string;
+}
+
+/** Everything needed to find, refresh or make one session. */
+export interface TokenQuery extends SessionQuery {
+  /** What is consented at sign-in, the asked scope first. */
+  scopeAuth: string[];
+  identity: IdentityChoice;
+  clientSecret?: string;
+  /** Where each setting came from, to write the exact login command in messages. */
+  settings: Settings;
+}
+
+export interface QueryInput {
+  scopes?: string[];
+  resource?: string;
+  scopeAuth?: string[];
+  /** Managed identity: the flags that name a user-assigned identity. */
+  identity?: IdentityChoice;
+  /** Used when neither --scope nor --resource is given (for example the AKS server app). */
+  defaultScope?: string;
+}
+
+/** AzSessions.jl's defaults (azsessions-jl.md). */
+export const defaultUserScope = 'https://management.azure.com/user_impersonation';
+export const defaultResource = 'https://management.azure.com/';
+const defaultConsent = ['https://management.azure.com/user_impersonation', 'https://storage.azure.com/user_impersonation'];
+
+/** `openid offline_access` first, as AzSessions.jl writes them, then the rest in order. */
+export function normaliseUserScopes(scopes: readonly string[]): string[] {
+  return mergeScopes(['openid', 'offline_access'], scopes);
+}
+
+/** The one resource of an app-only request, from --resource or a `<resource>/.default` scope. */
+function appOnlyResource(input: QueryInput, protocol: string): string {
+  if (input.resource) return input.resource;
+  const scopes = (input.scopes ?? (input.defaultScope ? [input.defaultScope] : [])).filter((s) => !oidcScopes.has(s));
+  if (scopes.length === 0) return defaultResource;
+  if (scopes.length > 1) throw new UsageError(`${protocol} gets a token for one resource at a time; give one --scope.`);
+  const scope = scopes[0]!;
+  const resource = resourceOfScope(scope);
+  if (!resource || (!scope.endsWith('/.default') && protocol !== 'vm')) {
+    throw new UsageError(`${protocol} needs a scope of the form <resource>/.default (for example https://management.azure.com/.default), or --resource; '${scope}' is not one.`);
+  }
+  return resource;
+}
+
+function checkIdentity(identity: IdentityChoice): void {
+  const given = [identity.clientId, identity.objectId, identity.resourceId].filter(Boolean).length;
+  if (given > 1) throw new UsageError('Name a user-assigned identity with one of --client-id, --object-id or --msi-res-id, not several.');
+}
+
+/** Turns settings and flags into a query; flags that do not fit the protocol are usage errors. */
+export function buildTokenQuery(settings: Settings, input: QueryInput): TokenQuery {
+  if (input.scopes?.length && input.resource) throw new UsageError('Give --scope or --resource, not both.');
+  const protocol = settings.protocol.value;
+  const short = shortProtocolName(protocol);
+  const base = {
+    protocol,
+    clientId: settings.clientId.value,
+    tenant: settings.tenant.value,
+    authority: settings.authority.value,
+    settings,
+    identity: {},
+    scope: [] as string[],
+    scopeAuth: [] as string[],
+    resource: '',
+  };
+  if (isUserProtocol(protocol)) {
+    const asked = input.scopes?.length
+      ? input.scopes
+      : input.resource
+        ? [defaultScopeOf(input.resource)]
+        : [input.defaultScope ?? defaultUserScope];
+    const scope = normaliseUserScopes(asked);
+    const consent = input.scopeAuth?.length ? input.scopeAuth : defaultConsent;
+    return { ...base, scope, scopeAuth: mergeScopes(scope, normaliseUserScopes(consent)) };
+  }
+  const resource = appOnlyResource(input, short);
+  if (protocol === 'AzVMCredentials') {
+    const identity = input.identity ?? {};
+    checkIdentity(identity);
+    const options: Record<string, string> = {};
+    if (identity.clientId) options.client_id = identity.clientId;
+    if (identity.objectId) options.object_id = identity.objectId;
+    if (identity.resourceId) options.msi_res_id = identity.resourceId;
+    // A managed identity is not tied to a login host, tenant or app registration.
+    return { ...base, clientId: '', tenant: '', authority: defaultAuthority, resource, identity, options };
+  }
+  if (settings.clientId.source === 'default') {
+    throw new ConfigError(
+      `${short} needs your application's client id: pass --client-id, set AZURE_CLIENT_ID, or run azsess write-manifest --client-id.`,
+    );
+  }
+  const query: TokenQuery = { ...base, resource };
+  if (settings.clientSecret.value) query.clientSecret = settings.clientSecret.value;
+  return query;
+}
+
+/** The exact `azsess login` command that makes the session a query needs. */
+export function loginCommandFor(query: TokenQuery, homeFlag?: string): string {
+  const quote = (v: string) => (/^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
+  const parts = ['azsess', 'login', '--protocol', shortProtocolName(query.protocol)];
+  if (homeFlag) parts.push('--home', quote(homeFlag));
+  if (query.authority !== defaultAuthority) parts.push('--authority-host', quote(query.authority));
+  parts.push('--tenant', quote(query.tenant), '--client-id', quote(query.clientId));
+  for (const scope of query.scope.filter((s) => !oidcScopes.has(s))) parts.push('--scope', quote(scope));
+  return parts.join(' ');
+}
