@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { startTestIdp, type TestIdp } from '../idp/index.js';
+import { readStoredSessions } from '../support/idp-session.js';
+import { runCli } from '../support/run-cli.js';
+import { makeTmpHome, type TmpHome } from '../support/tmp-home.js';
+
+/** The network misbehaves; azsess recovers within its deadline or says so with exit 5. */
+let idp: TestIdp;
+let tmp: TmpHome;
+
+before(async () => {
+  idp = await startTestIdp();
+});
+after(() => idp.close());
+beforeEach(() => {
+  tmp = makeTmpHome();
+  idp.requests.reset();
+  idp.faults.clear();
+});
+afterEach(() => tmp.cleanup());
+
+const env = () => ({
+  AZURE_AUTHORITY_HOST: idp.url,
+  AZURE_TENANT_ID: idp.tenantId,
+  AZURE_CLIENT_ID: idp.confidentialClientId,
+  AZURE_CLIENT_SECRET: idp.clientSecret,
+});
+
+async function token(args: string[] = []) {
+  const started = Date.now();
+  const result = await runCli(['token', '--protocol', 'client-credentials', '--verbose', ...args], { userHome: tmp.userHome, env: env() });
+  assert.deepEqual(idp.issued.findIn(result.stderr), [], 'no secret on stderr');
+  assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+  return { ...result, seconds: (Date.now() - started) / 1000 };
+}
+
+describe('recovering', () => {
+  test('503 three times, then 200: succeeds after backing off, one verbose line per retry', async () => {
+    idp.faults.add('token', { status: 503 }, { times: 3 });
+    const r = await token();
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(idp.requests.count({ endpoint: 'token' }), 4);
+    assert.equal(r.stderr.split('\n').filter((l) => /Retry \d+\/9 of the token endpoint/.test(l)).length, 3);
+  });
+
+  test('429 with Retry-After waits that long', async () => {
+    idp.faults.add('token', { status: 429, headers: { 'Retry-After': '2' } }, { times: 1 });
+    const r = await token();
+    assert.equal(r.code, 0, r.stderr);
+    const [first, second] = idp.requests.filter({ endpoint: 'token' });
+    assert.ok(second!.time - first!.time >= 2000, `waited ${second!.time - first!.time} ms`);
+  });
+
+  test('429 with Retry-After as an HTTP date waits until then', async () => {
+    const when = new Date(Date.now() + 2500).toUTCString();
+    idp.faults.add('token', { status: 429, headers: { 'Retry-After': when } }, { times: 1 });
+    const r = await token();
+    assert.equal(r.code, 0, r.stderr);
+    const [first, second] = idp.requests.filter({ endpoint: 'token' });
+    assert.ok(second!.time - first!.time >= 1000, `waited ${second!.time - first!.time} ms`);
+  });
+
+  test('a dropped connection is retried', async () => {
+    idp.faults.add('token', { drop: true }, { times: 1 });
+    const r = await token();
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(idp.requests.count({ endpoint: 'token' }), 2);
+  });
+});
+
+describe('giving up with exit 5 and one sentence', () => {
+  test('a truncated body', async () => {
+    idp.faults.add('token', { truncate: true });
+    const r = await token(['--timeout', '4']);
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr, /error: .*token endpoint/);
+    assert.ok(r.seconds < 10);
+  });
+
+  test('a server that never answers ends by the deadline and says it timed out', async () => {
+    idp.faults.add('token', { hang: true });
+    const r = await token(['--timeout', '3']);
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr, /Timed out/);
+    assert.ok(r.seconds < 8, `took ${r.seconds} s`);
+  });
+
+  test('a 200 that is not JSON names the status and the content type', async () => {
+    idp.faults.add('token', { nonJson: true });
+    const r = await token();
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr, /answered HTTP 200 with text\/html, not the JSON expected/);
+    assert.equal(idp.requests.count({ endpoint: 'token' }), 1, 'not retried');
+  });
+
+  test('a proxy error page that does not go away', async () => {
+    idp.faults.add('token', { htmlErrorPage: 502 });
+    const r = await token(['--timeout', '4']);
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr, /kept failing \(HTTP 502\)/);
+  });
+
+  test('nothing stored is lost when the service fails', async () => {
+    assert.equal((await token(['--resource', 'https://vault.azure.net'])).code, 0);
+    idp.faults.add('token', { status: 500 });
+    assert.equal((await token(['--timeout', '2'])).code, 5);
+    assert.deepEqual(readStoredSessions(tmp.home).map((s) => s.resource), ['https://vault.azure.net']);
+  });
+});
+
+describe('authority hosts', () => {
+  test('plain http to a host that is not loopback is refused before any request', async () => {
+    const flag = await runCli(['token', '--authority-host', 'http://login.example.com'], { userHome: tmp.userHome });
+    assert.equal(flag.code, 2, flag.stderr);
+    assert.match(flag.stderr, /plain http is allowed only for a loopback host/);
+    const variable = await runCli(['token'], { userHome: tmp.userHome, env: { AZURE_AUTHORITY_HOST: 'http://10.1.2.3:8080' } });
+    assert.equal(variable.code, 6, variable.stderr);
+    assert.match(variable.stderr, /AZURE_AUTHORITY_HOST/);
+  });
+});

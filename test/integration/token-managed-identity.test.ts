@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import {
+  decodeJwt,
+  startAppServiceFake,
+  startArcFake,
+  startCloudShellFake,
+  startImdsFake,
+  TEST_SYSTEM_IDENTITY,
+  TEST_USER_ASSIGNED_IDENTITY,
+  type ManagedIdentityFake,
+} from '../idp/index.js';
+import { expireStoredTokens, readStoredSessions } from '../support/idp-session.js';
+import { runCli } from '../support/run-cli.js';
+import { makeTmpHome, type TmpHome } from '../support/tmp-home.js';
+
+let tmp: TmpHome;
+beforeEach(() => {
+  tmp = makeTmpHome();
+});
+afterEach(() => tmp.cleanup());
+
+async function token(fake: { env: Record<string, string> }, args: string[] = [], extraEnv: Record<string, string> = {}) {
+  const r = await runCli(['token', '--protocol', 'vm', '--verbose', ...args], { userHome: tmp.userHome, env: { ...fake.env, ...extraEnv } });
+  return r;
+}
+
+async function withFake<T extends ManagedIdentityFake>(start: () => Promise<T>, fn: (fake: T) => Promise<void>) {
+  const fake = await start();
+  try {
+    await fn(fake);
+  } finally {
+    await fake.close();
+  }
+}
+
+describe('managed identity', () => {
+  test('IMDS: system-assigned, cached as an AzSessions VM session, Metadata header, no proxy', () =>
+    withFake(startImdsFake, async (imds) => {
+      const r = await token(imds, [], { HTTP_PROXY: 'http://127.0.0.1:9', http_proxy: 'http://127.0.0.1:9' });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(decodeJwt(r.stdout.trim()).oid, TEST_SYSTEM_IDENTITY.objectId);
+      assert.equal(decodeJwt(r.stdout.trim()).aud, 'https://management.azure.com/');
+      const request = imds.requests.last({ endpoint: 'token' })!;
+      assert.equal(request.headers.metadata, 'true');
+      assert.equal(request.query['api-version'], '2018-02-01');
+      const [session] = readStoredSessions(tmp.home);
+      assert.equal(session!.protocol, 'AzVMCredentials');
+      assert.equal(session!.resource, 'https://management.azure.com/');
+      imds.requests.reset();
+      assert.equal((await token(imds)).stdout, r.stdout);
+      assert.equal(imds.requests.count(), 0, 'cache hit');
+      assert.deepEqual(imds.issued.findIn(r.stderr), []);
+    }));
+
+  test('IMDS: a user-assigned identity by client id, object id or resource id, each its own session', () =>
+    withFake(startImdsFake, async (imds) => {
+      const ids = TEST_USER_ASSIGNED_IDENTITY;
+      for (const [flag, value, param] of [
+        ['--client-id', ids.clientId, 'client_id'],
+        ['--object-id', ids.objectId, 'object_id'],
+        ['--msi-res-id', ids.resourceId!, 'msi_res_id'],
+      ] as const) {
+        const r = await token(imds, [flag, value, '--resource', 'https://vault.azure.net']);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(decodeJwt(r.stdout.trim()).oid, ids.objectId);
+        assert.equal(imds.requests.last({ endpoint: 'token' })!.query[param], value);
+      }
+      assert.equal(readStoredSessions(tmp.home).length, 3);
+      const system = await token(imds, ['--resource', 'https://vault.azure.net']);
+      assert.equal(decodeJwt(system.stdout.trim()).oid, TEST_SYSTEM_IDENTITY.objectId, 'system-assigned is not confused with them');
+      assert.equal((await token(imds, ['--client-id', 'a', '--object-id', 'b'])).code, 2);
+    }));
+
+  test('IMDS: 404 and 410 while the identity is being set up are retried; an unknown identity is exit 4', () =>
+    withFake(startImdsFake, async (imds) => {
+      imds.faults.add('token', { status: 404 }, { times: 1 });
+      imds.faults.add('token', { status: 410 }, { times: 1 });
+      const r = await token(imds);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(imds.requests.count({ endpoint: 'token' }), 3);
+      const unknown = await token(imds, ['--client-id', '7e57dead-0000-4000-8000-000000000000', '--timeout', '3']);
+      assert.equal(unknown.code, 4, unknown.stderr);
+      assert.match(unknown.stderr, /managed identity/);
+    }));
+
+  test('IMDS: an expired token is fetched again, once', () =>
+    withFake(startImdsFake, async (imds) => {
+      assert.equal((await token(imds)).code, 0);
+      expireStoredTokens(tmp.home);
+      imds.requests.reset();
+      assert.equal((await token(imds)).code, 0);
+      assert.equal(imds.requests.count({ endpoint: 'token' }), 1);
+    }));
+
+  test('App Service (2019-08-01): X-IDENTITY-HEADER, expires_on only; the header never printed', () =>
+    withFake(startAppServiceFake, async (app) => {
+      const r = await token(app, ['--scope', 'https://storage.azure.com/.default']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(decodeJwt(r.stdout.trim()).aud, 'https://storage.azure.com');
+      const request = app.requests.last({ endpoint: 'token' })!;
+      assert.equal(request.query['api-version'], '2019-08-01');
+      assert.equal(request.headers['x-identity-header'], app.env.IDENTITY_HEADER);
+      const session = readStoredSessions(tmp.home)[0]!;
+      assert.ok(Math.abs(session.expiry.getTime() / 1000 - Number(decodeJwt(r.stdout.trim()).exp)) < 5);
+      assert.deepEqual(app.issued.findIn(r.stderr), []);
+      assert.ok(!JSON.stringify(session).includes(app.env.IDENTITY_HEADER!), 'the rotating header is not stored');
+    }));
+
+  test('App Service (2017-09-01): MSI_ENDPOINT + MSI_SECRET, expires_on as a date string', () =>
+    withFake(startAppServiceFake, async (app) => {
+      const r = await token({ env: app.legacyEnv });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(app.requests.last({ endpoint: 'token' })!.query['api-version'], '2017-09-01');
+      const session = readStoredSessions(tmp.home)[0]!;
+      assert.ok(session.expiry.getTime() > Date.now() + 3600_000, 'the date string was understood');
+    }));
+
+  test('Cloud Shell: MSI_ENDPOINT alone, a POST with the resource in the body', () =>
+    withFake(startCloudShellFake, async (shell) => {
+      const r = await token(shell);
+      assert.equal(r.code, 0, r.stderr);
+      const request = shell.requests.last({ endpoint: 'token' })!;
+      assert.equal(request.method, 'POST');
+      assert.equal(request.form!.resource, 'https://management.azure.com/');
+      assert.equal((await token(shell, ['--client-id', TEST_USER_ASSIGNED_IDENTITY.clientId, '--resource', 'https://vault.azure.net'])).code, 6);
+    }));
+
+  const arcDir = '/var/opt/azcmagent/tokens/';
+  let arcWritable = true;
+  try {
+    mkdirSync(arcDir, { recursive: true });
+    accessSync(arcDir, constants.W_OK);
+  } catch {
+    arcWritable = false;
+  }
+
+  test('Azure Arc: the 401 challenge, the key file checked then read, the second request authorised', { skip: !arcWritable && `${arcDir} is not writable here` }, () =>
+    withFake(() => startArcFake({ keyFile: `${arcDir}azsess-test-${randomBytes(4).toString('hex')}.key` }), async (arc) => {
+      const r = await token(arc);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(arc.requests.count({ endpoint: 'challenge' }), 1);
+      assert.equal(arc.requests.count({ endpoint: 'token' }), 1);
+      assert.deepEqual(arc.issued.findIn(r.stderr), []);
+    }));
+
+  test('Azure Arc: a challenge naming a file outside the agent directory is refused, unread', () =>
+    withFake(() => startArcFake({ keyFile: `${tmp.userHome}/stolen.key` }), async (arc) => {
+      const r = await token(arc);
+      assert.equal(r.code, 4, r.stderr);
+      assert.match(r.stderr, /refusing to read it/);
+      assert.equal(arc.requests.count({ endpoint: 'token' }), 0);
+    }));
+});
