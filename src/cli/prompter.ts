@@ -21,7 +21,7 @@ export function createPrompter(ctx: CliContext, log: CliLog): SignInPrompter {
   return {
     showDeviceCode({ verificationUri, userCode, expiresAt }) {
       const minutes = Math.round((expiresAt.getTime() - ctx.now().getTime()) / 60000);
-      log.info(`To sign in, open ${c.cyan.underline(verificationUri)} and enter the code ${c.bold.yellow(userCode)}`);
+      log.info(`To sign in, open ${c.underline(c.cyan(verificationUri))} and enter the code ${c.bold(c.yellow(userCode))}`);
       if (!ctx.stderrIsTTY) {
         log.info(`The code expires in ${minutes} min, at ${expiresAt.toISOString().slice(11, 16)} UTC.`);
         return;

@@ -11,7 +11,7 @@ import type { CliContext } from '../context.js';
 import { addCommonOptions, collectScopes, examples } from '../options.js';
 import { startRuntime } from '../runtime.js';
 import { addSignInOptions, type SignInOptions } from './sign-in-options.js';
-import { identityFlags, settingFlags } from './token.js';
+import { identityFlags, settingFlags } from '../token-lookup.js';
 
 export interface LoginOptions extends SignInOptions {
   scopeAuth?: string[];
@@ -46,7 +46,7 @@ function summary(session: Session, now: Date): string {
 }
 
 export async function runLogin(opts: LoginOptions, ctx: CliContext): Promise<void> {
-  const rt = startRuntime(ctx, opts, opts.timeout);
+  const rt = await startRuntime(ctx, opts, opts.timeout);
   const settings = resolveSettings(settingFlags(opts), ctx.env, readManifest(rt.home.value));
   const query = buildTokenQuery(settings, {
     ...(opts.scope ? { scopes: opts.scope } : {}),
