@@ -2,4 +2,4 @@
 'use strict';
 // CommonJS, one bundle: Node 20 starts a CommonJS file faster than an ES module graph, and the
 // bundle loads commander, chalk and undici only on the paths that need them.
-require('../dist/bundle/azsess.cjs').run();
+require('./load-bundle.js')('azsess.cjs').run();
