@@ -1,8 +1,10 @@
+import { setFlagsFromString } from 'node:v8';
 import type { ProtocolDeps } from '../protocols/types.js';
 import { createSender } from '../http/retry.js';
 import { InterruptedError } from '../core/errors.js';
 import { readSmallFile } from '../io/read-file.js';
 import { createPrompter } from './prompter.js';
+import { ensureColours } from './render.js';
 import type { Runtime } from './runtime.js';
 
 /** Ctrl-C aborts a sign-in cleanly (exit 130, nothing written); a second one ends at once. */
@@ -31,8 +33,18 @@ function abortableSleep(signal: AbortSignal) {
     });
 }
 
+/** The network side of a command, with colours for sign-in prompts and Ctrl-C handling. */
+export async function startNetwork(rt: Runtime): Promise<ProtocolDeps> {
+  await ensureColours(rt.ctx);
+  return buildNetwork(rt, interruptSignal());
+}
+
 /** The network side of a command, built only when a request is due: undici loads here. */
 export async function buildNetwork(rt: Runtime, signal: AbortSignal): Promise<ProtocolDeps> {
+  // undici parses HTTP with a WebAssembly build of llhttp. V8's background optimising compile of
+  // it makes a process that is about to exit wait for it (100 ms and more); baseline code is
+  // plenty for a few kilobytes of response. It must be set before the module is compiled.
+  setFlagsFromString('--liftoff-only');
   const { createHttpClient } = await import('../http/client.js');
   const env = rt.ctx.env;
   const client = createHttpClient(

@@ -33,8 +33,8 @@ export interface EngineDeps {
 
 export interface TokenOptions {
   offsetSeconds: number;
-  /** A person may be asked to sign in. */
-  interactive: boolean;
+  /** Whether a person may be asked to sign in (asked only when one is needed). */
+  interactive: () => boolean;
   clearCache: boolean;
   /** --home as given, for the login command in messages. */
   homeFlag?: string;
@@ -131,7 +131,7 @@ export async function acquireToken(query: TokenQuery, opts: TokenOptions, deps: 
     },
   });
   if ('session' in outcome) return outcome.session;
-  if (!opts.interactive) {
+  if (!opts.interactive()) {
     throw new InteractionRequiredError(
       `No usable ${shortProtocolName(query.protocol)} session for ${query.scope.filter((s) => !['openid', 'offline_access'].includes(s)).join(' ')}, ` +
         `and signing in needs a person at a terminal; run: ${loginCommandFor(query, opts.homeFlag)}`,

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ServiceError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
@@ -23,13 +23,30 @@ export interface LockWait<T> {
   whileWaiting?: () => T | undefined;
 }
 
-/** True when another live process seems to hold the lock: its directory exists and is fresh. */
-function heldByOther(target: string, staleMs: number): boolean {
+type LockState = 'absent' | 'held' | 'stale';
+
+/** Whether another live process seems to hold the lock: its directory exists and is fresh. */
+function lockState(target: string, staleMs: number): LockState {
   try {
-    return Date.now() - statSync(`${target}.lock`).mtimeMs < staleMs;
+    return Date.now() - statSync(`${target}.lock`).mtimeMs < staleMs ? 'held' : 'stale';
   } catch {
-    return false;
+    return 'absent';
   }
+}
+
+/**
+ * When many processes find the lock free at once, mkdir (the lock's own atomic step) picks one
+ * cheaply, and the others wait without loading proper-lockfile. The winner removes its probe and
+ * locks for real; losing that second race to a newcomer only makes it wait too.
+ */
+function winsProbe(target: string): boolean {
+  try {
+    mkdirSync(`${target}.lock`);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'EEXIST';
+  }
+  rmdirSync(`${target}.lock`);
+  return true;
 }
 
 
@@ -66,7 +83,8 @@ export async function acquireLock<T = never>(
   let delay = 5;
   let waited = false;
   for (;;) {
-    if (!heldByOther(target, staleMs)) {
+    const state = lockState(target, staleMs);
+    if (state === 'stale' || (state === 'absent' && winsProbe(target))) {
       const release = await tryLock(target, staleMs, () => {
         compromised = true;
       });

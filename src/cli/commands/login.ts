@@ -54,13 +54,12 @@ export async function runLogin(opts: LoginOptions, ctx: CliContext): Promise<voi
     identity: identityFlags(opts),
   });
   const { login } = await import('../../core/engine.js');
-  const { buildNetwork, interruptSignal } = await import('../network.js');
-  const signal = interruptSignal();
+  const { startNetwork } = await import('../network.js');
   const session = await login(query, { clearCache: opts.clearCache === true }, {
     store: rt.store,
     log: rt.log,
     now: ctx.now,
-    network: () => buildNetwork(rt, signal),
+    network: () => startNetwork(rt),
   });
   rt.log.info(summary(session, ctx.now()));
 }

@@ -1,7 +1,6 @@
 import { findCachedToken } from '../../core/cache-lookup.js';
 import { renderToken } from '../../output/token-formats.js';
 import type { CliContext } from '../context.js';
-import { ensureColours } from '../render.js';
 import { startRuntime } from '../runtime.js';
 import { prepareTokenLookup, type TokenLookupOptions } from '../token-lookup.js';
 import type { SignInOptions } from './sign-in-options.js';
@@ -26,16 +25,13 @@ export async function runToken(opts: TokenOptions, ctx: CliContext): Promise<voi
       return;
     }
   }
-  await ensureColours(ctx);
-  const interactive =
-    execInfo?.interactive === false ? false : opts.interactive ?? ctx.stderrIsTTY;
+  // Asked only if a person must sign in: a process waiting for another's refresh never asks.
+  const interactive = () => (execInfo?.interactive === false ? false : (opts.interactive ?? ctx.stderrIsTTY));
   const { acquireToken } = await import('../../core/engine.js');
-  const { buildNetwork, interruptSignal } = await import('../network.js');
-  const signal = interruptSignal();
   const session = await acquireToken(
     query,
     { offsetSeconds, interactive, clearCache: opts.clearCache === true, ...(opts.home ? { homeFlag: opts.home } : {}) },
-    { store: rt.store, log: rt.log, now: ctx.now, network: () => buildNetwork(rt, signal) },
+    { store: rt.store, log: rt.log, now: ctx.now, network: async () => (await import('../network.js')).startNetwork(rt) },
   );
   ctx.stdout.write(renderToken(session, opts.output, execInfo));
 }
