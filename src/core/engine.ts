@@ -40,6 +40,12 @@ export interface TokenOptions {
   homeFlag?: string;
 }
 
+/** The network side is built at most once per command, and only if a request is due. */
+function withNetworkOnce(deps: EngineDeps): EngineDeps {
+  let built: Promise<ProtocolDeps> | undefined;
+  return { ...deps, network: () => (built ??= deps.network()) };
+}
+
 /** A session record for a fresh token. */
 function sessionFrom(query: TokenQuery, token: TokenResult & { redirectUri?: string }, base?: Session): Session {
   const session: Session = {
@@ -82,9 +88,8 @@ async function refreshUnderLock(query: TokenQuery, opts: TokenOptions, tx: Sessi
   const now = deps.now();
   const own = doc.sessions.find((s) => sessionMatches(s, query));
   if (own && hasValidToken(own, now, opts.offsetSeconds)) return { session: own };
-  const net = await deps.network();
   if (!isUserProtocol(query.protocol)) {
-    const fresh = sessionFrom(query, await acquireAppOnly(query, net), own);
+    const fresh = sessionFrom(query, await acquireAppOnly(query, await deps.network()), own);
     await tx.update((d) => upsert(d, fresh));
     return { session: fresh };
   }
@@ -95,7 +100,7 @@ async function refreshUnderLock(query: TokenQuery, opts: TokenOptions, tx: Sessi
     const used = candidate === own ? 'its refresh token' : `the refresh token of the ${candidate.scope.join(' ')} session`;
     deps.log.verbose(`Refreshing with ${used}.`);
     try {
-      const token = await refreshFor(query, candidate.refreshToken, net);
+      const token = await refreshFor(query, candidate.refreshToken, await deps.network());
       const fresh = sessionFrom(query, token, own);
       if (!own) {
         // A new audience: consented at the sibling's sign-in, by the same person.
@@ -118,7 +123,8 @@ async function refreshUnderLock(query: TokenQuery, opts: TokenOptions, tx: Sessi
  * it (lock, read again, refresh only if still needed), else a sign-in when one is allowed. The lock
  * is never held while a person signs in.
  */
-export async function acquireToken(query: TokenQuery, opts: TokenOptions, deps: EngineDeps): Promise<Session> {
+export async function acquireToken(query: TokenQuery, opts: TokenOptions, given: EngineDeps): Promise<Session> {
+  const deps = withNetworkOnce(given);
   if (opts.clearCache) await clearMatching(query, deps);
   const changed = watchSessions(deps.store.home);
   const outcome = await withSessionsLock(deps.store.home, deps.store, (tx) => refreshUnderLock(query, opts, tx, deps), {
@@ -141,7 +147,8 @@ export async function acquireToken(query: TokenQuery, opts: TokenOptions, deps: 
 }
 
 /** `azsess login`: a sign-in (or, app-only, a token) now, recorded at the end under the lock. */
-export async function login(query: TokenQuery, opts: Pick<TokenOptions, 'clearCache'>, deps: EngineDeps): Promise<Session> {
+export async function login(query: TokenQuery, opts: Pick<TokenOptions, 'clearCache'>, given: EngineDeps): Promise<Session> {
+  const deps = withNetworkOnce(given);
   if (opts.clearCache) await clearMatching(query, deps);
   if (!isUserProtocol(query.protocol)) {
     const net = await deps.network();
