@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type * as Undici from 'undici';
 import { InterruptedError } from '../core/errors.js';
 import { version } from '../version.js';
 import { TransportError, type HttpClient, type HttpRequest, type TransportFailure } from './types.js';
@@ -9,6 +10,45 @@ export interface ProxySettings {
   httpProxy: string;
   httpsProxy: string;
   noProxy: string;
+}
+
+/** The parts of undici azsess uses. */
+interface UndiciParts {
+  Agent: typeof Undici.Agent;
+  EnvHttpProxyAgent: typeof Undici.EnvHttpProxyAgent;
+  request(dispatcher: Undici.Dispatcher, url: URL, options: RequestOptions): Promise<Undici.Dispatcher.ResponseData>;
+}
+
+type RequestOptions = { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal };
+
+/**
+ * Only the three undici modules azsess uses. Requiring the package loads fetch, WebSocket,
+ * caches and mocks as well, which was most of the CPU a refresh spends before its request
+ * (it matters when a herd of processes waits for one refresh). Those files are undici's own,
+ * not its public API, so if a release moves them this falls back to the package's entry point;
+ * a unit test reports it.
+ */
+export function loadUndici(): UndiciParts & { lean: boolean } {
+  const load = typeof require === 'function' ? require : createRequire(import.meta.url);
+  try {
+    // As undici's index.js does: the request, connect (proxy tunnels) ... methods of every dispatcher.
+    const dispatcher = load('undici/lib/dispatcher/dispatcher.js') as { prototype: object };
+    Object.assign(dispatcher.prototype, load('undici/lib/api/index.js'));
+    return {
+      lean: true,
+      Agent: load('undici/lib/dispatcher/agent.js') as typeof Undici.Agent,
+      EnvHttpProxyAgent: load('undici/lib/dispatcher/env-http-proxy-agent.js') as typeof Undici.EnvHttpProxyAgent,
+      request: (d, url, options) => d.request({ origin: url.origin, path: `${url.pathname}${url.search}`, ...options }),
+    };
+  } catch {
+    const undici = load('undici') as typeof Undici;
+    return {
+      lean: false,
+      Agent: undici.Agent,
+      EnvHttpProxyAgent: undici.EnvHttpProxyAgent,
+      request: (dispatcher, url, options) => undici.request(url, { ...options, dispatcher }),
+    };
+  }
 }
 
 // Tokens and error bodies are small; anything bigger is not what we asked for.
@@ -53,10 +93,11 @@ function encodeBody(req: HttpRequest): { body?: string; contentType?: string } {
  * requests), a user agent, a fresh client-request-id per request, a hard timeout per request.
  */
 export function createHttpClient(proxy: ProxySettings, interrupt?: AbortSignal): HttpClient {
-  let proxied: Dispatcher | undefined;
-  let direct: Dispatcher | undefined;
-  const dispatcherFor = (req: HttpRequest): Dispatcher =>
-    req.direct ? (direct ??= new Agent()) : (proxied ??= new EnvHttpProxyAgent(proxy));
+  const undici = loadUndici();
+  let proxied: Undici.Dispatcher | undefined;
+  let direct: Undici.Dispatcher | undefined;
+  const dispatcherFor = (req: HttpRequest): Undici.Dispatcher =>
+    req.direct ? (direct ??= new undici.Agent()) : (proxied ??= new undici.EnvHttpProxyAgent(proxy));
 
   return {
     async send(req, timeoutMs) {
@@ -73,11 +114,10 @@ export function createHttpClient(proxy: ProxySettings, interrupt?: AbortSignal):
       const timeout = AbortSignal.timeout(Math.max(1, timeoutMs));
       const signal = interrupt ? AbortSignal.any([timeout, interrupt]) : timeout;
       try {
-        const res = await request(req.url, {
+        const res = await undici.request(dispatcherFor(req), new URL(req.url), {
           method: req.method,
           headers,
           ...(body !== undefined ? { body } : {}),
-          dispatcher: dispatcherFor(req),
           signal,
         });
         const text = await readBody(res.body);
