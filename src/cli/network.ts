@@ -2,7 +2,7 @@ import type { ProtocolDeps } from '../protocols/types.js';
 import { createSender } from '../http/retry.js';
 import { InterruptedError } from '../core/errors.js';
 import { readSmallFile } from '../io/read-file.js';
-import { createPrompter } from './prompter.js';
+import { createPrompter, type BrowserChoice } from './prompter.js';
 import type { Runtime } from './runtime.js';
 
 /** Ctrl-C aborts a sign-in cleanly (exit 130, nothing written); a second one ends at once. */
@@ -31,8 +31,13 @@ function abortableSleep(signal: AbortSignal) {
     });
 }
 
+/** What a browser sign-in needs from the command line: --no-browser, and --timeout when given. */
+export interface SignInChoices extends BrowserChoice {
+  signInWaitMs?: number;
+}
+
 /** The network side of a command, built only when a request is due: undici loads here. */
-export async function buildNetwork(rt: Runtime, signal: AbortSignal): Promise<ProtocolDeps> {
+export async function buildNetwork(rt: Runtime, signal: AbortSignal, choices: SignInChoices = {}): Promise<ProtocolDeps> {
   const { createHttpClient } = await import('../http/client.js');
   const env = rt.ctx.env;
   const client = createHttpClient(
@@ -53,8 +58,9 @@ export async function buildNetwork(rt: Runtime, signal: AbortSignal): Promise<Pr
     signal,
     env,
     platform: rt.ctx.platform,
-    prompt: createPrompter(rt.ctx, rt.log),
+    prompt: createPrompter(rt.ctx, rt.log, choices),
     readFile: readSmallFile,
     senderUntil,
+    ...(choices.signInWaitMs !== undefined ? { signInWaitMs: choices.signInWaitMs } : {}),
   };
 }

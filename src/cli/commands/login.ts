@@ -10,7 +10,7 @@ import { relativeTime } from '../../output/status.js';
 import type { CliContext } from '../context.js';
 import { addCommonOptions, collectScopes, examples } from '../options.js';
 import { startRuntime } from '../runtime.js';
-import { addSignInOptions, type SignInOptions } from './sign-in-options.js';
+import { addSignInOptions, browserFlags, signInChoices, signInOptionsOf, type SignInOptions } from './sign-in-options.js';
 import { identityFlags, settingFlags } from './token.js';
 
 export interface LoginOptions extends SignInOptions {
@@ -28,10 +28,11 @@ export function loginCommand(ctx: CliContext): Command {
       'azsess login --protocol device-code --tenant contoso.onmicrosoft.com',
       'azsess login --scope https://storage.azure.com/.default --scope-auth https://vault.azure.net/user_impersonation',
       'azsess login --protocol client-credentials --tenant contoso.onmicrosoft.com --client-id $APP',
+      'azsess login --protocol auth-code --login-hint alice@contoso.com   # in a browser on this machine',
     ),
   );
   addCommonOptions(cmd);
-  return cmd.action(async (_opts, command: Command) => runLogin(command.optsWithGlobals(), ctx));
+  return cmd.action(async (_opts, command: Command) => runLogin(signInOptionsOf(command), ctx));
 }
 
 function summary(session: Session, now: Date): string {
@@ -52,6 +53,7 @@ export async function runLogin(opts: LoginOptions, ctx: CliContext): Promise<voi
     ...(opts.scope ? { scopes: opts.scope } : {}),
     ...(opts.scopeAuth ? { scopeAuth: opts.scopeAuth } : {}),
     identity: identityFlags(opts),
+    browser: browserFlags(opts),
   });
   const { login } = await import('../../core/engine.js');
   const { buildNetwork, interruptSignal } = await import('../network.js');
@@ -60,7 +62,7 @@ export async function runLogin(opts: LoginOptions, ctx: CliContext): Promise<voi
     store: rt.store,
     log: rt.log,
     now: ctx.now,
-    network: () => buildNetwork(rt, signal),
+    network: () => buildNetwork(rt, signal, signInChoices(opts)),
   });
   rt.log.info(summary(session, ctx.now()));
 }

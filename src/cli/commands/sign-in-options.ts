@@ -1,6 +1,9 @@
 import { Option, type Command } from 'commander';
 import type { CloudName } from '../../core/authority.js';
+import { UsageError } from '../../core/errors.js';
 import type { ProtocolName } from '../../core/protocol-names.js';
+import { defaultRedirectUri } from '../../core/session.js';
+import { checkRedirectUri } from '../../oauth/redirect-uri.js';
 import { authorityOptions, clientIdOption, parseSeconds, protocolOption, scopeOption, tenantOption } from '../options.js';
 import type { CommonOptions } from '../runtime.js';
 
@@ -16,6 +19,40 @@ export interface SignInOptions extends CommonOptions {
   cloud?: CloudName;
   timeout: number;
   clearCache?: boolean;
+  /** Auth code flow. */
+  redirectUri?: string;
+  /** false with --no-browser. */
+  browser?: boolean;
+  loginHint?: string;
+  domainHint?: string;
+  /** --timeout in ms when given on the command line (not a flag of its own): it bounds a browser sign-in. */
+  signInWaitMs?: number;
+}
+
+function parseRedirectUri(value: string): string {
+  const check = checkRedirectUri(value);
+  if (!check.ok) throw new UsageError(`--redirect-uri '${value}' is not usable: ${check.problem}.`);
+  return check.uri;
+}
+
+/** The auth code flags, as the query takes them. */
+export function browserFlags(opts: SignInOptions) {
+  return {
+    ...(opts.redirectUri ? { redirectUri: opts.redirectUri } : {}),
+    ...(opts.loginHint ? { loginHint: opts.loginHint } : {}),
+    ...(opts.domainHint ? { domainHint: opts.domainHint } : {}),
+  };
+}
+
+/** The options of `token` or `login`; a --timeout given on the command line also bounds a browser sign-in (else 300 s). */
+export function signInOptionsOf<T extends SignInOptions>(command: Command): T {
+  const opts = command.optsWithGlobals<T>();
+  return command.getOptionValueSource('timeout') === 'cli' ? { ...opts, signInWaitMs: opts.timeout * 1000 } : opts;
+}
+
+/** What buildNetwork needs for a browser sign-in. */
+export function signInChoices(opts: SignInOptions): { noBrowser: boolean; signInWaitMs?: number } {
+  return { noBrowser: opts.browser === false, ...(opts.signInWaitMs !== undefined ? { signInWaitMs: opts.signInWaitMs } : {}) };
 }
 
 export function addSignInOptions(cmd: Command, defaultTimeout: number): Command {
@@ -29,9 +66,17 @@ export function addSignInOptions(cmd: Command, defaultTimeout: number): Command 
   for (const option of authorityOptions()) cmd.addOption(option);
   return cmd
     .addOption(
-      new Option('--timeout <seconds>', 'bound on the network work of the command')
+      new Option('--timeout <seconds>', 'bound on the network work of the command; auth-code: on the wait for the browser sign-in too (default there 300)')
         .argParser(parseSeconds('--timeout', { min: 1 }))
         .default(defaultTimeout),
     )
-    .option('--clear-cache', 'remove the matching stored session first');
+    .option('--clear-cache', 'remove the matching stored session first')
+    .addOption(
+      new Option('--redirect-uri <uri>', `auth-code: loopback redirect URI to listen on; port 0 or none: any free port (default ${defaultRedirectUri})`).argParser(
+        parseRedirectUri,
+      ),
+    )
+    .option('--no-browser', 'auth-code: print the sign-in URL instead of opening a browser')
+    .option('--login-hint <upn>', 'auth-code: the account to sign in, e.g. alice@contoso.com')
+    .option('--domain-hint <domain>', 'auth-code: skip home realm discovery, e.g. contoso.com or consumers');
 }

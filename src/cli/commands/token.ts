@@ -17,7 +17,7 @@ import {
 import type { CliContext } from '../context.js';
 import { addCommonOptions, examples, parseSeconds } from '../options.js';
 import { startRuntime, type Runtime } from '../runtime.js';
-import { addSignInOptions, type SignInOptions } from './sign-in-options.js';
+import { addSignInOptions, browserFlags, signInChoices, signInOptionsOf, type SignInOptions } from './sign-in-options.js';
 
 export interface TokenOptions extends SignInOptions {
   resource?: string;
@@ -56,7 +56,7 @@ export function tokenCommand(ctx: CliContext): Command {
     ),
   );
   addCommonOptions(cmd);
-  return cmd.action(async (_opts, command: Command) => runToken(command.optsWithGlobals(), ctx));
+  return cmd.action(async (_opts, command: Command) => runToken(signInOptionsOf(command), ctx));
 }
 
 interface ExecInfo {
@@ -89,6 +89,7 @@ function queryFor(opts: TokenOptions, rt: Runtime, execInfo?: ExecInfo): TokenQu
     ...(opts.resource ? { resource: opts.resource } : {}),
     identity: identityFlags(opts),
     ...(execInfo ? { defaultScope: `${opts.serverId ?? aksServerId}/.default` } : {}),
+    browser: browserFlags(opts),
   });
 }
 
@@ -144,7 +145,7 @@ export async function runToken(opts: TokenOptions, ctx: CliContext): Promise<voi
   const session = await acquireToken(
     query,
     { offsetSeconds, interactive, clearCache: opts.clearCache === true, ...(opts.home ? { homeFlag: opts.home } : {}) },
-    { store: rt.store, log: rt.log, now: ctx.now, network: () => buildNetwork(rt, signal) },
+    { store: rt.store, log: rt.log, now: ctx.now, network: () => buildNetwork(rt, signal, signInChoices(opts)) },
   );
   ctx.stdout.write(render(session, opts.output, execInfo));
 }
