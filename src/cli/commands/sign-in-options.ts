@@ -66,7 +66,7 @@ export function addSignInOptions(cmd: Command, defaultTimeout: number): Command 
   for (const option of authorityOptions()) cmd.addOption(option);
   return cmd
     .addOption(
-      new Option('--timeout <seconds>', 'bound on the network work of the command; auth-code: on the wait for the browser sign-in too (default there 300)')
+      new Option('--timeout <seconds>', 'bound on the network work of the command; auth-code: when given, also on the wait for the browser sign-in (else 300)')
         .argParser(parseSeconds('--timeout', { min: 1 }))
         .default(defaultTimeout),
     )
