@@ -1,4 +1,3 @@
 #!/usr/bin/env node
-import { run } from '../dist/bundle/docker-main.js';
-
-await run();
+'use strict';
+require('./load-bundle.js')('docker-credential-azsess.cjs').run();

@@ -57,7 +57,7 @@ export async function openInBrowser(url: string, plan: Exclude<BrowserPlan, { ki
     if (plan.kind === 'command') {
       await startCommand(plan.command, url);
     } else {
-      const { default: open } = await import('open');
+      const { open } = await import('./open-module.js');
       await open(url);
     }
     return undefined;

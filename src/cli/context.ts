@@ -1,26 +1,57 @@
+import { writeSync } from 'node:fs';
 import { homedir } from 'node:os';
+import type { Colours } from './render.js';
 
 /** What commands may touch of the outside world; tests build their own. */
 export interface CliContext {
   argv: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  stdout: NodeJS.WritableStream;
+  stdout: Pick<NodeJS.WritableStream, 'write'>;
   stderr: NodeJS.WritableStream;
   stderrIsTTY: boolean;
   homedir: string;
   platform: NodeJS.Platform;
   now: () => Date;
+  /** Chosen once per run (cli/render.ts); absent means none. */
+  colours?: Colours;
 }
 
+/**
+ * stdout as a plain file descriptor: the product is one small write, and Node's stream for a pipe
+ * costs start-up time. A closed reader (`azsess token | head -c 8`) is not an error.
+ */
+const stdoutWriter: Pick<NodeJS.WritableStream, 'write'> = {
+  write(chunk: string | Uint8Array): boolean {
+    const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    let written = 0;
+    try {
+      while (written < data.length) written += writeSync(1, data, written);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // A non-blocking pipe that is full: let Node's stream finish the job.
+      if (code === 'EAGAIN') return process.stdout.write(data.subarray(written));
+      if (code !== 'EPIPE') throw err;
+    }
+    return true;
+  },
+};
+
+/** The real process. stdin and stderr are opened only when used: the cache hit uses neither. */
 export function processContext(): CliContext {
   return {
     argv: process.argv,
     env: process.env,
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stderrIsTTY: process.stderr.isTTY === true,
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: stdoutWriter,
+    get stderr() {
+      return process.stderr;
+    },
+    get stderrIsTTY() {
+      return process.stderr.isTTY === true;
+    },
     homedir: homedir(),
     platform: process.platform,
     now: () => new Date(),

@@ -1,27 +1,39 @@
-import { CommanderError } from 'commander';
 import { AzsessError, ExitCode } from '../core/errors.js';
 import { redact } from '../core/redact.js';
 import { processContext, type CliContext } from './context.js';
-import { buildProgram } from './program.js';
-import { createLog } from './render.js';
+import { parseFastTokenArgs } from './fast-argv.js';
+import { createLog, ensureColours } from './render.js';
 
 /**
  * Runs azsess and returns its exit code. The single place where errors become exit codes and a
  * sentence on stderr (docs/exit-codes.md).
+ *
+ * `azsess token` with ordinary options skips commander: it is what credential helpers run many
+ * times a minute, so it loads only what answers it (a unit test keeps both parsers in step).
  */
-export async function main(ctx: CliContext): Promise<number> {
-  const verbose = ctx.argv.includes('--verbose') || ctx.argv.includes('-v');
+export async function main(base: CliContext): Promise<number> {
+  const verbose = base.argv.includes('--verbose') || base.argv.includes('-v');
+  const ctx = base;
   try {
-    await buildProgram(ctx).parseAsync(ctx.argv as string[], { from: 'node' });
+    const fast = parseFastTokenArgs(ctx.argv.slice(2));
+    if (fast) {
+      const { runToken } = await import('./commands/token-run.js');
+      await runToken(fast as unknown as Parameters<typeof runToken>[0], ctx);
+    } else {
+      await ensureColours(ctx);
+      const { buildProgram } = await import('./program.js');
+      await buildProgram(ctx).parseAsync(ctx.argv as string[], { from: 'node' });
+    }
     return ExitCode.ok;
   } catch (err) {
+    await ensureColours(ctx);
     return exitCodeFor(err, ctx, verbose);
   }
 }
 
 export function exitCodeFor(err: unknown, ctx: CliContext, verbose: boolean): number {
   const log = createLog(ctx, verbose);
-  if (err instanceof CommanderError) return err.exitCode; // help and --version
+  if (isCommanderExit(err)) return err.exitCode; // help and --version
   if (err instanceof AzsessError) {
     log.error(sentence(err.message));
     if (verbose && err.cause instanceof Error && !err.message.includes(err.cause.message)) log.verbose(`cause: ${err.cause.message}`);
@@ -31,6 +43,12 @@ export function exitCodeFor(err: unknown, ctx: CliContext, verbose: boolean): nu
   log.error(`unexpected failure: ${message}; run again with --verbose and report it with that output.`);
   if (verbose && err instanceof Error && err.stack) log.verbose(redact(err.stack));
   return ExitCode.unexpected;
+}
+
+/** commander's own exits (help, --version); checked by shape so commander loads only when used. */
+function isCommanderExit(err: unknown): err is { exitCode: number } {
+  const e = err as { code?: unknown; exitCode?: unknown } | null;
+  return typeof e?.code === 'string' && e.code.startsWith('commander.') && typeof e.exitCode === 'number';
 }
 
 function sentence(message: string): string {

@@ -36,6 +36,15 @@ export interface SignInChoices extends BrowserChoice {
   signInWaitMs?: number;
 }
 
+/**
+ * The choices from `token` or `login` options. --timeout bounds a browser sign-in only when it
+ * was given (else the protocol waits 300 s); both parsers default it, so argv tells.
+ */
+export function signInChoices(opts: { browser?: boolean; timeout?: number }, argv: readonly string[]): SignInChoices {
+  const given = argv.some((a) => a === '--timeout' || a.startsWith('--timeout='));
+  return { noBrowser: opts.browser === false, ...(given && opts.timeout !== undefined ? { signInWaitMs: opts.timeout * 1000 } : {}) };
+}
+
 /** The network side of a command, built only when a request is due: undici loads here. */
 export async function buildNetwork(rt: Runtime, signal: AbortSignal, choices: SignInChoices = {}): Promise<ProtocolDeps> {
   const { createHttpClient } = await import('../http/client.js');

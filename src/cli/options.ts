@@ -1,35 +1,14 @@
 import { Option, type Command } from 'commander';
-import { UsageError } from '../core/errors.js';
 import { parseProtocol, protocolChoices } from '../core/protocol-names.js';
-import { splitScopes } from '../core/scopes.js';
-import { isValidTenant, tenantHint } from '../core/tenant.js';
+import { collectScopes, parseTenant } from './option-parsers.js';
+
+export { collectScopes, parseSeconds, parseTenant } from './option-parsers.js';
 
 /** Options every command takes, also accepted before the command name. */
 export function addCommonOptions(cmd: Command): Command {
   return cmd
     .option('--home <dir>', 'azsess home directory (default: $AZSESSIONS_HOME, else ~/.azsessions)')
     .option('-v, --verbose', 'explain what azsess does, on stderr (never prints a token)');
-}
-
-export function parseTenant(value: string): string {
-  if (!isValidTenant(value)) throw new UsageError(`--tenant '${value}' is not valid; use ${tenantHint}.`);
-  return value;
-}
-
-export function collectScopes(value: string, previous: string[] = []): string[] {
-  const scopes = splitScopes(value);
-  if (scopes.length === 0) throw new UsageError('--scope needs a scope such as https://storage.azure.com/.default.');
-  return [...previous, ...scopes];
-}
-
-export function parseSeconds(flag: string, { min = 0, integer = false } = {}) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
-      throw new UsageError(`${flag} '${value}' is not valid; give a number of seconds${min > 0 ? ` of at least ${min}` : ''}.`);
-    }
-    return n;
-  };
 }
 
 export function protocolOption(description = 'sign-in protocol'): Option {

@@ -25,7 +25,7 @@ async function showAuthorizeUrl(ctx: CliContext, log: CliLog, url: string, choic
     const failure = await openInBrowser(url, plan);
     log.info(failure ? `Could not open a browser (${failure}). Open this URL in a browser on this machine to sign in:` : 'Opened the sign-in page in your browser. If it did not open, go to:');
   }
-  log.info(c.cyan.underline(url));
+  log.info(c.underline(c.cyan(url)));
   log.info(c.dim('Waiting for the sign-in to finish in the browser...'));
 }
 
@@ -48,7 +48,7 @@ export function createPrompter(ctx: CliContext, log: CliLog, choice: BrowserChoi
   return {
     showDeviceCode({ verificationUri, userCode, expiresAt }) {
       const minutes = Math.round((expiresAt.getTime() - ctx.now().getTime()) / 60000);
-      log.info(`To sign in, open ${c.cyan.underline(verificationUri)} and enter the code ${c.bold.yellow(userCode)}`);
+      log.info(`To sign in, open ${c.underline(c.cyan(verificationUri))} and enter the code ${c.bold(c.yellow(userCode))}`);
       if (!ctx.stderrIsTTY) {
         log.info(`The code expires in ${minutes} min, at ${expiresAt.toISOString().slice(11, 16)} UTC.`);
         return;

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { resolveHome, type Resolved } from '../core/settings.js';
 import { permissionWarning } from '../store/home.js';
 import type { CliContext } from './context.js';
-import { createLog, type CliLog } from './render.js';
+import { createLog, ensureColours, type CliLog } from './render.js';
 
 /** Options every command gets (addCommonOptions). */
 export interface CommonOptions {
@@ -27,12 +27,16 @@ export const defaultTimeoutSeconds = 60;
  * What each command needs before it starts: its stderr voice, the home, a deadline, and the
  * warning about an open home said once.
  */
-export function startRuntime(ctx: CliContext, options: CommonOptions, timeoutSeconds = defaultTimeoutSeconds): Runtime {
+export async function startRuntime(ctx: CliContext, options: CommonOptions, timeoutSeconds = defaultTimeoutSeconds): Promise<Runtime> {
   const log = createLog(ctx, options.verbose === true);
+  if (options.verbose) await ensureColours(ctx);
   const home = resolveHome(options.home, ctx.env, ctx.homedir, (p) => resolve(p));
   log.verbose(`Home: ${home.value} (from ${home.origin}).`);
   const warning = permissionWarning(home.value, ctx.platform);
-  if (warning) log.warn(warning);
+  if (warning) {
+    await ensureColours(ctx);
+    log.warn(warning);
+  }
   const deadline = ctx.now().getTime() + timeoutSeconds * 1000;
   const staleLockMs = lockStaleMs(ctx.env);
   return {

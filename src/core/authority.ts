@@ -1,5 +1,3 @@
-import { isIP } from 'node:net';
-
 /** Login hosts of the national clouds (entra-protocol.md 1.1). */
 export const clouds = {
   public: 'https://login.microsoftonline.com',
@@ -13,9 +11,9 @@ export type CloudName = keyof typeof clouds;
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
-  return false;
+  // Dotted quads only (URL parsing has already turned other IPv4 spellings into these).
+  if (/^127(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(host)) return true;
+  return host === '::1' || host === '0:0:0:0:0:0:0:1';
 }
 
 export type AuthorityCheck = { ok: true; url: string } | { ok: false; problem: string };

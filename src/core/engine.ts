@@ -1,6 +1,12 @@
 import type { ProtocolDeps, TokenResult } from '../protocols/types.js';
 import { OAuthError } from '../oauth/token-response.js';
-import { withSessionsLock, updateSessions, type SessionsTransaction, type StoreOptions } from '../store/sessions.js';
+import {
+  updateSessions,
+  withSessionsLock,
+  type SessionsTransaction,
+  type StoreOptions,
+  watchSessions,
+} from '../store/sessions.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
 import { acquireAppOnly, refreshFor, signInPerson, type SignInResult } from './acquire.js';
 import { InteractionRequiredError } from './errors.js';
@@ -114,7 +120,16 @@ async function refreshUnderLock(query: TokenQuery, opts: TokenOptions, tx: Sessi
  */
 export async function acquireToken(query: TokenQuery, opts: TokenOptions, deps: EngineDeps): Promise<Session> {
   if (opts.clearCache) await clearMatching(query, deps);
-  const outcome = await withSessionsLock(deps.store.home, deps.store, (tx) => refreshUnderLock(query, opts, tx, deps));
+  const changed = watchSessions(deps.store.home);
+  const outcome = await withSessionsLock(deps.store.home, deps.store, (tx) => refreshUnderLock(query, opts, tx, deps), {
+    // A herd: while one process refreshes under the lock, the others watch the file for its token.
+    whileWaiting: () => {
+      const doc = changed();
+      const now = deps.now();
+      const session = doc?.sessions.find((s) => sessionMatches(s, query) && hasValidToken(s, now, opts.offsetSeconds));
+      return session ? { session } : undefined;
+    },
+  });
   if ('session' in outcome) return outcome.session;
   if (!opts.interactive) {
     throw new InteractionRequiredError(

@@ -1,5 +1,3 @@
-import { isIP } from 'node:net';
-
 /** A redirect URI azsess can listen on itself. */
 export interface LoopbackRedirect {
   /** The URI as recorded in the session (normalised by URL: `http://localhost` gains a `/`). */
@@ -21,11 +19,11 @@ function writtenPort(text: string, url: URL): number {
   return explicit ? Number(explicit[1]) : 0;
 }
 
+/** URL has already normalised the host: IPv4 as a dotted quad, IPv6 compressed (no node:net on start-up). */
 function loopbackName(hostname: string): string | undefined {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost') return host;
-  if (isIP(host) === 4 && host.startsWith('127.')) return host;
-  if (isIP(host) === 6 && (host === '::1' || host === '0:0:0:0:0:0:0:1')) return '::1';
+  if (host === 'localhost' || host === '::1') return host;
+  if (/^127(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(host)) return host;
   return undefined;
 }
 

@@ -1,3 +1,4 @@
+import { ConfigError } from '../core/errors.js';
 import { decodeClaims } from '../core/jwt.js';
 import type { Session } from '../core/session.js';
 
@@ -55,4 +56,36 @@ export function formatExecCredential(session: Session, apiVersion: string, inter
     },
   };
   return `${JSON.stringify(out)}\n`;
+}
+
+export interface ExecInfo {
+  apiVersion: string;
+  interactive?: boolean;
+}
+
+/** kubectl tells its exec plugins what it expects in KUBERNETES_EXEC_INFO; v1beta1 when unset, as kubelogin does. */
+export function parseExecInfo(value: string | undefined): ExecInfo {
+  if (!value) return { apiVersion: 'client.authentication.k8s.io/v1beta1' };
+  let info: { apiVersion?: unknown; spec?: { interactive?: unknown } };
+  try {
+    info = JSON.parse(value) as typeof info;
+  } catch {
+    throw new ConfigError('KUBERNETES_EXEC_INFO is not JSON; it is set by kubectl, so run azsess from kubectl or unset it.');
+  }
+  const apiVersion = typeof info?.apiVersion === 'string' ? info.apiVersion : 'client.authentication.k8s.io/v1beta1';
+  if (!(execCredentialVersions as readonly string[]).includes(apiVersion)) {
+    throw new ConfigError(`KUBERNETES_EXEC_INFO asks for ${apiVersion}; azsess writes ${execCredentialVersions.join(', ')}.`);
+  }
+  const interactive = info?.spec?.interactive;
+  return typeof interactive === 'boolean' ? { apiVersion, interactive } : { apiVersion };
+}
+
+/** The text `azsess token` prints for a session in a format. */
+export function renderToken(session: Session, format: OutputFormat, execInfo?: ExecInfo): string {
+  if (format === 'json') return formatAzJson(session);
+  if (format === 'exec-credential') {
+    const info = execInfo ?? { apiVersion: 'client.authentication.k8s.io/v1beta1' };
+    return formatExecCredential(session, info.apiVersion, info.interactive);
+  }
+  return formatRaw(session);
 }

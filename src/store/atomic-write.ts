@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync, fchmodSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
@@ -13,7 +12,8 @@ const tmpMarker = '.tmp-';
  * survives a power cut.
  */
 export function writeFileAtomically(path: string, text: string): void {
-  const tmp = `${path}${tmpMarker}${process.pid}-${randomBytes(4).toString('hex')}`;
+  // pid + random is unique enough: 'wx' refuses to reuse a name, and node:crypto costs start-up time.
+  const tmp = `${path}${tmpMarker}${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   const fd = openSync(tmp, 'wx', fileMode);
   try {
     fchmodSync(fd, fileMode); // a umask cannot widen it, but an odd one could narrow it

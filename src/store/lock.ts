@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ServiceError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
@@ -14,55 +15,88 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
+export interface LockWait<T> {
+  /**
+   * Called between attempts while another process holds the lock: a value ends the wait without
+   * the lock (the holder has just done what we were waiting to do).
+   */
+  whileWaiting?: () => T | undefined;
+}
+
+/** True when another live process seems to hold the lock: its directory exists and is fresh. */
+function heldByOther(target: string, staleMs: number): boolean {
+  try {
+    return Date.now() - statSync(`${target}.lock`).mtimeMs < staleMs;
+  } catch {
+    return false;
+  }
+}
+
+
+async function tryLock(target: string, staleMs: number, onCompromised: () => void): Promise<(() => Promise<void>) | undefined> {
+  // Loaded only when a lock is really tried: the cache-hit path and lock waiters never need it.
+  const { lockfile } = await import('./lockfile-module.js');
+  try {
+    return await lockfile.lock(target, {
+      realpath: false,
+      stale: Math.max(staleMs, 2000),
+      // We retry ourselves, bounded by the command's deadline rather than a retry count.
+      retries: 0,
+      onCompromised,
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') return undefined;
+    throw new ServiceError(`Could not lock ${target}: ${(err as Error).message}.`, { cause: err });
+  }
+}
+
 /**
  * Takes the lock on `target` (a `<target>.lock` directory beside it: mkdir is atomic, even on
- * network file systems shared by many machines). Waits with jittered backoff until `deadline`
- * (epoch ms), then fails with a sentence saying who to blame. proper-lockfile is loaded here, not
- * at start-up: the cache-hit path never locks.
+ * network file systems shared by many machines), or ends the wait early with `whileWaiting`'s
+ * value. Waits with jittered backoff until `deadline` (epoch ms), then fails with a sentence.
  */
-export async function acquireLock(
+export async function acquireLock<T = never>(
   target: string,
   deadline: number,
   log: Log,
   staleMs: number = staleLockMs,
-): Promise<HeldLock> {
-  const { default: lockfile } = await import('proper-lockfile');
+  wait: LockWait<T> = {},
+): Promise<HeldLock | { answer: T }> {
   let compromised = false;
   let delay = 5;
   let waited = false;
   for (;;) {
-    try {
-      const release = await lockfile.lock(target, {
-        realpath: false,
-        stale: Math.max(staleMs, 2000),
-        // We retry ourselves, bounded by the command's deadline rather than a retry count.
-        retries: 0,
-        onCompromised: () => {
-          compromised = true;
-        },
+    if (!heldByOther(target, staleMs)) {
+      const release = await tryLock(target, staleMs, () => {
+        compromised = true;
       });
-      return {
-        get compromised() {
-          return compromised;
-        },
-        release: async () => {
-          await release().catch(() => undefined); // a compromised lock is no longer ours to remove
-        },
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') {
-        throw new ServiceError(`Could not lock ${target}: ${(err as Error).message}.`, { cause: err });
+      if (release) {
+        return {
+          get compromised() {
+            return compromised;
+          },
+          release: async () => {
+            await release().catch(() => undefined); // a compromised lock is no longer ours to remove
+          },
+        };
       }
-      if (Date.now() + delay > deadline) {
-        throw new ServiceError(
-          `Timed out waiting for another azsess process that holds ${target}.lock; try again, ` +
-            `or remove that directory if no azsess is running.`,
-        );
-      }
-      if (!waited) log.verbose(`Waiting for another azsess process that holds ${target}.lock.`);
-      waited = true;
-      await sleep(delay / 2 + Math.random() * delay);
-      delay = Math.min(delay * 1.5, 100);
     }
+    const answer = wait.whileWaiting?.();
+    if (answer !== undefined) return { answer };
+    if (Date.now() + delay > deadline) {
+      throw new ServiceError(
+        `Timed out waiting for another azsess process that holds ${target}.lock; try again, ` +
+          `or remove that directory if no azsess is running.`,
+      );
+    }
+    if (!waited) log.verbose(`Waiting for another azsess process that holds ${target}.lock.`);
+    waited = true;
+    await sleep(delay / 2 + Math.random() * delay);
+    delay = Math.min(delay * 1.5, 50);
   }
+}
+
+/** Narrows acquireLock's result for callers that pass no `whileWaiting`. */
+export function isHeld<T>(result: HeldLock | { answer: T }): result is HeldLock {
+  return 'release' in result;
 }

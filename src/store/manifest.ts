@@ -5,7 +5,7 @@ import { lookupProtocol } from '../core/protocol-names.js';
 import { isValidTenant, tenantHint } from '../core/tenant.js';
 import { writeFileAtomically } from './atomic-write.js';
 import { ensureHome, manifestPath } from './home.js';
-import { acquireLock } from './lock.js';
+import { acquireLock, isHeld } from './lock.js';
 
 /**
  * manifest.json as AzSessions.jl writes it: client_id, client_secret, tenant and protocol, each a
@@ -104,6 +104,7 @@ export async function updateManifest(
   ensureHome(home);
   const path = manifestPath(home);
   const lock = await acquireLock(path, options.deadline, options.log, options.staleLockMs);
+  if (!isHeld(lock)) throw new Error('unreachable: no early answer was asked for');
   try {
     const current = options.reset ? emptyManifest() : (readManifest(home) ?? emptyManifest());
     const next = change(current);

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
 import { removeStaleTempFiles, writeFileAtomically } from './atomic-write.js';
 import { ensureHome, sessionsPath } from './home.js';
-import { acquireLock, staleLockMs, type HeldLock } from './lock.js';
+import { acquireLock, isHeld, staleLockMs, type HeldLock, type LockWait } from './lock.js';
 import {
   emptyDocument,
   formatSessionsDocument,
@@ -74,6 +74,40 @@ export async function readSessions(home: string, options: StoreOptions): Promise
   return withSessionsLock(home, options, async (tx) => tx.read());
 }
 
+/**
+ * The sessions if the file reads cleanly, else undefined (missing, broken, unreadable): for the
+ * fast path of `azsess token`, which leaves anything unusual to the full command.
+ */
+export function readSessionsIfClean(home: string): SessionsDocument | undefined {
+  try {
+    const state = readState(sessionsPath(home));
+    return 'kind' in state || !state.ok ? undefined : state.doc;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A cheap way to wait for another process's write: each call stats the file and reads it only
+ * when it was replaced since the last call (writes are renames, so the inode changes).
+ */
+export function watchSessions(home: string): () => SessionsDocument | undefined {
+  const path = sessionsPath(home);
+  let seen = '';
+  return () => {
+    let stamp: string;
+    try {
+      const st = statSync(path);
+      stamp = `${st.ino}:${st.mtimeMs}:${st.size}`;
+    } catch {
+      return undefined;
+    }
+    if (stamp === seen) return undefined;
+    seen = stamp;
+    return readSessionsIfClean(home);
+  };
+}
+
 export interface SessionsTransaction {
   /** The document as it is now on disk. */
   read(): SessionsDocument;
@@ -86,16 +120,20 @@ export interface SessionsTransaction {
 
 /**
  * Runs `fn` holding the lock on sessions.json. Network work may happen inside (a refresh that
- * many processes would otherwise all make); a person signing in must not.
+ * many processes would otherwise all make); a person signing in must not. While another process
+ * holds the lock, `wait.whileWaiting` may answer instead (reading without the lock).
  */
 export async function withSessionsLock<T>(
   home: string,
   options: StoreOptions,
   fn: (tx: SessionsTransaction) => Promise<T>,
+  wait: LockWait<T> = {},
 ): Promise<T> {
   ensureHome(home);
   const path = sessionsPath(home);
-  let lock: HeldLock = await acquireLock(path, options.deadline, options.log, options.staleLockMs);
+  const first = await acquireLock(path, options.deadline, options.log, options.staleLockMs, wait);
+  if (!isHeld(first)) return first.answer;
+  let lock: HeldLock = first;
   removeStaleTempFiles(path, options.staleLockMs ?? staleLockMs);
   const tx: SessionsTransaction = {
     read: () => readLocked(path, options),
@@ -105,7 +143,9 @@ export async function withSessionsLock<T>(
       while (lock.compromised) {
         options.log.verbose(`Lost the lock on ${path}; taking it again before writing.`);
         await lock.release();
-        lock = await acquireLock(path, options.deadline, options.log, options.staleLockMs);
+        const again = await acquireLock(path, options.deadline, options.log, options.staleLockMs);
+        if (!isHeld(again)) throw new Error('unreachable: no early answer was asked for');
+        lock = again;
       }
       const existed = existsSync(path);
       const doc = readLocked(path, options);

@@ -32,7 +32,7 @@ export function clearCacheCommand(ctx: CliContext): Command {
 }
 
 export async function runClearCache(opts: ClearCacheOptions, ctx: CliContext): Promise<void> {
-  const rt = startRuntime(ctx, opts);
+  const rt = await startRuntime(ctx, opts);
   const removed = await clearSessions(
     {
       ...(opts.protocol ? { protocol: opts.protocol } : {}),

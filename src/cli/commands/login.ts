@@ -10,8 +10,8 @@ import { relativeTime } from '../../output/status.js';
 import type { CliContext } from '../context.js';
 import { addCommonOptions, collectScopes, examples } from '../options.js';
 import { startRuntime } from '../runtime.js';
-import { addSignInOptions, browserFlags, signInChoices, signInOptionsOf, type SignInOptions } from './sign-in-options.js';
-import { identityFlags, settingFlags } from './token.js';
+import { addSignInOptions, type SignInOptions } from './sign-in-options.js';
+import { browserFlags, identityFlags, settingFlags } from '../token-lookup.js';
 
 export interface LoginOptions extends SignInOptions {
   scopeAuth?: string[];
@@ -32,7 +32,7 @@ export function loginCommand(ctx: CliContext): Command {
     ),
   );
   addCommonOptions(cmd);
-  return cmd.action(async (_opts, command: Command) => runLogin(signInOptionsOf(command), ctx));
+  return cmd.action(async (_opts, command: Command) => runLogin(command.optsWithGlobals(), ctx));
 }
 
 function summary(session: Session, now: Date): string {
@@ -47,7 +47,7 @@ function summary(session: Session, now: Date): string {
 }
 
 export async function runLogin(opts: LoginOptions, ctx: CliContext): Promise<void> {
-  const rt = startRuntime(ctx, opts, opts.timeout);
+  const rt = await startRuntime(ctx, opts, opts.timeout);
   const settings = resolveSettings(settingFlags(opts), ctx.env, readManifest(rt.home.value));
   const query = buildTokenQuery(settings, {
     ...(opts.scope ? { scopes: opts.scope } : {}),
@@ -56,13 +56,13 @@ export async function runLogin(opts: LoginOptions, ctx: CliContext): Promise<voi
     browser: browserFlags(opts),
   });
   const { login } = await import('../../core/engine.js');
-  const { buildNetwork, interruptSignal } = await import('../network.js');
+  const { buildNetwork, interruptSignal, signInChoices } = await import('../network.js');
   const signal = interruptSignal();
   const session = await login(query, { clearCache: opts.clearCache === true }, {
     store: rt.store,
     log: rt.log,
     now: ctx.now,
-    network: () => buildNetwork(rt, signal, signInChoices(opts)),
+    network: () => buildNetwork(rt, signal, signInChoices(opts, ctx.argv)),
   });
   rt.log.info(summary(session, ctx.now()));
 }

@@ -18,7 +18,7 @@ export function scrubCommand(ctx: CliContext): Command {
 }
 
 export async function runScrub(opts: ScrubOptions, ctx: CliContext): Promise<void> {
-  const rt = startRuntime(ctx, opts);
+  const rt = await startRuntime(ctx, opts);
   const { report, manifestSecretBlanked } = await scrubSecrets(opts.manifest === true, rt.store);
   const parts = Object.entries(report.fields)
     .filter(([, n]) => n > 0)

@@ -1,10 +1,9 @@
 import { Option, type Command } from 'commander';
 import type { CloudName } from '../../core/authority.js';
-import { UsageError } from '../../core/errors.js';
 import type { ProtocolName } from '../../core/protocol-names.js';
 import { defaultRedirectUri } from '../../core/session.js';
-import { checkRedirectUri } from '../../oauth/redirect-uri.js';
 import { authorityOptions, clientIdOption, parseSeconds, protocolOption, scopeOption, tenantOption } from '../options.js';
+import { parseRedirectUri } from '../option-parsers.js';
 import type { CommonOptions } from '../runtime.js';
 
 /** Options shared by `token` and `login`. */
@@ -25,34 +24,6 @@ export interface SignInOptions extends CommonOptions {
   browser?: boolean;
   loginHint?: string;
   domainHint?: string;
-  /** --timeout in ms when given on the command line (not a flag of its own): it bounds a browser sign-in. */
-  signInWaitMs?: number;
-}
-
-function parseRedirectUri(value: string): string {
-  const check = checkRedirectUri(value);
-  if (!check.ok) throw new UsageError(`--redirect-uri '${value}' is not usable: ${check.problem}.`);
-  return check.uri;
-}
-
-/** The auth code flags, as the query takes them. */
-export function browserFlags(opts: SignInOptions) {
-  return {
-    ...(opts.redirectUri ? { redirectUri: opts.redirectUri } : {}),
-    ...(opts.loginHint ? { loginHint: opts.loginHint } : {}),
-    ...(opts.domainHint ? { domainHint: opts.domainHint } : {}),
-  };
-}
-
-/** The options of `token` or `login`; a --timeout given on the command line also bounds a browser sign-in (else 300 s). */
-export function signInOptionsOf<T extends SignInOptions>(command: Command): T {
-  const opts = command.optsWithGlobals<T>();
-  return command.getOptionValueSource('timeout') === 'cli' ? { ...opts, signInWaitMs: opts.timeout * 1000 } : opts;
-}
-
-/** What buildNetwork needs for a browser sign-in. */
-export function signInChoices(opts: SignInOptions): { noBrowser: boolean; signInWaitMs?: number } {
-  return { noBrowser: opts.browser === false, ...(opts.signInWaitMs !== undefined ? { signInWaitMs: opts.signInWaitMs } : {}) };
 }
 
 export function addSignInOptions(cmd: Command, defaultTimeout: number): Command {

@@ -31,7 +31,7 @@ export function statusCommand(ctx: CliContext): Command {
 }
 
 export async function runStatus(opts: StatusOptions, ctx: CliContext): Promise<void> {
-  const rt = startRuntime(ctx, opts);
+  const rt = await startRuntime(ctx, opts);
   const { manifest, doc } = await loadState(rt.store);
   const settings = resolveSettings(
     {

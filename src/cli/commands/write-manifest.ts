@@ -41,7 +41,7 @@ export async function runWriteManifest(opts: WriteManifestOptions, ctx: CliConte
   if (opts.clientSecret !== undefined && opts.clientSecretStdin) {
     throw new UsageError('Give the client secret with --client-secret or --client-secret-stdin, not both.');
   }
-  const rt = startRuntime(ctx, opts);
+  const rt = await startRuntime(ctx, opts);
   let secret = opts.clientSecret;
   if (secret !== undefined) {
     rt.log.warn('--client-secret puts the secret in the process list and your shell history; prefer --client-secret-stdin.');

@@ -1,0 +1,41 @@
+import { findCachedToken } from '../../core/cache-lookup.js';
+import { renderToken } from '../../output/token-formats.js';
+import type { CliContext } from '../context.js';
+import { ensureColours } from '../render.js';
+import { startRuntime } from '../runtime.js';
+import { prepareTokenLookup, type TokenLookupOptions } from '../token-lookup.js';
+import type { SignInOptions } from './sign-in-options.js';
+
+/** `azsess token`'s options, as commander or the fast parser (cli/fast-argv.ts) gives them. */
+export interface TokenOptions extends SignInOptions, TokenLookupOptions {
+  interactive?: boolean;
+}
+
+/**
+ * `azsess token`: a cache hit loads nothing more than this; a miss loads the engine, and a
+ * request loads the HTTP client.
+ */
+export async function runToken(opts: TokenOptions, ctx: CliContext): Promise<void> {
+  const rt = await startRuntime(ctx, opts, opts.timeout);
+  const { query, execInfo, offsetSeconds } = prepareTokenLookup(opts, ctx, rt.home.value);
+  if (!opts.clearCache) {
+    const hit = await findCachedToken(query, offsetSeconds, rt.store, ctx.now());
+    if (hit) {
+      rt.log.verbose('Cache hit: no request made.');
+      ctx.stdout.write(renderToken(hit, opts.output, execInfo));
+      return;
+    }
+  }
+  await ensureColours(ctx);
+  const interactive =
+    execInfo?.interactive === false ? false : opts.interactive ?? ctx.stderrIsTTY;
+  const { acquireToken } = await import('../../core/engine.js');
+  const { buildNetwork, interruptSignal, signInChoices } = await import('../network.js');
+  const signal = interruptSignal();
+  const session = await acquireToken(
+    query,
+    { offsetSeconds, interactive, clearCache: opts.clearCache === true, ...(opts.home ? { homeFlag: opts.home } : {}) },
+    { store: rt.store, log: rt.log, now: ctx.now, network: () => buildNetwork(rt, signal, signInChoices(opts, ctx.argv)) },
+  );
+  ctx.stdout.write(renderToken(session, opts.output, execInfo));
+}

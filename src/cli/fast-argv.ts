@@ -1,0 +1,71 @@
+import { parseProtocol } from '../core/protocol-names.js';
+import { collectScopes, parseRedirectUri, parseSeconds, parseTenant } from './option-parsers.js';
+
+/**
+ * A small parser for the options of `azsess token` that decide a cache hit, so the hot path can
+ * answer without loading commander. It accepts only what it understands exactly as commander
+ * does (`--name value`, `--name=value`, repeated `--scope`, the same value checks); anything else
+ * (another flag, `-v`, `--help`, a bad value) returns undefined and the full CLI takes over.
+ * A unit test keeps it in step with the commander definition of the command.
+ */
+type Parse = (value: string, previous: unknown) => unknown;
+
+const identity: Parse = (v) => v;
+const oneOf = (choices: string[]): Parse => (v) => {
+  if (!choices.includes(v)) throw new Error('not a choice');
+  return v;
+};
+
+const valueOptions: Record<string, { key: string; parse: Parse }> = {
+  '--scope': { key: 'scope', parse: (v, prev) => collectScopes(v, prev as string[] | undefined) },
+  '--resource': { key: 'resource', parse: identity },
+  '--protocol': { key: 'protocol', parse: parseProtocol },
+  '--tenant': { key: 'tenant', parse: parseTenant },
+  '--client-id': { key: 'clientId', parse: identity },
+  '--object-id': { key: 'objectId', parse: identity },
+  '--msi-res-id': { key: 'msiResId', parse: identity },
+  '--authority-host': { key: 'authorityHost', parse: identity },
+  '--cloud': { key: 'cloud', parse: oneOf(['public', 'usgov', 'china']) },
+  '--offset': { key: 'offset', parse: parseSeconds('--offset') },
+  '--min-validity': { key: 'minValidity', parse: parseSeconds('--min-validity') },
+  '--output': { key: 'output', parse: oneOf(['raw', 'json', 'exec-credential']) },
+  '--server-id': { key: 'serverId', parse: identity },
+  '--timeout': { key: 'timeout', parse: parseSeconds('--timeout', { min: 1 }) },
+  '--home': { key: 'home', parse: identity },
+  '--redirect-uri': { key: 'redirectUri', parse: parseRedirectUri },
+  '--login-hint': { key: 'loginHint', parse: identity },
+  '--domain-hint': { key: 'domainHint', parse: identity },
+};
+
+// Flags that cannot change which cached token answers.
+const booleanOptions: Record<string, [string, boolean]> = {
+  '--interactive': ['interactive', true],
+  '--no-interactive': ['interactive', false],
+  '--no-browser': ['browser', false],
+};
+
+/** The options of `token <args>`, with commander's defaults, or undefined when unsure. */
+export function parseFastTokenArgs(args: readonly string[]): Record<string, unknown> | undefined {
+  if (args[0] !== 'token') return undefined;
+  const opts: Record<string, unknown> = { output: 'raw', timeout: 60, browser: true };
+  for (let i = 1; i < args.length; i++) {
+    const arg = args[i]!;
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const spec = valueOptions[name];
+    if (spec) {
+      const value = eq > 0 && name !== arg ? arg.slice(eq + 1) : args[++i];
+      if (value === undefined) return undefined;
+      try {
+        opts[spec.key] = spec.parse(value, opts[spec.key]);
+      } catch {
+        return undefined;
+      }
+      continue;
+    }
+    const flag = booleanOptions[arg];
+    if (!flag) return undefined;
+    opts[flag[0]] = flag[1];
+  }
+  return opts;
+}

@@ -1,0 +1,34 @@
+import { UsageError } from '../core/errors.js';
+import { splitScopes } from '../core/scopes.js';
+import { isValidTenant, tenantHint } from '../core/tenant.js';
+import { checkRedirectUri } from '../oauth/redirect-uri.js';
+
+/** Value checks of command-line options, shared by commander and the fast path (no commander here). */
+
+export function parseTenant(value: string): string {
+  if (!isValidTenant(value)) throw new UsageError(`--tenant '${value}' is not valid; use ${tenantHint}.`);
+  return value;
+}
+
+export function collectScopes(value: string, previous: string[] = []): string[] {
+  const scopes = splitScopes(value);
+  if (scopes.length === 0) throw new UsageError('--scope needs a scope such as https://storage.azure.com/.default.');
+  return [...previous, ...scopes];
+}
+
+export function parseSeconds(flag: string, { min = 0, integer = false } = {}) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
+      throw new UsageError(`${flag} '${value}' is not valid; give a number of seconds${min > 0 ? ` of at least ${min}` : ''}.`);
+    }
+    return n;
+  };
+}
+
+/** --redirect-uri: a loopback http URI, normalised as the session records it. */
+export function parseRedirectUri(value: string): string {
+  const check = checkRedirectUri(value);
+  if (!check.ok) throw new UsageError(`--redirect-uri '${value}' is not usable: ${check.problem}.`);
+  return check.uri;
+}

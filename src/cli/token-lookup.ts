@@ -1,0 +1,73 @@
+import { readManifest } from '../core/admin.js';
+import { resolveSettings } from '../core/settings.js';
+import { buildTokenQuery, type TokenQuery } from '../core/token-query.js';
+import { parseExecInfo, type ExecInfo, type OutputFormat } from '../output/token-formats.js';
+import type { SignInOptions } from './commands/sign-in-options.js';
+import type { CliContext } from './context.js';
+
+/** The `azsess token` options that decide which session answers. */
+export interface TokenLookupOptions
+  extends Pick<SignInOptions, 'protocol' | 'tenant' | 'clientId' | 'scope' | 'objectId' | 'msiResId' | 'authorityHost' | 'cloud' | BrowserFlagName> {
+  resource?: string;
+  offset?: number;
+  minValidity?: number;
+  output: OutputFormat;
+  serverId?: string;
+}
+
+type BrowserFlagName = 'redirectUri' | 'loginHint' | 'domainHint';
+
+/** The auth code flags, as the query takes them (the redirect URI also picks the session). */
+export function browserFlags(opts: Pick<SignInOptions, BrowserFlagName>) {
+  return {
+    ...(opts.redirectUri ? { redirectUri: opts.redirectUri } : {}),
+    ...(opts.loginHint ? { loginHint: opts.loginHint } : {}),
+    ...(opts.domainHint ? { domainHint: opts.domainHint } : {}),
+  };
+}
+
+/** The flags that name settings and a managed identity (token and login). */
+type SettingsFlags = Pick<SignInOptions, 'protocol' | 'tenant' | 'clientId' | 'objectId' | 'msiResId' | 'authorityHost' | 'cloud'>;
+
+export interface TokenLookup {
+  query: TokenQuery;
+  execInfo?: ExecInfo;
+  offsetSeconds: number;
+}
+
+/** The AKS server application: the default audience of `--output exec-credential`. */
+export const aksServerId = '6dae42f8-4368-4678-94ff-3960e28e3630';
+
+export function settingFlags(opts: SettingsFlags) {
+  return {
+    ...(opts.protocol ? { protocol: opts.protocol } : {}),
+    ...(opts.tenant ? { tenant: opts.tenant } : {}),
+    ...(opts.clientId ? { clientId: opts.clientId } : {}),
+    ...(opts.authorityHost !== undefined ? { authorityHost: opts.authorityHost } : {}),
+    ...(opts.cloud ? { cloud: opts.cloud } : {}),
+  };
+}
+
+export function identityFlags(opts: SettingsFlags) {
+  return {
+    ...(opts.clientId ? { clientId: opts.clientId } : {}),
+    ...(opts.objectId ? { objectId: opts.objectId } : {}),
+    ...(opts.msiResId ? { resourceId: opts.msiResId } : {}),
+  };
+}
+
+/** Settings, manifest and flags to the session query, the output details and the offset. */
+export function prepareTokenLookup(opts: TokenLookupOptions, ctx: CliContext, home: string): TokenLookup {
+  const execInfo = opts.output === 'exec-credential' ? parseExecInfo(ctx.env.KUBERNETES_EXEC_INFO) : undefined;
+  const settings = resolveSettings(settingFlags(opts), ctx.env, readManifest(home));
+  const query = buildTokenQuery(settings, {
+    ...(opts.scope ? { scopes: opts.scope } : {}),
+    ...(opts.resource ? { resource: opts.resource } : {}),
+    identity: identityFlags(opts),
+    ...(execInfo ? { defaultScope: `${opts.serverId ?? aksServerId}/.default` } : {}),
+    browser: browserFlags(opts),
+  });
+  // AzSessions.jl's default: a random 5-10 minutes, so many machines do not all refresh at once.
+  const offsetSeconds = opts.offset ?? opts.minValidity ?? 300 + Math.random() * 300;
+  return execInfo ? { query, execInfo, offsetSeconds } : { query, offsetSeconds };
+}

@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+
+export interface Run {
+  ms: number;
+  code: number | null;
+  stdout: string;
+}
+
+/** Runs a command once and times it from spawn to exit. */
+export function timeRun(cmd: string, args: string[], env: Record<string, string>): Promise<Run> {
+  const start = process.hrtime.bigint();
+  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ ms: Number(process.hrtime.bigint() - start) / 1e6, code, stdout }));
+  });
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Times several commands in interleaved rounds, so that a slower moment of the machine weighs on
+ * all of them alike; returns the median of each.
+ */
+export async function interleaved(
+  commands: Array<{ name: string; cmd: string; args: string[]; env: Record<string, string> }>,
+  rounds: number,
+): Promise<Record<string, number>> {
+  const times: Record<string, number[]> = Object.fromEntries(commands.map((c) => [c.name, []]));
+  for (let i = 0; i < rounds; i++) {
+    for (const c of commands) {
+      const run = await timeRun(c.cmd, c.args, c.env);
+      if (run.code !== 0) throw new Error(`${c.name} exited ${run.code}`);
+      times[c.name]!.push(run.ms);
+    }
+  }
+  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+}
+
+/** Starts `count` copies at once and times until the last exits. */
+export async function herd(cmd: string, args: string[], env: Record<string, string>, count: number): Promise<{ ms: number; runs: Run[] }> {
+  const start = process.hrtime.bigint();
+  const runs = await Promise.all(Array.from({ length: count }, () => timeRun(cmd, args, env)));
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, runs };
+}

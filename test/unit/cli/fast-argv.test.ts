@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Command } from 'commander';
+import { tokenCommand } from '../../../src/cli/commands/token.js';
+import { processContext } from '../../../src/cli/context.js';
+import { parseFastTokenArgs } from '../../../src/cli/fast-argv.js';
+
+/** What commander makes of `token <args>`, or undefined when it refuses them. */
+function commanderParse(args: string[]): Record<string, unknown> | undefined {
+  const cmd: Command = tokenCommand(processContext());
+  let opts: Record<string, unknown> | undefined;
+  cmd.exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined, outputError: () => undefined });
+  cmd.action(function (this: Command) {
+    opts = this.opts();
+  });
+  try {
+    cmd.parse(args, { from: 'user' });
+  } catch {
+    return undefined;
+  }
+  return opts;
+}
+
+const cases: string[][] = [
+  [],
+  ['--scope', 'https://storage.azure.com/.default'],
+  ['--scope=https://storage.azure.com/.default', '--scope', 'openid+offline_access https://x.net/.default'],
+  ['--resource', 'https://vault.azure.net', '--output', 'json', '--offset', '120'],
+  ['--protocol', 'vm', '--client-id', 'abc', '--min-validity=30'],
+  ['--protocol', 'AzDeviceCodeCredentials', '--tenant', 'contoso.onmicrosoft.com', '--cloud', 'usgov'],
+  ['--output', 'exec-credential', '--server-id', 'srv', '--no-interactive', '--timeout', '5'],
+  ['--authority-host', 'http://127.0.0.1:9', '--home', '/tmp/x', '--interactive'],
+  ['--object-id', 'o', '--msi-res-id', '/subscriptions/x'],
+  ['--protocol', 'auth-code', '--redirect-uri', 'http://localhost:0', '--no-browser', '--login-hint', 'a@b.c', '--domain-hint=b.c'],
+  ['--tenant', 'bad tenant'],
+  ['--protocol', 'kerberos'],
+  ['--output', 'yaml'],
+  ['--offset', '-1'],
+  ['--timeout', '0'],
+  ['--cloud', 'mars'],
+  ['--redirect-uri', 'https://localhost/x'],
+  ['--scope'],
+  ['--verbose'],
+  ['-v'],
+  ['--clear-cache'],
+  ['--no-such-flag'],
+  ['positional'],
+];
+
+// Ordinary calls the fast path must answer (the first ten cases).
+const handledCases = new Set(cases.slice(0, 10));
+
+for (const args of cases) {
+  test(`fast parse agrees with commander: token ${args.join(' ')}`, () => {
+    const fast = parseFastTokenArgs(['token', ...args]);
+    const full = commanderParse(args);
+    if (full === undefined) {
+      assert.equal(fast, undefined, 'commander refuses it, so the fast path must leave it alone');
+      return;
+    }
+    if (fast === undefined) {
+      assert.ok(!handledCases.has(args), 'an ordinary call must take the fast path');
+      return;
+    }
+    for (const [key, value] of Object.entries(fast)) assert.deepEqual(value, full[key], key);
+    for (const [key, value] of Object.entries(full)) if (value !== undefined) assert.deepEqual(fast[key], value, key);
+  });
+}
+
+test('the fast path takes only the token command', () => {
+  assert.equal(parseFastTokenArgs(['status']), undefined);
+  assert.equal(parseFastTokenArgs(['--home', '/x', 'token']), undefined);
+});
