@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { createPkcePair, decodeJwt, postForm, startTestIdp, type TestIdp } from '../idp/index.js';
 import { noSessionsIn, pkceChallengeOf, redirectOf, withAuthorizeUrl } from '../support/auth-code-session.js';
-import { idpEnv, readStoredSessions } from '../support/idp-session.js';
+import { expireStoredTokens, idpEnv, readStoredSessions } from '../support/idp-session.js';
 import { runCli } from '../support/run-cli.js';
 import { makeTmpHome, type TmpHome } from '../support/tmp-home.js';
 
@@ -126,6 +126,30 @@ describe('auth code sign-in with PKCE (over HTTP)', () => {
     assert.ok(session!.refreshToken);
     assert.match(result.stderr, /Signed in as alice@azsess-test\.onmicrosoft\.com .* with auth-code/);
     assertNoLeaks(result.stderr);
+  });
+
+  test('refreshes and new audiences need no browser; sessions keep the redirect URI they are found by', async () => {
+    const redirect = 'http://localhost:0/azsess';
+    const { result } = await login(['--redirect-uri', redirect], (url) => idp.completeAuthorization(url));
+    assert.equal(result.code, 0, result.stderr);
+    expireStoredTokens(tmp.home);
+    idp.requests.reset();
+    const args = ['token', '--protocol', 'auth-code', '--redirect-uri', redirect, '--no-interactive'];
+    const refreshed = await run(args);
+    assert.equal(refreshed.code, 0, refreshed.stderr);
+    const storage = await run([...args, '--scope', 'https://storage.azure.com/.default']);
+    assert.equal(storage.code, 0, storage.stderr);
+    assert.equal(decodeJwt(storage.stdout.trim()).aud, 'https://storage.azure.com');
+    assert.equal(idp.requests.count({ endpoint: 'token', grantType: 'refresh_token' }), 2);
+    assert.equal(idp.requests.count({ endpoint: 'authorize' }), 0);
+    const sessions = readStoredSessions(tmp.home);
+    assert.equal(sessions.length, 2, 'the refresh replaced its session; the new audience is a session of its own');
+    assert.deepEqual(sessions.map((s) => s.redirectUri), [redirect, redirect]);
+    // Another redirect URI is another session, as in AzSessions.jl; the same person's refresh token makes it.
+    const other = await run(['token', '--protocol', 'auth-code', '--no-interactive']);
+    assert.equal(other.code, 0, other.stderr);
+    assert.deepEqual(readStoredSessions(tmp.home).map((s) => s.redirectUri), ['http://localhost:44300/reply', redirect, redirect]);
+    assert.equal(idp.requests.count({ endpoint: 'authorize' }), 0);
   });
 
   test('the provider refuses an intercepted code without azsess\'s code_verifier; azsess redeems it with its own', async () => {
