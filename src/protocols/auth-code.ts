@@ -53,7 +53,7 @@ export function buildAuthorizeUrl(endpoint: string, p: AuthorizeParams): string 
 
 const errorHints: Array<[RegExp | number, string]> = [
   [/^access_denied$/, 'run the command again and accept the request to sign in'],
-  [50011, 'register http://localhost as a "Mobile and desktop applications" redirect URI of the app, or give the registered one with --redirect-uri'],
+  [50011, 'give the app\'s registered redirect URI with --redirect-uri (http://localhost for the Azure CLI client), or register this one, without its port, under "Mobile and desktop applications"'],
   [700016, 'check the client id and the tenant'],
   [/^(invalid_request|unauthorized_client)$/, 'check the client id and the tenant, and that the app allows public client flows with a http://localhost redirect URI'],
 ];
