@@ -1,5 +1,5 @@
 import { parseProtocol } from '../core/protocol-names.js';
-import { collectScopes, parseSeconds, parseTenant } from './option-parsers.js';
+import { collectScopes, parseRedirectUri, parseSeconds, parseTenant } from './option-parsers.js';
 
 /**
  * A small parser for the options of `azsess token` that decide a cache hit, so the hot path can
@@ -32,18 +32,22 @@ const valueOptions: Record<string, { key: string; parse: Parse }> = {
   '--server-id': { key: 'serverId', parse: identity },
   '--timeout': { key: 'timeout', parse: parseSeconds('--timeout', { min: 1 }) },
   '--home': { key: 'home', parse: identity },
+  '--redirect-uri': { key: 'redirectUri', parse: parseRedirectUri },
+  '--login-hint': { key: 'loginHint', parse: identity },
+  '--domain-hint': { key: 'domainHint', parse: identity },
 };
 
 // Flags that cannot change which cached token answers.
 const booleanOptions: Record<string, [string, boolean]> = {
   '--interactive': ['interactive', true],
   '--no-interactive': ['interactive', false],
+  '--no-browser': ['browser', false],
 };
 
 /** The options of `token <args>`, with commander's defaults, or undefined when unsure. */
 export function parseFastTokenArgs(args: readonly string[]): Record<string, unknown> | undefined {
   if (args[0] !== 'token') return undefined;
-  const opts: Record<string, unknown> = { output: 'raw', timeout: 60 };
+  const opts: Record<string, unknown> = { output: 'raw', timeout: 60, browser: true };
   for (let i = 1; i < args.length; i++) {
     const arg = args[i]!;
     const eq = arg.indexOf('=');

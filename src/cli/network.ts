@@ -3,7 +3,7 @@ import type { ProtocolDeps } from '../protocols/types.js';
 import { createSender } from '../http/retry.js';
 import { InterruptedError } from '../core/errors.js';
 import { readSmallFile } from '../io/read-file.js';
-import { createPrompter } from './prompter.js';
+import { createPrompter, type BrowserChoice } from './prompter.js';
 import { ensureColours } from './render.js';
 import type { Runtime } from './runtime.js';
 
@@ -33,14 +33,28 @@ function abortableSleep(signal: AbortSignal) {
     });
 }
 
+/** What a browser sign-in needs from the command line: --no-browser, and --timeout when given. */
+export interface SignInChoices extends BrowserChoice {
+  signInWaitMs?: number;
+}
+
+/**
+ * The choices from `token` or `login` options. --timeout bounds a browser sign-in only when it
+ * was given (else the protocol waits 300 s); both parsers default it, so argv tells.
+ */
+export function signInChoices(opts: { browser?: boolean; timeout?: number }, argv: readonly string[]): SignInChoices {
+  const given = argv.some((a) => a === '--timeout' || a.startsWith('--timeout='));
+  return { noBrowser: opts.browser === false, ...(given && opts.timeout !== undefined ? { signInWaitMs: opts.timeout * 1000 } : {}) };
+}
+
 /** The network side of a command, with colours for sign-in prompts and Ctrl-C handling. */
-export async function startNetwork(rt: Runtime): Promise<ProtocolDeps> {
+export async function startNetwork(rt: Runtime, choices: SignInChoices = {}): Promise<ProtocolDeps> {
   await ensureColours(rt.ctx);
-  return buildNetwork(rt, interruptSignal());
+  return buildNetwork(rt, interruptSignal(), choices);
 }
 
 /** The network side of a command, built only when a request is due: undici loads here. */
-export async function buildNetwork(rt: Runtime, signal: AbortSignal): Promise<ProtocolDeps> {
+export async function buildNetwork(rt: Runtime, signal: AbortSignal, choices: SignInChoices = {}): Promise<ProtocolDeps> {
   // undici parses HTTP with a WebAssembly build of llhttp. V8's background optimising compile of
   // it makes a process that is about to exit wait for it (100 ms and more); baseline code is
   // plenty for a few kilobytes of response. It must be set before the module is compiled.
@@ -65,8 +79,9 @@ export async function buildNetwork(rt: Runtime, signal: AbortSignal): Promise<Pr
     signal,
     env,
     platform: rt.ctx.platform,
-    prompt: createPrompter(rt.ctx, rt.log),
+    prompt: createPrompter(rt.ctx, rt.log, choices),
     readFile: readSmallFile,
     senderUntil,
+    ...(choices.signInWaitMs !== undefined ? { signInWaitMs: choices.signInWaitMs } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { UsageError } from '../core/errors.js';
 import { splitScopes } from '../core/scopes.js';
 import { isValidTenant, tenantHint } from '../core/tenant.js';
+import { checkRedirectUri } from '../oauth/redirect-uri.js';
 
 /** Value checks of command-line options, shared by commander and the fast path (no commander here). */
 
@@ -23,4 +24,11 @@ export function parseSeconds(flag: string, { min = 0, integer = false } = {}) {
     }
     return n;
   };
+}
+
+/** --redirect-uri: a loopback http URI, normalised as the session records it. */
+export function parseRedirectUri(value: string): string {
+  const check = checkRedirectUri(value);
+  if (!check.ok) throw new UsageError(`--redirect-uri '${value}' is not usable: ${check.problem}.`);
+  return check.uri;
 }

@@ -1,6 +1,33 @@
 import type { SignInPrompter } from '../protocols/types.js';
+import { openInBrowser, planBrowser } from './browser.js';
 import type { CliContext } from './context.js';
 import type { CliLog } from './render.js';
+
+/** How a browser sign-in is shown (--no-browser). */
+export interface BrowserChoice {
+  noBrowser?: boolean;
+}
+
+/**
+ * Opens the authorize URL, or says why it cannot and what to do; the URL is always printed on a
+ * line of its own, so a person can copy it and a wrapper can read it.
+ */
+async function showAuthorizeUrl(ctx: CliContext, log: CliLog, url: string, choice: BrowserChoice): Promise<void> {
+  const c = log.colours;
+  const plan = planBrowser(ctx.env, ctx.platform, choice.noBrowser === true);
+  if (plan.kind === 'show') {
+    log.info(
+      plan.reason
+        ? `No browser can be opened here (${plan.reason}). Open this URL in a browser on this machine to sign in, or use --protocol device-code instead:`
+        : 'To sign in, open this URL in a browser on this machine:',
+    );
+  } else {
+    const failure = await openInBrowser(url, plan);
+    log.info(failure ? `Could not open a browser (${failure}). Open this URL in a browser on this machine to sign in:` : 'Opened the sign-in page in your browser. If it did not open, go to:');
+  }
+  log.info(c.underline(c.cyan(url)));
+  log.info(c.dim('Waiting for the sign-in to finish in the browser...'));
+}
 
 function remaining(expiresAt: Date, now: Date): string {
   const s = Math.max(0, Math.round((expiresAt.getTime() - now.getTime()) / 1000));
@@ -11,7 +38,7 @@ function remaining(expiresAt: Date, now: Date): string {
  * Shows a person how to sign in, on stderr: the URL and the code stand out; on a terminal a
  * countdown follows, elsewhere (CI logs, a parent process reading stderr) plain lines only.
  */
-export function createPrompter(ctx: CliContext, log: CliLog): SignInPrompter {
+export function createPrompter(ctx: CliContext, log: CliLog, choice: BrowserChoice = {}): SignInPrompter {
   const c = log.colours;
   let timer: NodeJS.Timeout | undefined;
   let expiry: Date | undefined;
@@ -40,5 +67,6 @@ export function createPrompter(ctx: CliContext, log: CliLog): SignInPrompter {
       timer = undefined;
       expiry = undefined;
     },
+    showAuthorizeUrl: (url) => showAuthorizeUrl(ctx, log, url, choice),
   };
 }

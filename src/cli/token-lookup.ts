@@ -6,12 +6,24 @@ import type { SignInOptions } from './commands/sign-in-options.js';
 import type { CliContext } from './context.js';
 
 /** The `azsess token` options that decide which session answers. */
-export interface TokenLookupOptions extends Pick<SignInOptions, 'protocol' | 'tenant' | 'clientId' | 'scope' | 'objectId' | 'msiResId' | 'authorityHost' | 'cloud'> {
+export interface TokenLookupOptions
+  extends Pick<SignInOptions, 'protocol' | 'tenant' | 'clientId' | 'scope' | 'objectId' | 'msiResId' | 'authorityHost' | 'cloud' | BrowserFlagName> {
   resource?: string;
   offset?: number;
   minValidity?: number;
   output: OutputFormat;
   serverId?: string;
+}
+
+type BrowserFlagName = 'redirectUri' | 'loginHint' | 'domainHint';
+
+/** The auth code flags, as the query takes them (the redirect URI also picks the session). */
+export function browserFlags(opts: Pick<SignInOptions, BrowserFlagName>) {
+  return {
+    ...(opts.redirectUri ? { redirectUri: opts.redirectUri } : {}),
+    ...(opts.loginHint ? { loginHint: opts.loginHint } : {}),
+    ...(opts.domainHint ? { domainHint: opts.domainHint } : {}),
+  };
 }
 
 /** The flags that name settings and a managed identity (token and login). */
@@ -53,6 +65,7 @@ export function prepareTokenLookup(opts: TokenLookupOptions, ctx: CliContext, ho
     ...(opts.resource ? { resource: opts.resource } : {}),
     identity: identityFlags(opts),
     ...(execInfo ? { defaultScope: `${opts.serverId ?? aksServerId}/.default` } : {}),
+    browser: browserFlags(opts),
   });
   // AzSessions.jl's default: a random 5-10 minutes, so many machines do not all refresh at once.
   const offsetSeconds = opts.offset ?? opts.minValidity ?? 300 + Math.random() * 300;

@@ -1,9 +1,11 @@
+import { signInWithAuthCode } from '../protocols/auth-code.js';
 import { acquireWithClientSecret } from '../protocols/client-credentials.js';
 import { signInWithDeviceCode } from '../protocols/device-code.js';
 import { acquireManagedIdentityToken } from '../protocols/managed-identity/index.js';
 import { redeemRefreshToken } from '../protocols/refresh-token.js';
 import type { AppTarget, ProtocolDeps, TokenResult } from '../protocols/types.js';
 import { ConfigError } from './errors.js';
+import { defaultRedirectUri } from './session.js';
 import type { TokenQuery } from './token-query.js';
 
 /** Adapts a query to the protocol functions, which know nothing of settings or sessions. */
@@ -34,6 +36,12 @@ export async function signInPerson(query: TokenQuery, deps: ProtocolDeps): Promi
   switch (query.protocol) {
     case 'AzDeviceCodeFlowCredentials':
       return signInWithDeviceCode(targetOf(query), query.scopeAuth, deps);
+    case 'AzAuthCodeFlowCredentials': {
+      const browser = query.browser ?? { redirectUri: defaultRedirectUri, redirectUriGiven: false };
+      const token = await signInWithAuthCode(targetOf(query), query.scopeAuth, query.scope, browser, deps);
+      // The URI as configured, not the port used, so AzSessions.jl and later runs match the session.
+      return { ...token, redirectUri: browser.redirectUri };
+    }
     default:
       throw new ConfigError(`The ${query.protocol} sign-in is not available in this version of azsess.`);
   }

@@ -58,7 +58,7 @@ function sessionFrom(query: TokenQuery, token: TokenResult & { redirectUri?: str
     idToken: token.idToken ?? base?.idToken ?? '',
     scope: isUserProtocol(query.protocol) ? query.scope : [],
     scopeAuth: isUserProtocol(query.protocol) ? (base?.scopeAuth.length ? base.scopeAuth : query.scopeAuth) : [],
-    redirectUri: token.redirectUri ?? base?.redirectUri ?? '',
+    redirectUri: token.redirectUri ?? base?.redirectUri ?? query.redirectUri ?? '',
     resource: isUserProtocol(query.protocol) ? '' : query.resource,
     clientSecret: base?.clientSecret ?? '',
     lock: false,
@@ -163,7 +163,9 @@ async function signIn(query: TokenQuery, deps: EngineDeps): Promise<Session> {
   const net = await deps.network();
   const token: SignInResult = await signInPerson(query, net);
   const fresh = sessionFrom(query, token);
-  await updateSessions(deps.store.home, deps.store, (d) => upsert(d, fresh));
+  // A person may have outlasted the command's deadline: the write still gets time to take the lock.
+  const store = { ...deps.store, deadline: Math.max(deps.store.deadline, deps.now().getTime() + 30_000) };
+  await updateSessions(store.home, store, (d) => upsert(d, fresh));
   return fresh;
 }
 

@@ -71,3 +71,17 @@ export function audienceMatches(aud: string | string[] | undefined, resource: st
   const auds = Array.isArray(aud) ? aud : [aud];
   return auds.some((a) => audienceKey(a) === want);
 }
+
+/**
+ * The OIDC scopes and the scopes of the first resource named: what a code redemption may ask,
+ * since Entra refuses several resources there (entra-protocol.md 3.5).
+ */
+export function scopesOfFirstResource(scopes: readonly string[]): string[] {
+  const first = resourceOfScopes(scopes);
+  return scopes.filter((s) => {
+    if (oidcScopes.has(s) || first === undefined) return true;
+    const resource = resourceOfScope(s);
+    // A bare permission such as User.Read belongs to Graph, never to a named resource.
+    return resource !== undefined && audienceKey(resource) === audienceKey(first);
+  });
+}

@@ -48,9 +48,27 @@ export interface SessionQuery {
   /** Resource (client credentials, managed identity). */
   resource: string;
   options?: Record<string, string>;
+  /** Auth code flow: the redirect URI the session is for (unset: AzSessions.jl's default). */
+  redirectUri?: string;
 }
 
 export const defaultAuthority = 'https://login.microsoftonline.com';
+
+/** AzSessions.jl's redirect URI for the auth code flow. */
+export const defaultRedirectUri = 'http://localhost:44300/reply';
+
+/** AzSessions.jl tells auth code sessions apart by redirect URI too; empty means its default. */
+function sameRedirectUri(a: string | undefined, b: string | undefined): boolean {
+  const norm = (v: string | undefined) => {
+    const uri = v || defaultRedirectUri;
+    try {
+      return new URL(uri).href;
+    } catch {
+      return uri;
+    }
+  };
+  return norm(a) === norm(b);
+}
 
 function sameAuthority(a: string | undefined, b: string | undefined): boolean {
   const norm = (v: string | undefined) => (v ?? defaultAuthority).toLowerCase().replace(/\/+$/, '');
@@ -71,6 +89,7 @@ export function sessionMatches(session: Session, query: SessionQuery): boolean {
   }
   if (session.clientId.toLowerCase() !== query.clientId.toLowerCase()) return false;
   if (session.tenant.toLowerCase() !== query.tenant.toLowerCase()) return false;
+  if (session.protocol === 'AzAuthCodeFlowCredentials' && !sameRedirectUri(session.redirectUri, query.redirectUri)) return false;
   if (isUserProtocol(session.protocol)) return sameScopes(session.scope, query.scope);
   return session.resource === query.resource && sameOptions(session.options, query.options);
 }
@@ -100,6 +119,7 @@ export function sameSession(a: Session, b: Session): boolean {
     scope: b.scope,
     resource: b.resource,
     ...(b.options ? { options: b.options } : {}),
+    redirectUri: b.redirectUri,
   });
 }
 

@@ -1,7 +1,8 @@
 import { ConfigError, UsageError } from './errors.js';
 import { isUserProtocol, shortProtocolName } from './protocol-names.js';
 import { defaultScopeOf, mergeScopes, oidcScopes, resourceOfScope } from './scopes.js';
-import { defaultAuthority, type SessionQuery } from './session.js';
+import type { BrowserSignIn } from '../protocols/auth-code.js';
+import { defaultAuthority, defaultRedirectUri, type SessionQuery } from './session.js';
 import type { Settings } from './settings.js';
 
 /** A user-assigned managed identity, by one of its three names. */
@@ -19,6 +20,8 @@ export interface TokenQuery extends SessionQuery {
   clientSecret?: string;
   /** Where each setting came from, to write the exact login command in messages. */
   settings: Settings;
+  /** Auth code flow: the redirect URI and the hints of a browser sign-in. */
+  browser?: BrowserSignIn;
 }
 
 export interface QueryInput {
@@ -29,6 +32,8 @@ export interface QueryInput {
   identity?: IdentityChoice;
   /** Used when neither --scope nor --resource is given (for example the AKS server app). */
   defaultScope?: string;
+  /** Auth code flow: --redirect-uri, --login-hint, --domain-hint. */
+  browser?: { redirectUri?: string; loginHint?: string; domainHint?: string };
 }
 
 /** AzSessions.jl's defaults (azsessions-jl.md). */
@@ -60,11 +65,28 @@ function checkIdentity(identity: IdentityChoice): void {
   if (given > 1) throw new UsageError('Name a user-assigned identity with one of --client-id, --object-id or --msi-res-id, not several.');
 }
 
+function browserSignIn(input: QueryInput, protocol: string): BrowserSignIn | undefined {
+  const given = input.browser ?? {};
+  if (protocol !== 'auth-code') {
+    if (given.redirectUri || given.loginHint || given.domainHint) {
+      throw new UsageError(`--redirect-uri, --login-hint and --domain-hint are for --protocol auth-code, not ${protocol}.`);
+    }
+    return undefined;
+  }
+  return {
+    redirectUri: given.redirectUri ?? defaultRedirectUri,
+    redirectUriGiven: given.redirectUri !== undefined,
+    ...(given.loginHint ? { loginHint: given.loginHint } : {}),
+    ...(given.domainHint ? { domainHint: given.domainHint } : {}),
+  };
+}
+
 /** Turns settings and flags into a query; flags that do not fit the protocol are usage errors. */
 export function buildTokenQuery(settings: Settings, input: QueryInput): TokenQuery {
   if (input.scopes?.length && input.resource) throw new UsageError('Give --scope or --resource, not both.');
   const protocol = settings.protocol.value;
   const short = shortProtocolName(protocol);
+  const browser = browserSignIn(input, short);
   const base = {
     protocol,
     clientId: settings.clientId.value,
@@ -84,7 +106,8 @@ export function buildTokenQuery(settings: Settings, input: QueryInput): TokenQue
         : [input.defaultScope ?? defaultUserScope];
     const scope = normaliseUserScopes(asked);
     const consent = input.scopeAuth?.length ? input.scopeAuth : defaultConsent;
-    return { ...base, scope, scopeAuth: mergeScopes(scope, normaliseUserScopes(consent)) };
+    const query: TokenQuery = { ...base, scope, scopeAuth: mergeScopes(scope, normaliseUserScopes(consent)) };
+    return browser ? { ...query, browser, redirectUri: browser.redirectUri } : query;
   }
   const resource = appOnlyResource(input, short);
   if (protocol === 'AzVMCredentials') {
@@ -115,5 +138,6 @@ export function loginCommandFor(query: TokenQuery, homeFlag?: string): string {
   if (query.authority !== defaultAuthority) parts.push('--authority-host', quote(query.authority));
   parts.push('--tenant', quote(query.tenant), '--client-id', quote(query.clientId));
   for (const scope of query.scope.filter((s) => !oidcScopes.has(s))) parts.push('--scope', quote(scope));
+  if (query.redirectUri && query.redirectUri !== defaultRedirectUri) parts.push('--redirect-uri', quote(query.redirectUri));
   return parts.join(' ');
 }

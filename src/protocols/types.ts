@@ -21,6 +21,8 @@ export interface ProtocolDeps {
   readFile: (path: string, maxBytes: number) => string;
   /** Makes a sender with its own deadline (a device code flow lasts as long as its code). */
   senderUntil: (deadline: number) => Sender;
+  /** How long a browser sign-in waits for a person (--timeout); unset: the protocol's default. */
+  signInWaitMs?: number;
 }
 
 /** The interactive side of a sign-in, implemented by the CLI (cli/oauth's DisplayCode/BrowseURL). */
@@ -29,6 +31,8 @@ export interface SignInPrompter {
   /** Called on every poll, so a terminal can update a countdown. */
   tick(expiresAt: Date): void;
   done(): void;
+  /** Auth code flow: opens the authorize URL in a browser, or shows it where none can open; never throws. */
+  showAuthorizeUrl(url: string): Promise<void>;
 }
 
 /** Where to sign in and as which app. */

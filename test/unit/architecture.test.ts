@@ -48,6 +48,15 @@ test('only the HTTP client imports undici', () => {
   assertOnlyIn(importers((s) => s === 'undici' || s.startsWith('undici/')), (p) => p === 'http/client.ts', 'undici');
 });
 
+test('node:http serves only the sign-in listener; requests go through the HTTP client', () => {
+  // The auth code flow's loopback listener is a server, not a client: it is the one exception.
+  assertOnlyIn(
+    importers((s) => ['node:http', 'node:https', 'http', 'https', 'node:http2'].includes(s)),
+    (p) => p === 'oauth/loopback-listener.ts',
+    'node:http',
+  );
+});
+
 test('only the store touches the lock and the files of the home', () => {
   assertOnlyIn(importers((s) => s === 'proper-lockfile'), (p) => p.startsWith('store/'), 'proper-lockfile');
   // Files outside the home that a feature must touch name themselves here, with the reason.

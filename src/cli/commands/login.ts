@@ -11,7 +11,7 @@ import type { CliContext } from '../context.js';
 import { addCommonOptions, collectScopes, examples } from '../options.js';
 import { startRuntime } from '../runtime.js';
 import { addSignInOptions, type SignInOptions } from './sign-in-options.js';
-import { identityFlags, settingFlags } from '../token-lookup.js';
+import { browserFlags, identityFlags, settingFlags } from '../token-lookup.js';
 
 export interface LoginOptions extends SignInOptions {
   scopeAuth?: string[];
@@ -28,6 +28,7 @@ export function loginCommand(ctx: CliContext): Command {
       'azsess login --protocol device-code --tenant contoso.onmicrosoft.com',
       'azsess login --scope https://storage.azure.com/.default --scope-auth https://vault.azure.net/user_impersonation',
       'azsess login --protocol client-credentials --tenant contoso.onmicrosoft.com --client-id $APP',
+      'azsess login --protocol auth-code --login-hint alice@contoso.com   # in a browser on this machine',
     ),
   );
   addCommonOptions(cmd);
@@ -52,14 +53,15 @@ export async function runLogin(opts: LoginOptions, ctx: CliContext): Promise<voi
     ...(opts.scope ? { scopes: opts.scope } : {}),
     ...(opts.scopeAuth ? { scopeAuth: opts.scopeAuth } : {}),
     identity: identityFlags(opts),
+    browser: browserFlags(opts),
   });
   const { login } = await import('../../core/engine.js');
-  const { startNetwork } = await import('../network.js');
+  const { signInChoices, startNetwork } = await import('../network.js');
   const session = await login(query, { clearCache: opts.clearCache === true }, {
     store: rt.store,
     log: rt.log,
     now: ctx.now,
-    network: () => startNetwork(rt),
+    network: () => startNetwork(rt, signInChoices(opts, ctx.argv)),
   });
   rt.log.info(summary(session, ctx.now()));
 }

@@ -1,7 +1,9 @@
 import { Option, type Command } from 'commander';
 import type { CloudName } from '../../core/authority.js';
 import type { ProtocolName } from '../../core/protocol-names.js';
+import { defaultRedirectUri } from '../../core/session.js';
 import { authorityOptions, clientIdOption, parseSeconds, protocolOption, scopeOption, tenantOption } from '../options.js';
+import { parseRedirectUri } from '../option-parsers.js';
 import type { CommonOptions } from '../runtime.js';
 
 /** Options shared by `token` and `login`. */
@@ -16,6 +18,12 @@ export interface SignInOptions extends CommonOptions {
   cloud?: CloudName;
   timeout: number;
   clearCache?: boolean;
+  /** Auth code flow. */
+  redirectUri?: string;
+  /** false with --no-browser. */
+  browser?: boolean;
+  loginHint?: string;
+  domainHint?: string;
 }
 
 export function addSignInOptions(cmd: Command, defaultTimeout: number): Command {
@@ -29,9 +37,17 @@ export function addSignInOptions(cmd: Command, defaultTimeout: number): Command 
   for (const option of authorityOptions()) cmd.addOption(option);
   return cmd
     .addOption(
-      new Option('--timeout <seconds>', 'bound on the network work of the command')
+      new Option('--timeout <seconds>', 'bound on the network work of the command; auth-code: when given, also on the wait for the browser sign-in (else 300)')
         .argParser(parseSeconds('--timeout', { min: 1 }))
         .default(defaultTimeout),
     )
-    .option('--clear-cache', 'remove the matching stored session first');
+    .option('--clear-cache', 'remove the matching stored session first')
+    .addOption(
+      new Option('--redirect-uri <uri>', `auth-code: loopback redirect URI to listen on; port 0 or none: any free port (default ${defaultRedirectUri})`).argParser(
+        parseRedirectUri,
+      ),
+    )
+    .option('--no-browser', 'auth-code: print the sign-in URL instead of opening a browser')
+    .option('--login-hint <upn>', 'auth-code: the account to sign in, e.g. alice@contoso.com')
+    .option('--domain-hint <domain>', 'auth-code: skip home realm discovery, e.g. contoso.com or consumers');
 }

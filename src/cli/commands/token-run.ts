@@ -31,7 +31,15 @@ export async function runToken(opts: TokenOptions, ctx: CliContext): Promise<voi
   const session = await acquireToken(
     query,
     { offsetSeconds, interactive, clearCache: opts.clearCache === true, ...(opts.home ? { homeFlag: opts.home } : {}) },
-    { store: rt.store, log: rt.log, now: ctx.now, network: async () => (await import('../network.js')).startNetwork(rt) },
+    {
+      store: rt.store,
+      log: rt.log,
+      now: ctx.now,
+      network: async () => {
+        const { signInChoices, startNetwork } = await import('../network.js');
+        return startNetwork(rt, signInChoices(opts, ctx.argv));
+      },
+    },
   );
   ctx.stdout.write(renderToken(session, opts.output, execInfo));
 }

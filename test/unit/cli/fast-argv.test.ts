@@ -31,12 +31,14 @@ const cases: string[][] = [
   ['--output', 'exec-credential', '--server-id', 'srv', '--no-interactive', '--timeout', '5'],
   ['--authority-host', 'http://127.0.0.1:9', '--home', '/tmp/x', '--interactive'],
   ['--object-id', 'o', '--msi-res-id', '/subscriptions/x'],
+  ['--protocol', 'auth-code', '--redirect-uri', 'http://localhost:0', '--no-browser', '--login-hint', 'a@b.c', '--domain-hint=b.c'],
   ['--tenant', 'bad tenant'],
   ['--protocol', 'kerberos'],
   ['--output', 'yaml'],
   ['--offset', '-1'],
   ['--timeout', '0'],
   ['--cloud', 'mars'],
+  ['--redirect-uri', 'https://localhost/x'],
   ['--scope'],
   ['--verbose'],
   ['-v'],
@@ -45,8 +47,8 @@ const cases: string[][] = [
   ['positional'],
 ];
 
-// Ordinary calls the fast path must answer (the first nine cases).
-const handledCases = new Set(cases.slice(0, 9));
+// Ordinary calls the fast path must answer (the first ten cases).
+const handledCases = new Set(cases.slice(0, 10));
 
 for (const args of cases) {
   test(`fast parse agrees with commander: token ${args.join(' ')}`, () => {

@@ -37,3 +37,17 @@ test('sessions match on protocol, authority, client, tenant and scope set; ids c
   assert.ok(sessionMatches(vm, { ...query, protocol: 'AzVMCredentials', resource: 'https://management.azure.com/' }));
   assert.ok(!sessionMatches(vm, { ...query, protocol: 'AzVMCredentials', resource: 'https://management.azure.com/', options: { client_id: 'x' } }));
 });
+
+test('auth code sessions also match on redirect URI; an empty one is AzSessions.jl\'s default', () => {
+  const query = {
+    protocol: 'AzAuthCodeFlowCredentials' as const, clientId: 'C', tenant: 'T', authority: 'https://login.microsoftonline.com',
+    scope: ['openid', 'offline_access', 'https://management.azure.com/user_impersonation'], resource: '',
+  };
+  const made = (redirectUri: string) => session({ protocol: 'AzAuthCodeFlowCredentials', redirectUri });
+  assert.ok(sessionMatches(made('http://localhost:44300/reply'), query), 'no redirect URI asked: the default');
+  assert.ok(sessionMatches(made(''), { ...query, redirectUri: 'http://localhost:44300/reply' }));
+  assert.ok(sessionMatches(made('http://localhost:8400'), { ...query, redirectUri: 'http://localhost:8400/' }), 'compared as URLs');
+  assert.ok(!sessionMatches(made('http://localhost:8400/'), query));
+  assert.ok(!sessionMatches(made('http://localhost:44300/reply'), { ...query, redirectUri: 'http://localhost/other' }));
+  assert.ok(sessionMatches(session({ redirectUri: 'http://localhost/x' }), { ...query, protocol: 'AzDeviceCodeFlowCredentials' }), 'device code ignores it');
+});
