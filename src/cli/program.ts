@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { version } from '../version.js';
 import { clearCacheCommand } from './commands/clear-cache.js';
+import { completionCommand } from './commands/completion.js';
 import { gitCredentialCommand } from './commands/git-credential.js';
 import { loginCommand } from './commands/login.js';
 import { scrubCommand } from './commands/scrub.js';
@@ -76,6 +77,7 @@ export function buildProgram(ctx: CliContext): Command {
     scrubCommand(ctx),
     gitCredentialCommand(ctx),
     setupCommand(ctx),
+    completionCommand(ctx),
   ];
   for (const cmd of commands) {
     configure(cmd, ctx, `azsess ${cmd.name()}`);
