@@ -26,7 +26,7 @@ export function execArgs(setup: KubectlSetup): string[] {
   return ['token', '--output', 'exec-credential', ...setup.extraArgs];
 }
 
-/** `kubectl` arguments: first check the context exists, then set the user, then point the context at it. */
+/** `kubectl` arguments: set the user, then point the context at it. */
 export function kubectlSetupCommands(setup: KubectlSetup): string[][] {
   const user = kubectlUserName(setup.context);
   return [
