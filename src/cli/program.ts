@@ -2,8 +2,11 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { version } from '../version.js';
 import { clearCacheCommand } from './commands/clear-cache.js';
+import { completionCommand } from './commands/completion.js';
+import { gitCredentialCommand } from './commands/git-credential.js';
 import { loginCommand } from './commands/login.js';
 import { scrubCommand } from './commands/scrub.js';
+import { setupCommand } from './commands/setup.js';
 import { statusCommand } from './commands/status.js';
 import { tokenCommand } from './commands/token.js';
 import { writeManifestCommand } from './commands/write-manifest.js';
@@ -72,9 +75,13 @@ export function buildProgram(ctx: CliContext): Command {
     writeManifestCommand(ctx),
     clearCacheCommand(ctx),
     scrubCommand(ctx),
+    gitCredentialCommand(ctx),
+    setupCommand(ctx),
+    completionCommand(ctx),
   ];
   for (const cmd of commands) {
     configure(cmd, ctx, `azsess ${cmd.name()}`);
+    for (const sub of cmd.commands) configure(sub, ctx, `azsess ${cmd.name()} ${sub.name()}`);
     program.addCommand(cmd);
   }
   return program;

@@ -1,7 +1,8 @@
 import type { ProtocolName } from './protocol-names.js';
 import { audienceKey, resourceOfScope } from './scopes.js';
-import { resourceOf, type Session } from './session.js';
+import { resourceOf, sessionMatches, type Session, type SessionQuery } from './session.js';
 import { readManifest, updateManifest, type Manifest } from '../store/manifest.js';
+import { registryTokensOf, setRegistryTokens } from '../store/registries.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
 import { readSessions, updateSessions, type StoreOptions } from '../store/sessions.js';
 
@@ -45,6 +46,8 @@ export function removeMatching(doc: SessionsDocument, selector: SessionSelector)
 export interface ScrubReport {
   sessions: number;
   fields: Record<'token' | 'refresh_token' | 'id_token' | 'client_secret', number>;
+  /** Cached registry tokens blanked. */
+  registries: number;
 }
 
 /**
@@ -52,7 +55,7 @@ export interface ScrubReport {
  * file can be shared or attached to a bug report.
  */
 export function scrubDocument(doc: SessionsDocument): ScrubReport {
-  const report: ScrubReport = { sessions: 0, fields: { token: 0, refresh_token: 0, id_token: 0, client_secret: 0 } };
+  const report: ScrubReport = { sessions: 0, fields: { token: 0, refresh_token: 0, id_token: 0, client_secret: 0 }, registries: 0 };
   for (const session of doc.sessions) {
     let touched = false;
     const blank = (field: 'token' | 'refreshToken' | 'idToken' | 'clientSecret', name: keyof ScrubReport['fields']) => {
@@ -69,6 +72,9 @@ export function scrubDocument(doc: SessionsDocument): ScrubReport {
     if (touched) report.sessions += 1;
   }
   doc.kept = doc.kept.map((entry) => scrubKeptEntry(entry, report));
+  const registries = registryTokensOf(doc);
+  report.registries = registries.filter((t) => t.refreshToken !== '').length;
+  if (report.registries > 0) setRegistryTokens(doc, registries.map((t) => ({ ...t, refreshToken: '' })));
   return report;
 }
 
@@ -107,6 +113,43 @@ export async function clearSessions(selector: SessionSelector, options: AdminOpt
     removed = removeMatching(doc, selector);
   });
   return removed;
+}
+
+function isEmptySelector(selector: SessionSelector): boolean {
+  return !selector.protocol && !selector.tenant && !selector.clientId && !selector.scopes?.length;
+}
+
+/**
+ * `azsess clear-cache`: removes the matching sessions and, when no selector narrows it, the cached
+ * registry tokens too; a broken cache is moved aside first.
+ */
+export async function clearCache(selector: SessionSelector, options: AdminOptions): Promise<{ sessions: number; registries: number }> {
+  const removed = { sessions: 0, registries: 0 };
+  await updateSessions(options.home, options, (doc) => {
+    removed.sessions = removeMatching(doc, selector);
+    if (!isEmptySelector(selector)) return;
+    removed.registries = registryTokensOf(doc).length;
+    setRegistryTokens(doc, []);
+  });
+  return removed;
+}
+
+/**
+ * Drops the access token of the sessions a query matches and keeps their refresh tokens, so the
+ * next request refreshes (a git server refused the token: `git-credential erase`).
+ */
+export async function forgetAccessToken(query: SessionQuery, options: AdminOptions): Promise<number> {
+  let dropped = 0;
+  await updateSessions(options.home, options, (doc) => {
+    for (const session of doc.sessions) {
+      if (!sessionMatches(session, query) || session.token === '') continue;
+      session.token = '';
+      // AzSessions.jl trusts the expiry alone: make it refresh too.
+      session.expiry = new Date(0);
+      dropped += 1;
+    }
+  });
+  return dropped;
 }
 
 /** `azsess scrub`: blanks secrets in every session and, when asked, the manifest's client secret. */

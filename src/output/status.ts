@@ -1,5 +1,6 @@
 import { isUserProtocol, shortProtocolName, type ProtocolName } from '../core/protocol-names.js';
 import { resourceOf, type Session } from '../core/session.js';
+import type { RegistryToken } from '../core/registry-tokens.js';
 import type { Resolved, Settings } from '../core/settings.js';
 
 /** One stored session as status shows it: never a token or a secret. */
@@ -16,10 +17,30 @@ export interface SessionSummary {
   refresh_token: boolean;
 }
 
+/** A cached container registry token as status shows it: never the token. */
+export interface RegistrySummary {
+  server: string;
+  username: string;
+  expiry: string;
+  expires_in_seconds: number;
+  refresh_token: boolean;
+}
+
 export interface StatusReport {
   home: Resolved<string>;
   settings: Record<string, Resolved<string>>;
   sessions: SessionSummary[];
+  registries: RegistrySummary[];
+}
+
+function summariseRegistry(token: RegistryToken, now: Date): RegistrySummary {
+  return {
+    server: token.server,
+    username: token.username,
+    expiry: token.expiry.toISOString(),
+    expires_in_seconds: Math.round((token.expiry.getTime() - now.getTime()) / 1000),
+    refresh_token: token.refreshToken !== '',
+  };
 }
 
 export function summariseSession(session: Session, now: Date): SessionSummary {
@@ -39,7 +60,13 @@ export function summariseSession(session: Session, now: Date): SessionSummary {
   return summary;
 }
 
-export function buildStatusReport(home: Resolved<string>, settings: Settings, sessions: Session[], now: Date): StatusReport {
+export function buildStatusReport(
+  home: Resolved<string>,
+  settings: Settings,
+  sessions: Session[],
+  now: Date,
+  registries: readonly RegistryToken[] = [],
+): StatusReport {
   const secret = settings.clientSecret;
   return {
     home,
@@ -51,6 +78,7 @@ export function buildStatusReport(home: Resolved<string>, settings: Settings, se
       authority_host: settings.authority,
     },
     sessions: sessions.map((s) => summariseSession(s, now)),
+    registries: registries.map((t) => summariseRegistry(t, now)),
   };
 }
 
@@ -87,6 +115,11 @@ export function formatStatusText(report: StatusReport): string {
     lines.push(`  ${shortProtocolName(s.protocol)}  ${what}`);
     if (who) lines.push(`      ${who}`);
     lines.push(`      expires ${expiry}, refresh token: ${s.refresh_token ? 'yes' : 'no'}`);
+  }
+  if (report.registries.length > 0) lines.push('', `Container registry tokens (${report.registries.length}):`);
+  for (const r of report.registries) {
+    const state = r.refresh_token ? `expires ${r.expiry.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} (${relativeTime(r.expires_in_seconds)})` : 'blanked';
+    lines.push(`  ${r.server}  ${state}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -9,14 +9,14 @@ const tmpMarker = '.tmp-';
 /**
  * Replaces `path` with `text` so that readers see the old file or the new one, never a part:
  * temp file in the same directory, fsync, rename, then fsync the directory so the rename
- * survives a power cut.
+ * survives a power cut. `mode` is the new file's (owner read and write unless said otherwise).
  */
-export function writeFileAtomically(path: string, text: string): void {
+export function writeFileAtomically(path: string, text: string, mode: number = fileMode): void {
   // pid + random is unique enough: 'wx' refuses to reuse a name, and node:crypto costs start-up time.
   const tmp = `${path}${tmpMarker}${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
-  const fd = openSync(tmp, 'wx', fileMode);
+  const fd = openSync(tmp, 'wx', mode);
   try {
-    fchmodSync(fd, fileMode); // a umask cannot widen it, but an odd one could narrow it
+    fchmodSync(fd, mode); // a umask cannot widen it, but an odd one could narrow it
     const data = Buffer.from(text, 'utf8');
     let offset = 0;
     while (offset < data.length) offset += writeSync(fd, data, offset);

@@ -88,7 +88,7 @@ export async function completeAuthorizationOverHttp(
     errorDescription: params.get('error_description') ?? undefined,
   };
   if (options.deliver ?? true) {
-    const response = await fetch(done.location, { redirect: 'manual' });
+    const response = await fetch(done.location, { redirect: 'manual', signal: AbortSignal.timeout(20_000) });
     result.delivered = { status: response.status, body: await response.text() };
   }
   return result;

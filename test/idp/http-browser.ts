@@ -73,6 +73,8 @@ export class HttpBrowser {
         method,
         redirect: 'manual',
         body,
+        // A page that never answers must fail the test, not stall it.
+        signal: AbortSignal.timeout(20_000),
         headers: {
           accept: 'text/html',
           cookie: this.#cookieHeader(url),

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { clearSessions } from '../../core/admin.js';
+import { clearCache } from '../../core/admin.js';
 import type { ProtocolName } from '../../core/protocol-names.js';
 import type { CliContext } from '../context.js';
 import { addCommonOptions, clientIdOption, examples, protocolOption, scopeOption, tenantOption } from '../options.js';
@@ -14,7 +14,7 @@ export interface ClearCacheOptions extends CommonOptions {
 
 export function clearCacheCommand(ctx: CliContext): Command {
   const cmd = new Command('clear-cache')
-    .description('remove stored sessions: those matching every selector given, or all of them')
+    .description('remove stored sessions: those matching every selector given, or all of them (and the cached registry tokens)')
     .addOption(protocolOption('only sessions of this protocol'))
     .addOption(tenantOption())
     .addOption(clientIdOption('only sessions of this application (client) id'))
@@ -33,7 +33,7 @@ export function clearCacheCommand(ctx: CliContext): Command {
 
 export async function runClearCache(opts: ClearCacheOptions, ctx: CliContext): Promise<void> {
   const rt = await startRuntime(ctx, opts);
-  const removed = await clearSessions(
+  const removed = await clearCache(
     {
       ...(opts.protocol ? { protocol: opts.protocol } : {}),
       ...(opts.tenant ? { tenant: opts.tenant } : {}),
@@ -42,5 +42,6 @@ export async function runClearCache(opts: ClearCacheOptions, ctx: CliContext): P
     },
     rt.store,
   );
-  rt.log.info(`Removed ${removed} session${removed === 1 ? '' : 's'} from ${rt.home.value}/sessions.json.`);
+  const registries = removed.registries > 0 ? ` and ${removed.registries} cached registry token${removed.registries === 1 ? '' : 's'}` : '';
+  rt.log.info(`Removed ${removed.sessions} session${removed.sessions === 1 ? '' : 's'}${registries} from ${rt.home.value}/sessions.json.`);
 }

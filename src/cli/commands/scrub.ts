@@ -25,6 +25,9 @@ export async function runScrub(opts: ScrubOptions, ctx: CliContext): Promise<voi
     .map(([field, n]) => `${n} ${field}${n === 1 ? '' : 's'}`);
   const sessions = `${report.sessions} session${report.sessions === 1 ? '' : 's'}`;
   rt.log.info(parts.length > 0 ? `Blanked ${parts.join(', ')} in ${sessions}.` : 'No session held a token or secret to blank.');
+  if (report.registries > 0) {
+    rt.log.info(`Blanked the cached token${report.registries === 1 ? '' : 's'} of ${report.registries} container registr${report.registries === 1 ? 'y' : 'ies'}.`);
+  }
   if (opts.manifest) {
     rt.log.info(manifestSecretBlanked ? "Blanked the manifest's client_secret." : 'The manifest had no client_secret to blank.');
   }

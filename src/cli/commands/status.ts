@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { loadState } from '../../core/admin.js';
 import type { CloudName } from '../../core/authority.js';
 import type { ProtocolName } from '../../core/protocol-names.js';
+import { registryTokensOf } from '../../core/registry-tokens.js';
 import { resolveSettings } from '../../core/settings.js';
 import { buildStatusReport, formatStatusText } from '../../output/status.js';
 import type { CliContext } from '../context.js';
@@ -44,6 +45,6 @@ export async function runStatus(opts: StatusOptions, ctx: CliContext): Promise<v
     ctx.env,
     manifest,
   );
-  const report = buildStatusReport(rt.home, settings, doc.sessions, ctx.now());
+  const report = buildStatusReport(rt.home, settings, doc.sessions, ctx.now(), registryTokensOf(doc));
   ctx.stdout.write(opts.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatStatusText(report));
 }

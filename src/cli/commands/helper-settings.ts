@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import type { CloudName } from '../../core/authority.js';
+import { shortProtocolName, type ProtocolName } from '../../core/protocol-names.js';
+import type { SettingFlags } from '../../core/settings.js';
+import { authorityOptions, clientIdOption, protocolOption, tenantOption } from '../options.js';
+import type { CommonOptions } from '../runtime.js';
+
+/** The settings a credential helper's command line may fix (else environment, manifest, default). */
+export interface HelperSettingOptions extends CommonOptions {
+  protocol?: ProtocolName;
+  tenant?: string;
+  clientId?: string;
+  authorityHost?: string;
+  cloud?: CloudName;
+}
+
+export function addHelperSettingOptions(cmd: Command): Command {
+  cmd.addOption(protocolOption()).addOption(tenantOption()).addOption(clientIdOption());
+  for (const option of authorityOptions()) cmd.addOption(option);
+  return cmd;
+}
+
+export function helperSettingFlags(opts: HelperSettingOptions): SettingFlags {
+  return {
+    ...(opts.protocol ? { protocol: opts.protocol } : {}),
+    ...(opts.tenant ? { tenant: opts.tenant } : {}),
+    ...(opts.clientId ? { clientId: opts.clientId } : {}),
+    ...(opts.authorityHost !== undefined ? { authorityHost: opts.authorityHost } : {}),
+    ...(opts.cloud ? { cloud: opts.cloud } : {}),
+  };
+}
+
+/** The same settings as arguments, for the helper command `setup` writes into another tool's config. */
+export function helperSettingArgs(opts: HelperSettingOptions): string[] {
+  const args: string[] = [];
+  if (opts.home) args.push('--home', opts.home);
+  if (opts.protocol) args.push('--protocol', shortProtocolName(opts.protocol));
+  if (opts.tenant) args.push('--tenant', opts.tenant);
+  if (opts.clientId) args.push('--client-id', opts.clientId);
+  if (opts.authorityHost !== undefined) args.push('--authority-host', opts.authorityHost);
+  if (opts.cloud) args.push('--cloud', opts.cloud);
+  return args;
+}

@@ -1,0 +1,78 @@
+import {
+  readRegistryTokens,
+  registryTokensOf,
+  removeRegistryToken,
+  setRegistryTokens,
+  type RegistryToken,
+} from '../store/registries.js';
+import { withSessionsLock, type StoreOptions } from '../store/sessions.js';
+import type { SessionQuery } from './session.js';
+
+export { registryTokensOf, type RegistryToken };
+
+type Store = StoreOptions & { home: string };
+
+/**
+ * A cached registry token is handed out while it stays valid this long: a pull asks the registry
+ * for access tokens with it while it runs.
+ */
+export const registryTokenMarginSeconds = 300;
+
+/** Which Entra identity a registry token stands for: a token of another identity is not reused. */
+export function identityKey(query: SessionQuery): string {
+  const options = Object.entries(query.options ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`);
+  return [query.protocol, query.authority.toLowerCase(), query.tenant.toLowerCase(), query.clientId.toLowerCase(), ...options].join(' ');
+}
+
+function usable(token: RegistryToken | undefined, identity: string, now: Date): token is RegistryToken {
+  return (
+    token !== undefined &&
+    token.refreshToken !== '' &&
+    token.identity === identity &&
+    token.expiry.getTime() - now.getTime() > registryTokenMarginSeconds * 1000
+  );
+}
+
+/** The cached token of `server` for this identity, read without the lock; undefined when a new one is needed. */
+export async function cachedRegistryToken(server: string, identity: string, store: Store, now: Date): Promise<RegistryToken | undefined> {
+  const token = (await readRegistryTokens(store.home, store)).find((t) => t.server === server);
+  return usable(token, identity, now) ? token : undefined;
+}
+
+export interface ExchangedToken {
+  refreshToken: string;
+  expiry: Date;
+}
+
+/**
+ * Under the lock: the token another process stored meanwhile, else the result of `exchange`,
+ * stored. So N concurrent pulls make one exchange. `exchange` must not take the sessions lock.
+ */
+export async function exchangeOnce(
+  server: string,
+  identity: string,
+  username: string,
+  exchange: () => Promise<ExchangedToken>,
+  store: Store,
+  now: () => Date,
+): Promise<RegistryToken> {
+  return withSessionsLock(store.home, store, async (tx) => {
+    const current = registryTokensOf(tx.read()).find((t) => t.server === server);
+    if (usable(current, identity, now())) return current;
+    const fresh: RegistryToken = { server, username, identity, ...(await exchange()) };
+    await tx.update((doc) => setRegistryTokens(doc, [fresh, ...registryTokensOf(doc).filter((t) => t.server !== server)]));
+    return fresh;
+  });
+}
+
+/** `docker-credential-azsess erase`: the next `get` exchanges again. */
+export async function forgetRegistryToken(server: string, store: Store): Promise<boolean> {
+  return removeRegistryToken(store.home, store, server);
+}
+
+/** Every cached registry token, for `list` and `status`. */
+export async function listRegistryTokens(store: Store): Promise<RegistryToken[]> {
+  return readRegistryTokens(store.home, store);
+}

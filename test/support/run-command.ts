@@ -1,0 +1,31 @@
+import { spawn } from 'node:child_process';
+import type { CliResult } from './run-cli.js';
+
+export interface CommandOptions {
+  env: Record<string, string>;
+  cwd?: string;
+  input?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * Runs a real client (git, skopeo, kubectl, a shell) asynchronously: the servers it talks to live
+ * in the test process and must keep answering while it runs.
+ */
+export function runCommand(file: string, args: readonly string[], options: CommandOptions): Promise<CliResult> {
+  const child = spawn(file, args, { env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(options.input ?? '');
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { scrubDocument } from '../../../src/core/admin.js';
+import { silentLog } from '../../../src/core/log.js';
+import { cachedRegistryToken, exchangeOnce, identityKey } from '../../../src/core/registry-tokens.js';
+import { registryTokensOf, setRegistryTokens } from '../../../src/store/registries.js';
+import { emptyDocument, formatSessionsDocument, parseSessionsDocument } from '../../../src/store/sessions-document.js';
+import { makeTmpHome } from '../../support/tmp-home.js';
+
+const tmp = makeTmpHome();
+after(() => tmp.cleanup());
+const store = { home: tmp.home, deadline: Date.now() + 30_000, log: silentLog };
+const query = { protocol: 'AzClientCredentials' as const, clientId: 'App', tenant: 'T', authority: 'https://login.microsoftonline.com', scope: [], resource: 'r' };
+
+test('registry tokens live under azsess.registries, survive a round trip, and malformed entries are dropped', () => {
+  const doc = emptyDocument();
+  const expiry = new Date('2030-01-01T03:00:00.000Z');
+  setRegistryTokens(doc, [{ server: 'a.azurecr.io', username: 'u', refreshToken: 'rt', expiry, identity: 'id' }]);
+  doc.extensions.registries = { ...(doc.extensions.registries as object), 'bad.azurecr.io': { expiry: 'never' }, 'worse.io': 7 };
+  const text = formatSessionsDocument(doc);
+  assert.deepEqual(JSON.parse(text).sessions, [], 'AzSessions.jl sees no new entries');
+  const parsed = parseSessionsDocument(text);
+  assert.ok(parsed.ok);
+  assert.deepEqual(registryTokensOf(parsed.doc), [{ server: 'a.azurecr.io', username: 'u', refreshToken: 'rt', expiry, identity: 'id' }]);
+  const report = scrubDocument(parsed.doc);
+  assert.equal(report.registries, 1);
+  assert.equal(registryTokensOf(parsed.doc)[0]!.refreshToken, '');
+});
+
+test('one exchange for concurrent callers; no reuse across identities or near expiry', async () => {
+  const identity = identityKey(query);
+  assert.equal(identity, identityKey({ ...query, clientId: 'app', tenant: 't' }), 'ids compare case-insensitively');
+  let exchanges = 0;
+  const exchange = async () => {
+    exchanges += 1;
+    await new Promise((r) => setTimeout(r, 20));
+    return { refreshToken: `rt-${exchanges}`, expiry: new Date(Date.now() + 3 * 3600_000) };
+  };
+  const tokens = await Promise.all([1, 2, 3].map(() => exchangeOnce('a.azurecr.io', identity, 'u', exchange, store, () => new Date())));
+  assert.equal(exchanges, 1);
+  assert.deepEqual(new Set(tokens.map((t) => t.refreshToken)), new Set(['rt-1']));
+  assert.equal((await cachedRegistryToken('a.azurecr.io', identity, store, new Date()))?.refreshToken, 'rt-1');
+  assert.equal(await cachedRegistryToken('a.azurecr.io', identityKey({ ...query, clientId: 'other' }), store, new Date()), undefined);
+  assert.equal(await cachedRegistryToken('a.azurecr.io', identity, store, new Date(Date.now() + 3 * 3600_000 - 60_000)), undefined);
+  assert.ok(!readFileSync(join(tmp.home, 'sessions.json'), 'utf8').includes('"sessions":["'));
+});
