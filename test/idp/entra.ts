@@ -2,7 +2,7 @@ import {
   AZURE_CLI_CLIENT_ID, FEDERATED_AUDIENCE, TEST_CLIENT_SECRET, TEST_CONFIDENTIAL_CLIENT_ID, TEST_PASSWORD, TEST_PUBLIC_CLIENT_ID,
   TEST_TENANT_DOMAIN, TEST_TENANT_ID, TEST_USERNAME, TEST_USERS, type TestUser,
 } from './constants.js';
-import { FederatedCredentialStore, type FederatedCredential } from './entra-federated.js';
+import { FederatedCredentialStore } from './entra-federated.js';
 import { createEntraFront } from './entra-front.js';
 import { createEntraProvider } from './entra-provider.js';
 import { CAUSE, entraResponses } from './entra-responses.js';
@@ -115,15 +115,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
     requests,
     issued,
     faults,
-    addFederatedCredential(credential) {
-      const entry: FederatedCredential = {
-        clientId: credential.clientId ?? TEST_CONFIDENTIAL_CLIENT_ID,
-        issuer: credential.issuer,
-        subject: credential.subject,
-        audiences: credential.audiences ?? [FEDERATED_AUDIENCE],
-      };
-      federated.add(entry);
-    },
+    addFederatedCredential: (credential) => federated.add({ clientId: TEST_CONFIDENTIAL_CLIENT_ID, audiences: [FEDERATED_AUDIENCE], ...credential }),
     revokeRefreshTokens(reason = 'revoked') {
       for (const token of issued.values('refresh_token')) state.revoked.set(token, reason);
     },

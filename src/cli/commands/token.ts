@@ -17,9 +17,10 @@ import {
 import type { CliContext } from '../context.js';
 import { addCommonOptions, examples, parseSeconds } from '../options.js';
 import { startRuntime, type Runtime } from '../runtime.js';
+import { addCredentialOptions, credentialInput, type CredentialOptions } from './credential-options.js';
 import { addSignInOptions, type SignInOptions } from './sign-in-options.js';
 
-export interface TokenOptions extends SignInOptions {
+export interface TokenOptions extends SignInOptions, CredentialOptions {
   resource?: string;
   offset?: number;
   minValidity?: number;
@@ -46,6 +47,7 @@ export function tokenCommand(ctx: CliContext): Command {
     .option('--no-interactive', 'never ask a person to sign in: exit 3 instead')
     .option('--server-id <id>', `AKS server application id for --output exec-credential (default ${aksServerId})`);
   addSignInOptions(cmd, 60);
+  addCredentialOptions(cmd);
   cmd.addHelpText(
     'after',
     examples(
@@ -53,6 +55,7 @@ export function tokenCommand(ctx: CliContext): Command {
       'azsess token --protocol client-credentials --tenant contoso.onmicrosoft.com --client-id $APP --resource https://vault.azure.net',
       'azsess token --protocol vm --output json',
       'azsess token --output exec-credential   # as a kubectl exec plugin',
+      'export TOKEN=$(azsess token --protocol federated --resource https://vault.azure.net)   # in CI, no secret',
     ),
   );
   addCommonOptions(cmd);
@@ -81,10 +84,11 @@ export function parseExecInfo(value: string | undefined): ExecInfo {
   return typeof interactive === 'boolean' ? { apiVersion, interactive } : { apiVersion };
 }
 
-function queryFor(opts: TokenOptions, rt: Runtime, execInfo?: ExecInfo): TokenQuery {
+async function queryFor(opts: TokenOptions, rt: Runtime, execInfo?: ExecInfo): Promise<TokenQuery> {
   const manifest = readManifest(rt.home.value);
   const settings = resolveSettings(settingFlags(opts), rt.ctx.env, manifest);
   return buildTokenQuery(settings, {
+    ...(await credentialInput(opts, rt.ctx)),
     ...(opts.scope ? { scopes: opts.scope } : {}),
     ...(opts.resource ? { resource: opts.resource } : {}),
     identity: identityFlags(opts),
@@ -125,10 +129,11 @@ function render(session: Session, format: OutputFormat, execInfo?: ExecInfo): st
 export async function runToken(opts: TokenOptions, ctx: CliContext): Promise<void> {
   const rt = startRuntime(ctx, opts, opts.timeout);
   const execInfo = opts.output === 'exec-credential' ? parseExecInfo(ctx.env.KUBERNETES_EXEC_INFO) : undefined;
-  const query = queryFor(opts, rt, execInfo);
+  const query = await queryFor(opts, rt, execInfo);
   // AzSessions.jl's default: a random 5-10 minutes, so many machines do not all refresh at once.
   const offsetSeconds = opts.offset ?? opts.minValidity ?? 300 + Math.random() * 300;
-  if (!opts.clearCache) {
+  // A claims challenge means the cached token was refused: it is not used.
+  if (!opts.clearCache && !query.claims) {
     const hit = await findCachedToken(query, offsetSeconds, rt.store, ctx.now());
     if (hit) {
       rt.log.verbose('Cache hit: no request made.');
