@@ -37,7 +37,13 @@ export function parseClaimsArgument(value: string): string {
  */
 export function claimsToSend(claims: string | undefined, cae: boolean | undefined): string | undefined {
   if (!cae) return claims;
-  const parsed: Record<string, unknown> = claims ? (JSON.parse(claims) as Record<string, unknown>) : {};
+  let parsed: unknown = {};
+  try {
+    if (claims) parsed = JSON.parse(claims);
+  } catch {
+    // Entra's own claims request, if not JSON, is passed on as it came.
+  }
+  if (!isRecord(parsed)) return claims;
   const accessToken = isRecord(parsed.access_token) ? parsed.access_token : {};
   return JSON.stringify({ ...parsed, access_token: { ...accessToken, xms_cc: { values: ['cp1'] } } });
 }
