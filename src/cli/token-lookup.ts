@@ -2,12 +2,14 @@ import { readManifest } from '../core/admin.js';
 import { resolveSettings } from '../core/settings.js';
 import { buildTokenQuery, type TokenQuery } from '../core/token-query.js';
 import { parseExecInfo, type ExecInfo, type OutputFormat } from '../output/token-formats.js';
+import { credentialInput, type CredentialOptions } from './commands/credential-options.js';
 import type { SignInOptions } from './commands/sign-in-options.js';
 import type { CliContext } from './context.js';
 
 /** The `azsess token` options that decide which session answers. */
 export interface TokenLookupOptions
-  extends Pick<SignInOptions, 'protocol' | 'tenant' | 'clientId' | 'scope' | 'objectId' | 'msiResId' | 'authorityHost' | 'cloud' | BrowserFlagName> {
+  extends Pick<SignInOptions, 'protocol' | 'tenant' | 'clientId' | 'scope' | 'objectId' | 'msiResId' | 'authorityHost' | 'cloud' | BrowserFlagName>,
+    CredentialOptions {
   resource?: string;
   offset?: number;
   minValidity?: number;
@@ -57,10 +59,11 @@ export function identityFlags(opts: SettingsFlags) {
 }
 
 /** Settings, manifest and flags to the session query, the output details and the offset. */
-export function prepareTokenLookup(opts: TokenLookupOptions, ctx: CliContext, home: string): TokenLookup {
+export function prepareTokenLookup(opts: TokenLookupOptions, ctx: CliContext, home: string, certificatePassword?: string): TokenLookup {
   const execInfo = opts.output === 'exec-credential' ? parseExecInfo(ctx.env.KUBERNETES_EXEC_INFO) : undefined;
   const settings = resolveSettings(settingFlags(opts), ctx.env, readManifest(home));
   const query = buildTokenQuery(settings, {
+    ...credentialInput(opts, ctx.env, certificatePassword),
     ...(opts.scope ? { scopes: opts.scope } : {}),
     ...(opts.resource ? { resource: opts.resource } : {}),
     identity: identityFlags(opts),

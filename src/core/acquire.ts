@@ -1,9 +1,12 @@
 import { signInWithAuthCode } from '../protocols/auth-code.js';
+import { acquireWithCertificate } from '../protocols/client-certificate.js';
 import { acquireWithClientSecret } from '../protocols/client-credentials.js';
 import { signInWithDeviceCode } from '../protocols/device-code.js';
+import { acquireWithFederatedToken } from '../protocols/federated.js';
 import { acquireManagedIdentityToken } from '../protocols/managed-identity/index.js';
 import { redeemRefreshToken } from '../protocols/refresh-token.js';
 import type { AppTarget, ProtocolDeps, TokenResult } from '../protocols/types.js';
+import { claimsToSend } from './claims.js';
 import { ConfigError } from './errors.js';
 import { defaultRedirectUri } from './session.js';
 import type { TokenQuery } from './token-query.js';
@@ -14,13 +17,24 @@ export function targetOf(query: TokenQuery): AppTarget {
   return { authority: query.authority, tenant: query.tenant, clientId: query.clientId };
 }
 
+/** The `claims` parameter of every request of the query: its challenge, plus cp1 with --cae. */
+function claimsOf(query: TokenQuery): { claims?: string } {
+  const claims = claimsToSend(query.claims, query.cae);
+  return claims ? { claims } : {};
+}
+
 /** App-only protocols: no person, no refresh token; a new token every time the cached one ends. */
 export async function acquireAppOnly(query: TokenQuery, deps: ProtocolDeps): Promise<TokenResult> {
   switch (query.protocol) {
     case 'AzClientCredentials':
-      return acquireWithClientSecret(targetOf(query), query.resource, query.clientSecret, deps);
+      if (query.certificate) return acquireWithCertificate(targetOf(query), query.resource, query.certificate, deps, claimsOf(query));
+      return acquireWithClientSecret(targetOf(query), query.resource, query.clientSecret, deps, claimsOf(query));
     case 'AzVMCredentials':
+      if (query.claims) deps.log.verbose('Managed identity takes no claims: getting a new token instead of the cached one.');
       return acquireManagedIdentityToken(query.resource, query.identity, deps);
+    case 'AzFederatedCredentials':
+      if (!query.federated) throw new ConfigError('federated needs a token source; pass --federated-token-source (docs/ci.md).');
+      return acquireWithFederatedToken(targetOf(query), query.resource, query.federated, deps, claimsOf(query));
     default:
       throw new ConfigError(`The ${query.protocol} protocol is not available in this version of azsess.`);
   }
@@ -35,10 +49,10 @@ export interface SignInResult extends TokenResult {
 export async function signInPerson(query: TokenQuery, deps: ProtocolDeps): Promise<SignInResult> {
   switch (query.protocol) {
     case 'AzDeviceCodeFlowCredentials':
-      return signInWithDeviceCode(targetOf(query), query.scopeAuth, deps);
+      return signInWithDeviceCode(targetOf(query), query.scopeAuth, deps, claimsOf(query));
     case 'AzAuthCodeFlowCredentials': {
       const browser = query.browser ?? { redirectUri: defaultRedirectUri, redirectUriGiven: false };
-      const token = await signInWithAuthCode(targetOf(query), query.scopeAuth, query.scope, browser, deps);
+      const token = await signInWithAuthCode(targetOf(query), query.scopeAuth, query.scope, browser, deps, claimsOf(query).claims);
       // The URI as configured, not the port used, so AzSessions.jl and later runs match the session.
       return { ...token, redirectUri: browser.redirectUri };
     }
@@ -48,5 +62,5 @@ export async function signInPerson(query: TokenQuery, deps: ProtocolDeps): Promi
 }
 
 export async function refreshFor(query: TokenQuery, refreshToken: string, deps: ProtocolDeps): Promise<TokenResult> {
-  return redeemRefreshToken(targetOf(query), refreshToken, query.scope, deps);
+  return redeemRefreshToken(targetOf(query), refreshToken, query.scope, deps, claimsOf(query));
 }

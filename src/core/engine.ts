@@ -80,14 +80,16 @@ function dropRefreshToken(doc: SessionsDocument, dead: Session): void {
   for (const s of doc.sessions) if (sameSession(s, dead) && s.refreshToken === dead.refreshToken) s.refreshToken = '';
 }
 
-type LockedOutcome = { session: Session } | { needsSignIn: true };
+/** `claims`: a claims request that Entra sent with its refusal, for the sign-in to ask for. */
+type LockedOutcome = { session: Session } | { needsSignIn: true; claims?: string };
 
 /** Under the lock: the cached token if another process just made one, else a refresh, else nothing. */
 async function refreshUnderLock(query: TokenQuery, opts: TokenOptions, tx: SessionsTransaction, deps: EngineDeps): Promise<LockedOutcome> {
   const doc = tx.read();
   const now = deps.now();
   const own = doc.sessions.find((s) => sessionMatches(s, query));
-  if (own && hasValidToken(own, now, opts.offsetSeconds)) return { session: own };
+  // A claims challenge means the cached token was refused by a resource: get another one.
+  if (own && !query.claims && hasValidToken(own, now, opts.offsetSeconds)) return { session: own };
   if (!isUserProtocol(query.protocol)) {
     const fresh = sessionFrom(query, await acquireAppOnly(query, await deps.network()), own);
     await tx.update((d) => upsert(d, fresh));
@@ -96,6 +98,7 @@ async function refreshUnderLock(query: TokenQuery, opts: TokenOptions, tx: Sessi
   const candidates = [own, ...doc.sessions.filter((s) => s !== own && isSiblingSession(s, query))].filter(
     (s): s is Session => s !== undefined && s.refreshToken !== '',
   );
+  let claims: string | undefined;
   for (const candidate of candidates) {
     const used = candidate === own ? 'its refresh token' : `the refresh token of the ${candidate.scope.join(' ')} session`;
     deps.log.verbose(`Refreshing with ${used}.`);
@@ -112,10 +115,11 @@ async function refreshUnderLock(query: TokenQuery, opts: TokenOptions, tx: Sessi
     } catch (err) {
       if (!(err instanceof OAuthError) || !err.needsInteraction) throw err;
       deps.log.verbose(`The identity provider wants a new sign-in: ${err.message}`);
+      claims = err.details.claims ?? claims;
       if (candidate === own || err.refreshTokenIsDead) await tx.update((d) => dropRefreshToken(d, candidate));
     }
   }
-  return { needsSignIn: true };
+  return claims ? { needsSignIn: true, claims } : { needsSignIn: true };
 }
 
 /**
@@ -132,18 +136,20 @@ export async function acquireToken(query: TokenQuery, opts: TokenOptions, given:
     whileWaiting: () => {
       const doc = changed();
       const now = deps.now();
-      const session = doc?.sessions.find((s) => sessionMatches(s, query) && hasValidToken(s, now, opts.offsetSeconds));
+      const session = query.claims ? undefined : doc?.sessions.find((s) => sessionMatches(s, query) && hasValidToken(s, now, opts.offsetSeconds));
       return session ? { session } : undefined;
     },
   });
   if ('session' in outcome) return outcome.session;
+  // Entra's own claims request, when its refusal carried one, is what the sign-in must satisfy.
+  const signInQuery = outcome.claims ? { ...query, claims: outcome.claims } : query;
   if (!opts.interactive()) {
     throw new InteractionRequiredError(
       `No usable ${shortProtocolName(query.protocol)} session for ${query.scope.filter((s) => !['openid', 'offline_access'].includes(s)).join(' ')}, ` +
-        `and signing in needs a person at a terminal; run: ${loginCommandFor(query, opts.homeFlag)}`,
+        `and signing in needs a person at a terminal; run: ${loginCommandFor(signInQuery, opts.homeFlag)}`,
     );
   }
-  return signIn(query, deps);
+  return signIn(signInQuery, deps);
 }
 
 /** `azsess login`: a sign-in (or, app-only, a token) now, recorded at the end under the lock. */

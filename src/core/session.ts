@@ -90,7 +90,8 @@ export function sessionMatches(session: Session, query: SessionQuery): boolean {
   if (session.clientId.toLowerCase() !== query.clientId.toLowerCase()) return false;
   if (session.tenant.toLowerCase() !== query.tenant.toLowerCase()) return false;
   if (session.protocol === 'AzAuthCodeFlowCredentials' && !sameRedirectUri(session.redirectUri, query.redirectUri)) return false;
-  if (isUserProtocol(session.protocol)) return sameScopes(session.scope, query.scope);
+  // Options tell apart sessions of the same scopes, e.g. CAE (`cae: 1`) from the others.
+  if (isUserProtocol(session.protocol)) return sameScopes(session.scope, query.scope) && sameOptions(session.options, query.options);
   return session.resource === query.resource && sameOptions(session.options, query.options);
 }
 

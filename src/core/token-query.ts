@@ -1,3 +1,12 @@
+import type { FederatedSource } from '../protocols/assertion-sources/types.js';
+import type { ClientCertificate } from '../protocols/client-certificate.js';
+import {
+  checkCredentialFlags,
+  federatedOptions,
+  resolveCertificate,
+  resolveFederatedSource,
+  type CredentialFlags,
+} from './credential-choice.js';
 import { ConfigError, UsageError } from './errors.js';
 import { isUserProtocol, shortProtocolName } from './protocol-names.js';
 import { defaultScopeOf, mergeScopes, oidcScopes, resourceOfScope } from './scopes.js';
@@ -18,6 +27,14 @@ export interface TokenQuery extends SessionQuery {
   scopeAuth: string[];
   identity: IdentityChoice;
   clientSecret?: string;
+  /** client-credentials with a certificate instead of a secret. */
+  certificate?: ClientCertificate;
+  /** federated: where the token comes from. */
+  federated?: FederatedSource;
+  /** A claims challenge (JSON): the cached token is not used, and these claims are asked for. */
+  claims?: string;
+  /** Declares the `cp1` capability (CAE) on every request; such sessions are kept apart. */
+  cae?: boolean;
   /** Where each setting came from, to write the exact login command in messages. */
   settings: Settings;
   /** Auth code flow: the redirect URI and the hints of a browser sign-in. */
@@ -34,6 +51,11 @@ export interface QueryInput {
   defaultScope?: string;
   /** Auth code flow: --redirect-uri, --login-hint, --domain-hint. */
   browser?: { redirectUri?: string; loginHint?: string; domainHint?: string };
+  /** Certificate and federated flags, and the environment they fall back on. */
+  credentials?: { flags: CredentialFlags; env: Readonly<Record<string, string | undefined>> };
+  /** `--claims`, already parsed to compact JSON. */
+  claims?: string;
+  cae?: boolean;
 }
 
 /** AzSessions.jl's defaults (azsessions-jl.md). */
@@ -81,10 +103,37 @@ function browserSignIn(input: QueryInput, protocol: string): BrowserSignIn | und
   };
 }
 
+/** `--claims` and `--cae` on any query; a CAE session is recorded with `cae: 1` so it matches only CAE queries. */
+function withClaims(query: TokenQuery, input: QueryInput): TokenQuery {
+  if (input.claims) query.claims = input.claims;
+  if (input.cae) {
+    if (query.protocol === 'AzVMCredentials') throw new UsageError('--cae does not apply to managed identity, which takes no claims.');
+    query.cae = true;
+    query.options = { ...query.options, cae: '1' };
+  }
+  return query;
+}
+
+/** client-credentials proves itself with a certificate or a secret; federated with a token from its source. */
+function withAppCredential(query: TokenQuery, input: QueryInput): TokenQuery {
+  const flags = input.credentials?.flags ?? {};
+  const env = input.credentials?.env ?? {};
+  if (query.protocol === 'AzFederatedCredentials') {
+    query.federated = resolveFederatedSource(flags, env);
+    query.options = federatedOptions(query.federated);
+    return query;
+  }
+  const certificate = query.protocol === 'AzClientCredentials' ? resolveCertificate(flags, env) : undefined;
+  if (certificate) query.certificate = certificate;
+  else if (query.settings.clientSecret.value) query.clientSecret = query.settings.clientSecret.value;
+  return query;
+}
+
 /** Turns settings and flags into a query; flags that do not fit the protocol are usage errors. */
 export function buildTokenQuery(settings: Settings, input: QueryInput): TokenQuery {
   if (input.scopes?.length && input.resource) throw new UsageError('Give --scope or --resource, not both.');
   const protocol = settings.protocol.value;
+  checkCredentialFlags(protocol, input.credentials?.flags ?? {});
   const short = shortProtocolName(protocol);
   const browser = browserSignIn(input, short);
   const base = {
@@ -106,7 +155,7 @@ export function buildTokenQuery(settings: Settings, input: QueryInput): TokenQue
         : [input.defaultScope ?? defaultUserScope];
     const scope = normaliseUserScopes(asked);
     const consent = input.scopeAuth?.length ? input.scopeAuth : defaultConsent;
-    const query: TokenQuery = { ...base, scope, scopeAuth: mergeScopes(scope, normaliseUserScopes(consent)) };
+    const query = withClaims({ ...base, scope, scopeAuth: mergeScopes(scope, normaliseUserScopes(consent)) }, input);
     return browser ? { ...query, browser, redirectUri: browser.redirectUri } : query;
   }
   const resource = appOnlyResource(input, short);
@@ -118,16 +167,14 @@ export function buildTokenQuery(settings: Settings, input: QueryInput): TokenQue
     if (identity.objectId) options.object_id = identity.objectId;
     if (identity.resourceId) options.msi_res_id = identity.resourceId;
     // A managed identity is not tied to a login host, tenant or app registration.
-    return { ...base, clientId: '', tenant: '', authority: defaultAuthority, resource, identity, options };
+    return withClaims({ ...base, clientId: '', tenant: '', authority: defaultAuthority, resource, identity, options }, input);
   }
   if (settings.clientId.source === 'default') {
     throw new ConfigError(
       `${short} needs your application's client id: pass --client-id, set AZURE_CLIENT_ID, or run azsess write-manifest --client-id.`,
     );
   }
-  const query: TokenQuery = { ...base, resource };
-  if (settings.clientSecret.value) query.clientSecret = settings.clientSecret.value;
-  return query;
+  return withClaims(withAppCredential({ ...base, resource }, input), input);
 }
 
 /** The exact `azsess login` command that makes the session a query needs. */
@@ -139,5 +186,7 @@ export function loginCommandFor(query: TokenQuery, homeFlag?: string): string {
   parts.push('--tenant', quote(query.tenant), '--client-id', quote(query.clientId));
   for (const scope of query.scope.filter((s) => !oidcScopes.has(s))) parts.push('--scope', quote(scope));
   if (query.redirectUri && query.redirectUri !== defaultRedirectUri) parts.push('--redirect-uri', quote(query.redirectUri));
+  if (query.cae) parts.push('--cae');
+  if (query.claims) parts.push('--claims', quote(query.claims));
   return parts.join(' ');
 }

@@ -104,6 +104,13 @@ const hints: Array<[RegExp | number, string]> = [
   [700016, 'check the client id and the tenant'],
   [90002, 'check the tenant, and the cloud (--cloud)'],
   [9001023, 'app-only sign-in needs a real tenant, not common or organizations: set --tenant'],
+  [700027, 'the signature did not verify: upload this certificate to the app registration, or (federated) check that the token comes from the issuer the app trusts'],
+  [700024, 'the assertion has expired or is not valid yet: check the clock, and that whatever writes the federated token file keeps it fresh'],
+  [700023, "the assertion's audience is not this token endpoint: check --tenant and the login host"],
+  [70021, "add a federated credential to the app registration whose issuer, subject and audience are those of this token (docs/ci.md)"],
+  [700211, "add a federated credential to the app registration for this token's issuer (docs/ci.md)"],
+  [700212, 'the federated credential expects another audience: fix it, or pass --federated-audience (github) to ask for that one'],
+  [700213, "add a federated credential to the app registration for this token's subject (docs/ci.md)"],
   [/^invalid_client$/, 'check the client id and its secret or certificate'],
   [/^invalid_scope$/, 'check --scope'],
 ];

@@ -12,6 +12,8 @@ export interface SessionSummary {
   scope?: string[];
   resource?: string;
   authority?: string;
+  /** azsess's own settings of the session: a managed identity's id, a federated token source, `cae`. */
+  options?: Record<string, string>;
   expiry: string;
   expires_in_seconds: number;
   refresh_token: boolean;
@@ -57,6 +59,7 @@ export function summariseSession(session: Session, now: Date): SessionSummary {
   const resource = resourceOf(session);
   if (resource) summary.resource = resource;
   if (session.authority) summary.authority = session.authority;
+  if (session.options && Object.keys(session.options).length > 0) summary.options = session.options;
   return summary;
 }
 
@@ -114,6 +117,7 @@ export function formatStatusText(report: StatusReport): string {
     const expiry = `${s.expiry.replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC')} (${relativeTime(s.expires_in_seconds)})`;
     lines.push(`  ${shortProtocolName(s.protocol)}  ${what}`);
     if (who) lines.push(`      ${who}`);
+    if (s.options) lines.push(`      ${Object.entries(s.options).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     lines.push(`      expires ${expiry}, refresh token: ${s.refresh_token ? 'yes' : 'no'}`);
   }
   if (report.registries.length > 0) lines.push('', `Container registry tokens (${report.registries.length}):`);

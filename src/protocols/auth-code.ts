@@ -26,6 +26,8 @@ export interface AuthorizeParams {
   codeChallenge: string;
   loginHint?: string;
   domainHint?: string;
+  /** A claims request (JSON) the sign-in must satisfy, CAE's cp1 included. */
+  claims?: string;
 }
 
 /** How long a sign-in nobody completes waits, unless --timeout says otherwise. */
@@ -46,6 +48,7 @@ export function buildAuthorizeUrl(endpoint: string, p: AuthorizeParams): string 
     prompt: 'select_account',
     login_hint: p.loginHint,
     domain_hint: p.domainHint,
+    claims: p.claims,
   };
   for (const [key, value] of Object.entries(params)) if (value) url.searchParams.set(key, value);
   return url.href;
@@ -77,6 +80,7 @@ export async function signInWithAuthCode(
   scope: readonly string[],
   signIn: BrowserSignIn,
   deps: ProtocolDeps,
+  claims?: string,
 ): Promise<TokenResult> {
   const redirect = checkRedirectUri(signIn.redirectUri);
   if (!redirect.ok) throw new ConfigError(`The redirect URI '${signIn.redirectUri}' is not usable: ${redirect.problem}.`);
@@ -96,6 +100,7 @@ export async function signInWithAuthCode(
       codeChallenge: pkce.challenge,
       ...(signIn.loginHint ? { loginHint: signIn.loginHint } : {}),
       ...(signIn.domainHint ? { domainHint: signIn.domainHint } : {}),
+      ...(claims ? { claims } : {}),
     });
     await deps.prompt.showAuthorizeUrl(authorizeUrl);
     answer = await listener.answer(waitMs, deps.signal);
@@ -118,6 +123,7 @@ export async function signInWithAuthCode(
     code_verifier: pkce.verifier,
     scope: scopesOfFirstResource(scope).join(' '),
     client_info: '1',
+    ...(claims ? { claims } : {}),
   };
   // The person may have taken the whole wait: the redemption still gets time of its own.
   const http = deps.senderUntil(Math.max(deps.http.deadline, deps.now().getTime() + 30_000));

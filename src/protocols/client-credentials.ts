@@ -13,16 +13,23 @@ export async function acquireWithClientSecret(
   resource: string,
   secret: string | undefined,
   deps: ProtocolDeps,
+  extra: { claims?: string } = {},
 ): Promise<TokenResult> {
   if (!secret) {
     throw new ConfigError(
-      'client-credentials needs a client secret: set AZURE_CLIENT_SECRET, or run azsess write-manifest --client-secret-stdin.',
+      'client-credentials needs a client secret or certificate: set AZURE_CLIENT_SECRET, run azsess write-manifest --client-secret-stdin, or pass --client-certificate.',
     );
   }
   checkAppOnlyTarget(target, 'client-credentials');
   return requestToken(
     target,
-    { grant_type: 'client_credentials', client_id: target.clientId, client_secret: secret, scope: defaultScopeOf(resource) },
+    {
+      grant_type: 'client_credentials',
+      client_id: target.clientId,
+      client_secret: secret,
+      scope: defaultScopeOf(resource),
+      ...(extra.claims ? { claims: extra.claims } : {}),
+    },
     deps,
     { what: 'Entra ID refused the client credentials', hint: 'check the client id, tenant and secret with azsess status' },
   );

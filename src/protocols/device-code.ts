@@ -14,14 +14,14 @@ interface DeviceCode {
 
 const deviceGrant = 'urn:ietf:params:oauth:grant-type:device_code';
 
-async function requestDeviceCode(url: string, target: AppTarget, scope: readonly string[], deps: ProtocolDeps): Promise<DeviceCode> {
+async function requestDeviceCode(url: string, target: AppTarget, scope: readonly string[], deps: ProtocolDeps, claims?: string): Promise<DeviceCode> {
   const start = deps.now();
   const res = await deps.http.send({
     method: 'POST',
     url,
     purpose: 'the device code endpoint',
     entra: true,
-    form: { client_id: target.clientId, scope: scope.join(' ') },
+    form: { client_id: target.clientId, scope: scope.join(' '), ...(claims ? { claims } : {}) },
   });
   const host = new URL(url).host;
   const body = jsonBody(res, 'the device code endpoint', host);
@@ -59,9 +59,14 @@ const terminal: Record<string, string> = {
  * Signs a person in with the device code flow (RFC 8628; entra-protocol.md 2): shows the code,
  * polls no faster than `interval`, adds 5 s on slow_down (RFC 8628 §3.5), stops when the code expires.
  */
-export async function signInWithDeviceCode(target: AppTarget, scope: readonly string[], deps: ProtocolDeps): Promise<TokenResult> {
+export async function signInWithDeviceCode(
+  target: AppTarget,
+  scope: readonly string[],
+  deps: ProtocolDeps,
+  extra: { claims?: string } = {},
+): Promise<TokenResult> {
   const urls = entraEndpoints(target.authority, target.tenant);
-  const code = await requestDeviceCode(urls.devicecode, target, scope, deps);
+  const code = await requestDeviceCode(urls.devicecode, target, scope, deps, extra.claims);
   deps.prompt.showDeviceCode({ verificationUri: code.verificationUri, userCode: code.userCode, expiresAt: code.expiresAt, ...(code.message ? { message: code.message } : {}) });
   // Polls may be retried until the code expires, whatever --timeout says: a person is at work.
   // The margin lets the last poll hear the server say expired_token.
@@ -79,7 +84,14 @@ export async function signInWithDeviceCode(target: AppTarget, scope: readonly st
         url: urls.token,
         purpose: 'the token endpoint',
         entra: true,
-        form: { grant_type: deviceGrant, client_id: target.clientId, device_code: code.deviceCode, client_info: '1' },
+        form: {
+          grant_type: deviceGrant,
+          client_id: target.clientId,
+          device_code: code.deviceCode,
+          client_info: '1',
+          // MSAL sends the claims with the polls too; a claims challenge shapes the token they return.
+          ...(extra.claims ? { claims: extra.claims } : {}),
+        },
       });
       const host = new URL(urls.token).host;
       const entra = res.status >= 400 ? entraError(jsonBody(res, 'the token endpoint', host)) : undefined;

@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 /**
  * Fixed identities of the test directory: tenant, app registrations, users and managed
  * identities. Every value is fake; GUIDs start with 7e57 ("test") so they stand out in logs.
@@ -20,6 +22,19 @@ export const TEST_CONFIDENTIAL_CLIENT_ID = '7e57c0de-0000-4000-8000-00000000c0c1
 export const TEST_CLIENT_SECRET = 'aZs7e57~Q8v.Secret_kW3pYx9LmN0rT2uV4bC6dE';
 /** Object id of the confidential client's service principal (oid/sub of app-only tokens). */
 export const TEST_CONFIDENTIAL_CLIENT_OID = '7e57c0de-5e1f-4000-8000-0000000050b1';
+
+/**
+ * PEM files of certificate credentials (test/idp/certificates/README.md), found from the compiled
+ * module (dist/test/idp) in the source tree. The leaf of `client.pem` is registered on
+ * {@link TEST_CONFIDENTIAL_CLIENT_ID}; `other.pem` is registered nowhere; `client.pfx` is PKCS#12.
+ */
+const certificates = (name: string): string => fileURLToPath(new URL(`../../../test/idp/certificates/${name}`, import.meta.url));
+export const TEST_CLIENT_CERTIFICATE_PATH = certificates('client.pem');
+export const TEST_OTHER_CERTIFICATE_PATH = certificates('other.pem');
+export const TEST_CLIENT_PFX_PATH = certificates('client.pfx');
+
+/** The audience Entra recommends for federated credentials, and GitHub's and Azure DevOps' default. */
+export const FEDERATED_AUDIENCE = 'api://AzureADTokenExchange';
 
 /** The fixed loopback redirect AzSessions.jl uses; registered on both public clients. */
 export const TEST_REDIRECT_URI = 'http://localhost:44300/reply';

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 
 import type Provider from 'oidc-provider';
 
+import { TEST_TENANT_DOMAIN, TEST_TENANT_ID } from './constants.js';
 import { findClient, redirectAllowed } from './entra-directory.js';
 import { EntraError, entraErrorBody, entraErrors, newTraceIds } from './entra-errors.js';
 import { handleInteraction } from './entra-interactions.js';
@@ -13,6 +14,7 @@ import { prepareAuthorizeQuery, prepareDeviceCodeRequest } from './entra-signin-
 import { prepareTokenRequest, takeBasicAuth, type TokenEndpointState } from './entra-token-request.js';
 import type { Faults } from './faults.js';
 import { parseForm, pathOf, readBody, sendHtml, sendJson } from './http-server.js';
+import type { IssuedValues } from './issued-values.js';
 import type { RequestLog } from './request-log.js';
 
 /**
@@ -25,8 +27,15 @@ export interface FrontDeps {
   requests: RequestLog;
   faults: Faults;
   state: TokenEndpointState;
+  /** Client assertions received are recorded here, for leak checks. */
+  issued?: IssuedValues;
   /** Authority host, for `error_uri` and the like. */
   url(): string;
+}
+
+/** What a certificate assertion's `aud` may be: the token endpoint (or v2.0 issuer) in any spelling of the tenant. */
+function assertionAudiences(url: string, tenant: string): string[] {
+  return [...new Set([tenant, TEST_TENANT_ID, TEST_TENANT_DOMAIN])].flatMap((t) => [`${url}/${t}/oauth2/v2.0/token`, `${url}/${t}/v2.0`]);
 }
 
 interface Incoming {
@@ -88,12 +97,20 @@ async function dispatch(deps: FrontDeps, callback: ReturnType<Provider['callback
   switch (route.endpoint) {
     case 'token': {
       const multi = tenantKind(route.tenant) === 'multi';
-      const prepared = await prepareTokenRequest(r.form, r.req.headers.authorization, multi, deps.state);
-      Object.assign(context, { clientId: prepared.client.clientId, scope: prepared.scope, clientInfo: r.form.client_info === '1' });
+      deps.issued?.record('client_assertion', r.form.client_assertion);
+      const audiences = assertionAudiences(deps.url(), route.tenant);
+      const prepared = await prepareTokenRequest(r.form, r.req.headers.authorization, multi, deps.state, audiences);
+      // Claims requests shape the token (entra-provider.ts); oidc-provider has no use for them here.
+      delete prepared.form.claims;
+      Object.assign(context, {
+        clientId: prepared.client.clientId, scope: prepared.scope, clientInfo: r.form.client_info === '1',
+        clientAuth: prepared.clientAuth, claims: r.form.claims,
+      });
       return forward(callback, r, '/oauth2/v2.0/token', new URLSearchParams(prepared.form).toString(), true);
     }
     case 'devicecode': {
       const prepared = prepareDeviceCodeRequest(r.form);
+      prepared.body.delete('claims');
       Object.assign(context, { clientId: r.form.client_id, scope: prepared.scope });
       return forward(callback, r, '/oauth2/v2.0/devicecode', prepared.body.toString());
     }

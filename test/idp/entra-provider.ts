@@ -4,6 +4,7 @@ import type Provider from 'oidc-provider';
 import type { KoaContext } from 'oidc-provider';
 
 import { TEST_TENANT_ID } from './constants.js';
+import { parseClaimsRequest } from './entra-claims.js';
 import { clientMetadata, findClient, findUserByOid, isLocalhostRedirect } from './entra-directory.js';
 import { deviceCodePage, deviceConfirmPage, errorPage, successPage } from './entra-pages.js';
 import { audienceFor, permissionNames, resourceForIndicator } from './entra-resources.js';
@@ -15,6 +16,8 @@ export interface ProviderSettings {
   /** Issuer: `<authority host>/<tenant id>/v2.0`, Entra's v2 issuer form. */
   issuer: string;
   accessTokenTtl: number;
+  /** Lifetime of access tokens for clients that declare the `cp1` capability (CAE). */
+  caeAccessTokenTtl: number;
   refreshTokenTtl: number;
   deviceCodeExpiresIn: number;
   rotateRefreshTokens: boolean;
@@ -49,14 +52,17 @@ async function findAccount(_ctx: unknown, sub: string) {
 }
 
 /** Reshapes oidc-provider's JWT access token into Entra's claim set. */
-async function customizeAccessToken(_ctx: unknown, token: any, jwt: { header?: object; payload: Record<string, any> }) {
+async function customizeAccessToken(ctx: KoaContext | undefined, token: any, jwt: { header?: object; payload: Record<string, any> }) {
   const p = jwt.payload;
   const user = findUserByOid(token.accountId);
-  const secretUsed = token.client?.clientAuthMethod !== 'none' ? '1' : '0';
+  const entra = ctx ? requestContext(ctx.req) : undefined;
+  // appidacr: 0 public client, 1 secret, 2 certificate or federated assertion.
+  const secretUsed = entra?.clientAuth ? '2' : token.client?.clientAuthMethod !== 'none' ? '1' : '0';
+  const acrs = parseClaimsRequest(entra?.claims).acrs;
   const common = {
     aud: p.aud, iss: p.iss, iat: p.iat, nbf: p.iat, exp: p.exp,
     tid: TEST_TENANT_ID, appid: p.client_id, azp: p.client_id, appidacr: secretUsed, azpacr: secretUsed,
-    uti: p.jti, ver: '2.0',
+    uti: p.jti, ver: '2.0', ...(acrs.length > 0 ? { acrs } : {}),
   };
   jwt.header = { typ: 'JWT' };
   if (user) {
@@ -159,8 +165,8 @@ export async function createEntraProvider(settings: ProviderSettings): Promise<P
       ctx.body = errorPage('Sign in failed', `${out.error ?? 'error'}: ${out.error_description ?? ''}`, ctx.status);
     },
     ttl: {
-      AccessToken: settings.accessTokenTtl,
-      ClientCredentials: settings.accessTokenTtl,
+      AccessToken: (ctx: KoaContext) => accessTokenTtl(ctx, settings),
+      ClientCredentials: (ctx: KoaContext) => accessTokenTtl(ctx, settings),
       AuthorizationCode: 600,
       DeviceCode: settings.deviceCodeExpiresIn,
       IdToken: 3600,
@@ -172,6 +178,12 @@ export async function createEntraProvider(settings: ProviderSettings): Promise<P
   });
   allowLocalhostAnyPath(provider);
   return provider;
+}
+
+/** CAE-capable clients (claims with `xms_cc` cp1) get long-lived tokens, as from Entra (20-28 h). */
+function accessTokenTtl(ctx: KoaContext | undefined, settings: ProviderSettings): number {
+  const claims = ctx ? requestContext(ctx.req)?.claims : undefined;
+  return parseClaimsRequest(claims).cae ? settings.caeAccessTokenTtl : settings.accessTokenTtl;
 }
 
 /** Entra's "Mobile and desktop" `http://localhost`: any port and any path for native clients. */

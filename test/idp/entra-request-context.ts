@@ -17,6 +17,10 @@ export interface EntraRequestContext {
   scope?: ParsedScope;
   /** `client_info=1` was asked. */
   clientInfo?: boolean;
+  /** The client authenticated with a certificate assertion or a federated token. */
+  clientAuth?: 'certificate' | 'federated';
+  /** The `claims` request of a token request (JSON), as sent. */
+  claims?: string;
 }
 
 const CONTEXT = Symbol('azsess.entra');

@@ -1,7 +1,9 @@
 import type Provider from 'oidc-provider';
 
+import { verifyClientAssertion, type ClientAuthentication } from './entra-client-assertion.js';
 import { findClient, type DirectoryClient } from './entra-directory.js';
 import { entraErrors } from './entra-errors.js';
+import type { FederatedCredentialStore } from './entra-federated.js';
 import { parseEntraScope, type ParsedScope } from './entra-resources.js';
 
 /** Adapter state the token endpoint needs across requests. */
@@ -12,12 +14,16 @@ export interface TokenEndpointState {
   revoked: Map<string, 'revoked' | 'inactive'>;
   /** Last poll time per device code, for `slow_down`. */
   lastPoll: Map<string, number>;
+  /** Federated identity credentials of the directory's apps. */
+  federated: FederatedCredentialStore;
 }
 
 export interface PreparedTokenRequest {
   form: Record<string, string>;
   client: DirectoryClient;
   scope?: ParsedScope;
+  /** Set when the client authenticated with a client assertion (checked before the grant runs). */
+  clientAuth?: ClientAuthentication;
 }
 
 const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -99,6 +105,24 @@ function checkPollRate(form: Record<string, string>, state: TokenEndpointState):
 }
 
 /**
+ * A client assertion is verified here; the grant then runs in oidc-provider, which only knows
+ * the client's secret (its private_key_jwt would refuse a reused jti, which Entra accepts).
+ */
+async function takeClientAssertion(
+  form: Record<string, string>,
+  client: DirectoryClient,
+  audiences: string[],
+  state: TokenEndpointState,
+): Promise<ClientAuthentication | undefined> {
+  if (form.client_assertion === undefined && form.client_assertion_type === undefined) return undefined;
+  const kind = await verifyClientAssertion(form, client, audiences, state.federated);
+  delete form.client_assertion;
+  delete form.client_assertion_type;
+  form.client_secret = client.secret ?? '';
+  return kind;
+}
+
+/**
  * Applies Entra's rules to a token request and translates its `scope` into oidc-provider's
  * `resource` + internal scope. Throws `EntraError` for anything Entra rejects itself.
  */
@@ -107,14 +131,16 @@ export async function prepareTokenRequest(
   authorization: string | undefined,
   multiTenant: boolean,
   state: TokenEndpointState,
+  assertionAudiences: string[] = [],
 ): Promise<PreparedTokenRequest> {
   const form = { ...input };
   takeBasicAuth(form, authorization);
   const client = checkClient(form);
+  const clientAuth = await takeClientAssertion(form, client, assertionAudiences, state);
   if (!form.grant_type) throw entraErrors.missingParameter('grant_type');
   switch (form.grant_type) {
     case 'client_credentials':
-      return { form, client, scope: appOnly(form, multiTenant) };
+      return { form, client, scope: appOnly(form, multiTenant), ...(clientAuth ? { clientAuth } : {}) };
     case 'refresh_token':
       return { form, client, scope: await refresh(form, state) };
     case DEVICE_CODE:

@@ -1,7 +1,8 @@
 import {
-  AZURE_CLI_CLIENT_ID, TEST_CLIENT_SECRET, TEST_CONFIDENTIAL_CLIENT_ID, TEST_PASSWORD, TEST_PUBLIC_CLIENT_ID,
+  AZURE_CLI_CLIENT_ID, FEDERATED_AUDIENCE, TEST_CLIENT_SECRET, TEST_CONFIDENTIAL_CLIENT_ID, TEST_PASSWORD, TEST_PUBLIC_CLIENT_ID,
   TEST_TENANT_DOMAIN, TEST_TENANT_ID, TEST_USERNAME, TEST_USERS, type TestUser,
 } from './constants.js';
+import { FederatedCredentialStore } from './entra-federated.js';
 import { createEntraFront } from './entra-front.js';
 import { createEntraProvider } from './entra-provider.js';
 import { CAUSE, entraResponses } from './entra-responses.js';
@@ -17,6 +18,8 @@ import { RequestLog } from './request-log.js';
 export interface TestIdpOptions {
   /** Access token lifetime in seconds (default 3600). */
   accessTokenTtl?: number;
+  /** Access token lifetime for CAE-capable clients (claims `xms_cc` cp1), in seconds (default 86400). */
+  caeAccessTokenTtl?: number;
   /** Refresh token lifetime in seconds (default 90 days). */
   refreshTokenTtl?: number;
   /** Device code polling interval in seconds, enforced with `slow_down` (default 1; Entra uses 5). */
@@ -44,6 +47,11 @@ export interface TestIdp {
   requests: RequestLog;
   issued: IssuedValues;
   faults: Faults;
+  /**
+   * Adds a federated identity credential: the app (default: the confidential client) trusts tokens
+   * of `issuer` with this `subject` and one of `audiences` (default `api://AzureADTokenExchange`).
+   */
+  addFederatedCredential(credential: { issuer: string; subject: string; audiences?: string[]; clientId?: string }): void;
   /** Every refresh token issued so far fails from now on: AADSTS50173 (`revoked`) or AADSTS700082 (`inactive`). */
   revokeRefreshTokens(reason?: 'revoked' | 'inactive'): void;
   /** Approves (or declines) a device code through the IdP's pages over HTTP, as a person would. */
@@ -71,6 +79,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
   const provider = await createEntraProvider({
     issuer: `${server.url}/${TEST_TENANT_ID}/v2.0`,
     accessTokenTtl: options.accessTokenTtl ?? 3600,
+    caeAccessTokenTtl: options.caeAccessTokenTtl ?? 86400,
     refreshTokenTtl: options.refreshTokenTtl ?? 90 * 86400,
     deviceCodeExpiresIn: options.deviceCodeExpiresIn ?? 900,
     rotateRefreshTokens: options.rotateRefreshTokens ?? false,
@@ -87,8 +96,9 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
   }
   provider.on('authorization_code.saved', (code: { jti: string }) => issued.record('authorization_code', code.jti));
 
-  const state: TokenEndpointState = { provider, deviceCodeInterval, revoked: new Map(), lastPoll: new Map() };
-  handler = createEntraFront({ provider, requests, faults, state, url: () => server.url });
+  const federated = new FederatedCredentialStore();
+  const state: TokenEndpointState = { provider, deviceCodeInterval, revoked: new Map(), lastPoll: new Map(), federated };
+  handler = createEntraFront({ provider, requests, faults, state, issued, url: () => server.url });
 
   return {
     url: server.url,
@@ -105,6 +115,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
     requests,
     issued,
     faults,
+    addFederatedCredential: (credential) => federated.add({ clientId: TEST_CONFIDENTIAL_CLIENT_ID, audiences: [FEDERATED_AUDIENCE], ...credential }),
     revokeRefreshTokens(reason = 'revoked') {
       for (const token of issued.values('refresh_token')) state.revoked.set(token, reason);
     },

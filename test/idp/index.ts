@@ -5,6 +5,11 @@ export type { AuthorizationResult, SignInOptions } from './entra-sign-in.js';
 export { EntraError, entraErrorBody, entraErrors, entraTimestamp, type EntraErrorBody } from './entra-errors.js';
 export { KNOWN_RESOURCES, OIDC_SCOPES, RESOURCES, type KnownResource } from './entra-resources.js';
 export * from './managed-identity-fakes.js';
+export { startTestTokenIssuer, WorkloadTokenIssuer, type TestTokenIssuer, type WorkloadTokenClaims } from './token-issuer.js';
+export {
+  startAzurePipelinesOidcFake, startGitHubOidcFake, TEST_SERVICE_CONNECTION_ID, type CiOidcFake, type CiOidcFakeOptions,
+} from './ci-oidc-fakes.js';
+export { JWT_BEARER } from './entra-client-assertion.js';
 export { Faults, applyFault, withFaults, type Fault, type RequestHandler } from './faults.js';
 export { RequestLog, type RequestFilter, type RequestRecord } from './request-log.js';
 export { IssuedValues, type IssuedKind } from './issued-values.js';

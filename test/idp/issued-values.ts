@@ -1,7 +1,8 @@
 /** Kinds of secret a test server hands out or is configured with. */
 export type IssuedKind =
   | 'access_token' | 'refresh_token' | 'id_token' | 'device_code' | 'authorization_code'
-  | 'client_secret' | 'password' | 'identity_header' | 'msi_secret' | 'arc_key';
+  | 'client_secret' | 'password' | 'identity_header' | 'msi_secret' | 'arc_key'
+  | 'client_assertion' | 'federated_token' | 'oidc_request_token';
 
 /**
  * Every secret value a test server issued or was configured with, so a test can prove none of

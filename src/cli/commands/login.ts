@@ -10,10 +10,11 @@ import { relativeTime } from '../../output/status.js';
 import type { CliContext } from '../context.js';
 import { addCommonOptions, collectScopes, examples } from '../options.js';
 import { startRuntime } from '../runtime.js';
+import { addCredentialOptions, credentialInput, readCertificatePassword, type CredentialOptions } from './credential-options.js';
 import { addSignInOptions, type SignInOptions } from './sign-in-options.js';
 import { browserFlags, identityFlags, settingFlags } from '../token-lookup.js';
 
-export interface LoginOptions extends SignInOptions {
+export interface LoginOptions extends SignInOptions, CredentialOptions {
   scopeAuth?: string[];
 }
 
@@ -22,6 +23,7 @@ export function loginCommand(ctx: CliContext): Command {
     .description('sign in now and record the session (app-only protocols: get and cache a token, which checks the setup)')
     .option('--scope-auth <scope>', 'also consent to this scope at sign-in, so later audiences need no new sign-in (repeatable)', collectScopes);
   addSignInOptions(cmd, 60);
+  addCredentialOptions(cmd);
   cmd.addHelpText(
     'after',
     examples(
@@ -50,6 +52,7 @@ export async function runLogin(opts: LoginOptions, ctx: CliContext): Promise<voi
   const rt = await startRuntime(ctx, opts, opts.timeout);
   const settings = resolveSettings(settingFlags(opts), ctx.env, readManifest(rt.home.value));
   const query = buildTokenQuery(settings, {
+    ...credentialInput(opts, ctx.env, await readCertificatePassword(opts, ctx)),
     ...(opts.scope ? { scopes: opts.scope } : {}),
     ...(opts.scopeAuth ? { scopeAuth: opts.scopeAuth } : {}),
     identity: identityFlags(opts),

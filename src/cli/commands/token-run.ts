@@ -3,6 +3,7 @@ import { renderToken } from '../../output/token-formats.js';
 import type { CliContext } from '../context.js';
 import { startRuntime } from '../runtime.js';
 import { prepareTokenLookup, type TokenLookupOptions } from '../token-lookup.js';
+import { readCertificatePassword } from './credential-options.js';
 import type { SignInOptions } from './sign-in-options.js';
 
 /** `azsess token`'s options, as commander or the fast parser (cli/fast-argv.ts) gives them. */
@@ -16,8 +17,10 @@ export interface TokenOptions extends SignInOptions, TokenLookupOptions {
  */
 export async function runToken(opts: TokenOptions, ctx: CliContext): Promise<void> {
   const rt = await startRuntime(ctx, opts, opts.timeout);
-  const { query, execInfo, offsetSeconds } = prepareTokenLookup(opts, ctx, rt.home.value);
-  if (!opts.clearCache) {
+  const password = await readCertificatePassword(opts, ctx);
+  const { query, execInfo, offsetSeconds } = prepareTokenLookup(opts, ctx, rt.home.value, password);
+  // A claims challenge means the cached token was refused: it is not used.
+  if (!opts.clearCache && !query.claims) {
     const hit = await findCachedToken(query, offsetSeconds, rt.store, ctx.now());
     if (hit) {
       rt.log.verbose('Cache hit: no request made.');

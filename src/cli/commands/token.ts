@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import type { CliContext } from '../context.js';
 import { addCommonOptions, examples, parseSeconds } from '../options.js';
 import { aksServerId } from '../token-lookup.js';
+import { addCredentialOptions } from './credential-options.js';
 import { addSignInOptions } from './sign-in-options.js';
 import { runToken } from './token-run.js';
 
@@ -20,6 +21,7 @@ export function tokenCommand(ctx: CliContext): Command {
     .option('--no-interactive', 'never ask a person to sign in: exit 3 instead')
     .option('--server-id <id>', `AKS server application id for --output exec-credential (default ${aksServerId})`);
   addSignInOptions(cmd, 60);
+  addCredentialOptions(cmd);
   cmd.addHelpText(
     'after',
     examples(
@@ -27,6 +29,7 @@ export function tokenCommand(ctx: CliContext): Command {
       'azsess token --protocol client-credentials --tenant contoso.onmicrosoft.com --client-id $APP --resource https://vault.azure.net',
       'azsess token --protocol vm --output json',
       'azsess token --output exec-credential   # as a kubectl exec plugin',
+      'export TOKEN=$(azsess token --protocol federated --resource https://vault.azure.net)   # in CI, no secret',
     ),
   );
   addCommonOptions(cmd);

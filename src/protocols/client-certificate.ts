@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { ConfigError } from '../core/errors.js';
+import { rememberSecret } from '../core/redact.js';
+import { defaultScopeOf } from '../core/scopes.js';
+import { entraEndpoints } from '../oauth/endpoints.js';
+import { parseCertificateFile, type CertificateCredential } from '../oauth/certificate-credential.js';
+import { certificateThumbprint, jwtBearerAssertionType, signClientAssertion, type AssertionAlgorithm } from '../oauth/client-assertion.js';
+import { checkAppOnlyTarget } from './client-credentials.js';
+import { requestToken } from './token-endpoint.js';
+import type { AppTarget, ProtocolDeps, TokenResult } from './types.js';
+
+/** A client certificate as the settings name it; the file is read when a token is due. */
+export interface ClientCertificate {
+  /** PEM file with the private key and its certificate (and, optionally, the chain). */
+  path: string;
+  /** Password of an encrypted private key. */
+  password?: string;
+  algorithm: AssertionAlgorithm;
+  sendChain: boolean;
+}
+
+// A key, a certificate and a chain of a few certificates fit easily.
+const maxCertificateFileBytes = 256 * 1024;
+
+function loadCertificate(certificate: ClientCertificate, deps: ProtocolDeps): CertificateCredential {
+  let text: string;
+  try {
+    text = deps.readFile(certificate.path, maxCertificateFileBytes);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new ConfigError(
+      `Could not read the client certificate ${certificate.path} (${code}); check --client-certificate or AZURE_CLIENT_CERTIFICATE_PATH.`,
+      { cause: err },
+    );
+  }
+  return parseCertificateFile(text, certificate.path, certificate.password);
+}
+
+/**
+ * The client credentials grant with a certificate (entra-protocol.md 5.2): a new assertion,
+ * signed with the certificate's key, for every request.
+ */
+export async function acquireWithCertificate(
+  target: AppTarget,
+  resource: string,
+  certificate: ClientCertificate,
+  deps: ProtocolDeps,
+  extra: { claims?: string } = {},
+): Promise<TokenResult> {
+  checkAppOnlyTarget(target, 'client-credentials');
+  rememberSecret(certificate.password);
+  const credential = loadCertificate(certificate, deps);
+  const audience = entraEndpoints(target.authority, target.tenant).token;
+  deps.log.verbose(
+    `Signing a ${certificate.algorithm} client assertion with the certificate ${credential.leaf.subject.replace(/\n/g, ', ')} ` +
+      `(SHA-1 thumbprint ${credential.leaf.fingerprint.replace(/:/g, '')}, x5t#S256 ${certificateThumbprint(credential.leaf, 'sha256')}).`,
+  );
+  const assertion = signClientAssertion(credential, {
+    audience,
+    clientId: target.clientId,
+    jti: randomUUID(),
+    now: deps.now(),
+    algorithm: certificate.algorithm,
+    sendChain: certificate.sendChain,
+  });
+  rememberSecret(assertion);
+  const form = {
+    grant_type: 'client_credentials',
+    client_id: target.clientId,
+    client_assertion_type: jwtBearerAssertionType,
+    client_assertion: assertion,
+    scope: defaultScopeOf(resource),
+    ...(extra.claims ? { claims: extra.claims } : {}),
+  };
+  return requestToken(target, form, deps, {
+    what: 'Entra ID refused the client certificate',
+    hint: 'check the client id, the tenant, and that this certificate is uploaded to the app registration',
+  });
+}
