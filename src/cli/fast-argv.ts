@@ -1,9 +1,10 @@
 import { parseProtocol } from '../core/protocol-names.js';
+import { gitCredentialActions, parseAllowHost, type GitCredentialAction } from '../helpers/git-credential.js';
 import { collectScopes, parseRedirectUri, parseSeconds, parseTenant } from './option-parsers.js';
 
 /**
- * A small parser for the options of `azsess token` that decide a cache hit, so the hot path can
- * answer without loading commander. It accepts only what it understands exactly as commander
+ * A small parser for `azsess token` and `azsess git-credential`, the commands other programs run
+ * many times a minute, so their cache hit can answer without loading commander. It accepts only what it understands exactly as commander
  * does (`--name value`, `--name=value`, repeated `--scope`, the same value checks); anything else
  * (another flag, `-v`, `--help`, a bad value) returns undefined and the full CLI takes over.
  * A unit test keeps it in step with the commander definition of the command.
@@ -44,15 +45,23 @@ const booleanOptions: Record<string, [string, boolean]> = {
   '--no-browser': ['browser', false],
 };
 
-/** The options of `token <args>`, with commander's defaults, or undefined when unsure. */
-export function parseFastTokenArgs(args: readonly string[]): Record<string, unknown> | undefined {
-  if (args[0] !== 'token') return undefined;
-  const opts: Record<string, unknown> = { output: 'raw', timeout: 60, browser: true };
-  for (let i = 1; i < args.length; i++) {
+/** What a command's fast parse accepts. */
+interface FastCommand {
+  values: Record<string, { key: string; parse: Parse }>;
+  booleans: Record<string, [string, boolean]>;
+  defaults: Record<string, unknown>;
+  /** The one positional argument, if the command takes one (anywhere among the options, as commander allows). */
+  positional?: readonly string[];
+}
+
+function parseWith(command: FastCommand, args: readonly string[]): { opts: Record<string, unknown>; positional?: string } | undefined {
+  const opts: Record<string, unknown> = { ...command.defaults };
+  let positional: string | undefined;
+  for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const eq = arg.indexOf('=');
     const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const spec = valueOptions[name];
+    const spec = command.values[name];
     if (spec) {
       const value = eq > 0 && name !== arg ? arg.slice(eq + 1) : args[++i];
       if (value === undefined) return undefined;
@@ -63,9 +72,44 @@ export function parseFastTokenArgs(args: readonly string[]): Record<string, unkn
       }
       continue;
     }
-    const flag = booleanOptions[arg];
-    if (!flag) return undefined;
-    opts[flag[0]] = flag[1];
+    const flag = command.booleans[arg];
+    if (flag) {
+      opts[flag[0]] = flag[1];
+      continue;
+    }
+    if (arg.startsWith('-') || positional !== undefined || !command.positional?.includes(arg)) return undefined;
+    positional = arg;
   }
-  return opts;
+  if (command.positional && positional === undefined) return undefined;
+  return positional === undefined ? { opts } : { opts, positional };
+}
+
+const tokenCommand: FastCommand = { values: valueOptions, booleans: booleanOptions, defaults: { output: 'raw', timeout: 60, browser: true } };
+
+const gitCredentialCommand: FastCommand = {
+  values: {
+    '--allow-host': { key: 'allowHost', parse: (v, prev) => [...((prev as string[] | undefined) ?? []), parseAllowHost(v)] },
+    '--protocol': valueOptions['--protocol']!,
+    '--tenant': valueOptions['--tenant']!,
+    '--client-id': valueOptions['--client-id']!,
+    '--authority-host': valueOptions['--authority-host']!,
+    '--cloud': valueOptions['--cloud']!,
+    '--home': valueOptions['--home']!,
+  },
+  booleans: {},
+  defaults: {},
+  positional: gitCredentialActions,
+};
+
+/** The options of `token <args>`, with commander's defaults, or undefined when unsure. */
+export function parseFastTokenArgs(args: readonly string[]): Record<string, unknown> | undefined {
+  if (args[0] !== 'token') return undefined;
+  return parseWith(tokenCommand, args.slice(1))?.opts;
+}
+
+/** `git-credential <action>` and its options, as git runs it many times a session, or undefined. */
+export function parseFastGitCredentialArgs(args: readonly string[]): { action: GitCredentialAction; opts: Record<string, unknown> } | undefined {
+  if (args[0] !== 'git-credential') return undefined;
+  const parsed = parseWith(gitCredentialCommand, args.slice(1));
+  return parsed?.positional ? { action: parsed.positional as GitCredentialAction, opts: parsed.opts } : undefined;
 }

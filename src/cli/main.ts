@@ -1,24 +1,29 @@
 import { AzsessError, ExitCode } from '../core/errors.js';
 import { redact } from '../core/redact.js';
 import { processContext, type CliContext } from './context.js';
-import { parseFastTokenArgs } from './fast-argv.js';
+import { parseFastGitCredentialArgs, parseFastTokenArgs } from './fast-argv.js';
 import { createLog, ensureColours } from './render.js';
 
 /**
  * Runs azsess and returns its exit code. The single place where errors become exit codes and a
  * sentence on stderr (docs/exit-codes.md).
  *
- * `azsess token` with ordinary options skips commander: it is what credential helpers run many
- * times a minute, so it loads only what answers it (a unit test keeps both parsers in step).
+ * `azsess token` and `azsess git-credential` with ordinary options skip commander: other programs
+ * run them many times a minute, so they load only what answers them (a unit test keeps both
+ * parsers in step).
  */
 export async function main(base: CliContext): Promise<number> {
   const verbose = base.argv.includes('--verbose') || base.argv.includes('-v');
   const ctx = base;
   try {
     const fast = parseFastTokenArgs(ctx.argv.slice(2));
+    const git = fast ? undefined : parseFastGitCredentialArgs(ctx.argv.slice(2));
     if (fast) {
       const { runToken } = await import('./commands/token-run.js');
       await runToken(fast as unknown as Parameters<typeof runToken>[0], ctx);
+    } else if (git) {
+      const { runGitCredential } = await import('./commands/git-credential-run.js');
+      await runGitCredential(git.action, git.opts, ctx);
     } else {
       await ensureColours(ctx);
       const { buildProgram } = await import('./program.js');

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Command } from 'commander';
+import { gitCredentialCommand } from '../../../src/cli/commands/git-credential.js';
 import { tokenCommand } from '../../../src/cli/commands/token.js';
 import { processContext } from '../../../src/cli/context.js';
-import { parseFastTokenArgs } from '../../../src/cli/fast-argv.js';
+import { parseFastGitCredentialArgs, parseFastTokenArgs } from '../../../src/cli/fast-argv.js';
 
 /** What commander makes of `token <args>`, or undefined when it refuses them. */
 function commanderParse(args: string[]): Record<string, unknown> | undefined {
@@ -71,3 +72,51 @@ test('the fast path takes only the token command', () => {
   assert.equal(parseFastTokenArgs(['status']), undefined);
   assert.equal(parseFastTokenArgs(['--home', '/x', 'token']), undefined);
 });
+
+/** What commander makes of `git-credential <args>`: the action and the options, or undefined. */
+function commanderGitParse(args: string[]): { action: string; opts: Record<string, unknown> } | undefined {
+  const cmd: Command = gitCredentialCommand(processContext());
+  let out: { action: string; opts: Record<string, unknown> } | undefined;
+  cmd.exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined, outputError: () => undefined });
+  cmd.action(function (this: Command, action: string) {
+    out = { action, opts: this.opts() };
+  });
+  try {
+    cmd.parse(args, { from: 'user' });
+  } catch {
+    return undefined;
+  }
+  return out;
+}
+
+const gitCases: Array<{ args: string[]; fast: boolean }> = [
+  { args: ['get'], fast: true },
+  { args: ['--allow-host', '127.0.0.1:8080', 'get'], fast: true },
+  { args: ['--allow-host=*.example.com', '--allow-host', 'git.example.com', 'erase'], fast: true },
+  { args: ['store', '--protocol', 'device-code', '--tenant', 'contoso.com', '--client-id', 'c', '--home', '/tmp/h'], fast: true },
+  { args: ['--authority-host', 'http://127.0.0.1:9', '--cloud', 'usgov', 'get'], fast: true },
+  { args: [], fast: false },
+  { args: ['fetch'], fast: false },
+  { args: ['get', 'erase'], fast: false },
+  { args: ['--allow-host', 'not a host!', 'get'], fast: false },
+  { args: ['--verbose', 'get'], fast: false },
+  { args: ['get', '--no-such-flag'], fast: false },
+];
+
+for (const { args, fast: expectFast } of gitCases) {
+  test(`fast parse agrees with commander: git-credential ${args.join(' ')}`, () => {
+    const fast = parseFastGitCredentialArgs(['git-credential', ...args]);
+    const full = commanderGitParse(args);
+    if (full === undefined) {
+      assert.equal(fast, undefined, 'commander refuses it, so the fast path must leave it alone');
+      return;
+    }
+    if (fast === undefined) {
+      assert.ok(!expectFast, 'an ordinary call must take the fast path');
+      return;
+    }
+    assert.equal(fast.action, full.action);
+    for (const [key, value] of Object.entries(fast.opts)) assert.deepEqual(value, full.opts[key], key);
+    for (const [key, value] of Object.entries(full.opts)) if (value !== undefined) assert.deepEqual(fast.opts[key], value, key);
+  });
+}

@@ -1,0 +1,40 @@
+import { forgetAccessToken, readManifest } from '../../core/admin.js';
+import { resolveSettings } from '../../core/settings.js';
+import { buildTokenQuery, type TokenQuery } from '../../core/token-query.js';
+import { defaultGitHosts, devopsScope, handleGitCredential, type GitCredentialAction } from '../../helpers/git-credential.js';
+import type { CliContext } from '../context.js';
+import { helperToken, lazyNetwork } from '../helper-token.js';
+import { readUntilBlankLine } from '../read-input.js';
+import { startRuntime, type Runtime } from '../runtime.js';
+import { settingFlags } from '../token-lookup.js';
+import type { HelperSettingOptions } from './helper-settings.js';
+
+/** `azsess git-credential`'s options, as commander or the fast parser (cli/fast-argv.ts) gives them. */
+export interface GitCredentialOptions extends HelperSettingOptions {
+  allowHost?: string[];
+}
+
+function devopsQuery(opts: GitCredentialOptions, rt: Runtime): TokenQuery {
+  const settings = resolveSettings(settingFlags(opts), rt.ctx.env, readManifest(rt.home.value));
+  return buildTokenQuery(settings, { scopes: [devopsScope] });
+}
+
+export async function runGitCredential(action: GitCredentialAction, opts: GitCredentialOptions, ctx: CliContext): Promise<void> {
+  const rt = await startRuntime(ctx, opts);
+  // Read only the request: a caller may keep stdin open after its blank line.
+  const input = await readUntilBlankLine(ctx.stdin);
+  const allowHosts = [...defaultGitHosts, ...(opts.allowHost ?? [])];
+  const network = lazyNetwork(rt);
+  const output = await handleGitCredential(action, input, allowHosts, {
+    token: async () => {
+      const session = await helperToken(rt, devopsQuery(opts, rt), network);
+      return { token: session.token, expiry: session.expiry };
+    },
+    forget: async () => {
+      const dropped = await forgetAccessToken(devopsQuery(opts, rt), rt.store);
+      rt.log.verbose(`git refused the token: dropped ${dropped} cached access token${dropped === 1 ? '' : 's'}.`);
+    },
+  });
+  if (output === '' && action === 'get') rt.log.verbose('Not a host azsess answers for: git moves on to its next helper.');
+  ctx.stdout.write(output);
+}
