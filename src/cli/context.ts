@@ -7,6 +7,8 @@ export interface CliContext {
   argv: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** The real process's stdin descriptor, for reads that need no stream (tests leave it unset). */
+  stdinFd?: number;
   stdout: Pick<NodeJS.WritableStream, 'write'>;
   stderr: NodeJS.WritableStream;
   stderrIsTTY: boolean;
@@ -45,6 +47,7 @@ export function processContext(): CliContext {
     get stdin() {
       return process.stdin;
     },
+    stdinFd: 0,
     stdout: stdoutWriter,
     get stderr() {
       return process.stderr;

@@ -66,7 +66,7 @@ export async function dockerMain(ctx: CliContext): Promise<number> {
   try {
     rt = await startRuntime(ctx, { verbose });
     const action = ctx.argv[2];
-    const input = action === 'get' || action === 'erase' || action === 'store' ? await readAll(ctx.stdin) : '';
+    const input = action === 'get' || action === 'erase' || action === 'store' ? await readAll(ctx) : '';
     const answer = await handleDockerCommand(action, input, dockerDeps(rt));
     ctx.stdout.write(answer.stdout);
     return answer.exitCode;

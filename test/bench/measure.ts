@@ -6,12 +6,25 @@ export interface Run {
   stdout: string;
 }
 
+export interface Command {
+  name: string;
+  cmd: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Written to stdin (credential helpers read their request there). */
+  input?: string;
+  /** A command that is expected to fail (az without an account). */
+  anyExit?: boolean;
+}
+
 /** Runs a command once and times it from spawn to exit. */
-export function timeRun(cmd: string, args: string[], env: Record<string, string>): Promise<Run> {
+export function timeRun(c: Omit<Command, 'name'>): Promise<Run> {
   const start = process.hrtime.bigint();
-  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(c.cmd, c.args, { env: c.env, stdio: ['pipe', 'pipe', 'ignore'] });
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(c.input ?? '');
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve({ ms: Number(process.hrtime.bigint() - start) / 1e6, code, stdout }));
@@ -28,15 +41,12 @@ export function median(values: number[]): number {
  * Times several commands in interleaved rounds, so that a slower moment of the machine weighs on
  * all of them alike; returns the median of each.
  */
-export async function interleaved(
-  commands: Array<{ name: string; cmd: string; args: string[]; env: Record<string, string> }>,
-  rounds: number,
-): Promise<Record<string, number>> {
+export async function interleaved(commands: Command[], rounds: number): Promise<Record<string, number>> {
   const times: Record<string, number[]> = Object.fromEntries(commands.map((c) => [c.name, []]));
   for (let i = 0; i < rounds; i++) {
     for (const c of commands) {
-      const run = await timeRun(c.cmd, c.args, c.env);
-      if (run.code !== 0) throw new Error(`${c.name} exited ${run.code}`);
+      const run = await timeRun(c);
+      if (run.code !== 0 && !c.anyExit) throw new Error(`${c.name} exited ${run.code}`);
       times[c.name]!.push(run.ms);
     }
   }
@@ -44,8 +54,8 @@ export async function interleaved(
 }
 
 /** Starts `count` copies at once and times until the last exits. */
-export async function herd(cmd: string, args: string[], env: Record<string, string>, count: number): Promise<{ ms: number; runs: Run[] }> {
+export async function herd(c: Omit<Command, 'name'>, count: number): Promise<{ ms: number; runs: Run[] }> {
   const start = process.hrtime.bigint();
-  const runs = await Promise.all(Array.from({ length: count }, () => timeRun(cmd, args, env)));
+  const runs = await Promise.all(Array.from({ length: count }, () => timeRun(c)));
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, runs };
 }

@@ -63,6 +63,7 @@ test('only the store touches the lock and the files of the home', () => {
   const readsOtherFiles = new Map<string, string>([
     ['io/read-file.ts', 'reads key, token and certificate files a protocol is pointed at'],
     ['cli/context.ts', 'writes the product to file descriptor 1 without opening a stream'],
+    ['cli/read-input.ts', "reads a credential helper's request from file descriptor 0 without opening a stream"],
     ['io/config-file.ts', '`azsess setup docker` edits docker config.json (atomically, keeping its mode)'],
     ['io/find-program.ts', '`azsess setup` looks on PATH for azsess and docker-credential-azsess'],
   ]);

@@ -22,7 +22,7 @@ function devopsQuery(opts: GitCredentialOptions, rt: Runtime): TokenQuery {
 export async function runGitCredential(action: GitCredentialAction, opts: GitCredentialOptions, ctx: CliContext): Promise<void> {
   const rt = await startRuntime(ctx, opts);
   // Read only the request: a caller may keep stdin open after its blank line.
-  const input = await readUntilBlankLine(ctx.stdin);
+  const input = await readUntilBlankLine(ctx);
   const allowHosts = [...defaultGitHosts, ...(opts.allowHost ?? [])];
   const network = lazyNetwork(rt);
   const output = await handleGitCredential(action, input, allowHosts, {
