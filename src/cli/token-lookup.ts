@@ -2,7 +2,7 @@ import { readManifest } from '../core/admin.js';
 import { resolveSettings } from '../core/settings.js';
 import { buildTokenQuery, type TokenQuery } from '../core/token-query.js';
 import { parseExecInfo, type ExecInfo, type OutputFormat } from '../output/token-formats.js';
-import { credentialInput, type CredentialOptions } from './commands/credential-options.js';
+import { credentialInput, type CredentialOptions } from './credential-input.js';
 import type { SignInOptions } from './commands/sign-in-options.js';
 import type { CliContext } from './context.js';
 

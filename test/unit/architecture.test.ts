@@ -93,3 +93,30 @@ test('the version in src/version.ts is the package version', async () => {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
   assert.equal(version, pkg.version);
 });
+
+/** Static runtime imports of a file (not `import type`, not lazy `import()`), resolved to src paths or package names. */
+function staticImports(path: string): string[] {
+  const file = files.find((f) => f.path === path);
+  if (!file) return [];
+  const specifiers = [...file.text.matchAll(/^import\s+(?!type\b)[^;]*?from\s+'([^']+)'|^export\s+(?!type\b)[^;]*?from\s+'([^']+)'/gm)].map(
+    (m) => (m[1] ?? m[2])!,
+  );
+  return specifiers.map((s) => (s.startsWith('.') ? join(path, '..', s).replace(/\.js$/, '.ts') : s));
+}
+
+test('the fast paths (a cache hit of token or git-credential) load neither commander, chalk, undici nor the lock library', () => {
+  const heavy = ['commander', 'chalk', 'undici', 'proper-lockfile', 'open'];
+  const seen = new Set<string>();
+  const queue = ['cli/main.ts', 'cli/commands/token-run.ts', 'cli/commands/git-credential-run.ts'];
+  const reached: string[] = [];
+  while (queue.length > 0) {
+    const next = queue.shift()!;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    for (const dep of staticImports(next)) {
+      if (heavy.includes(dep)) reached.push(`${next} -> ${dep}`);
+      else if (dep.endsWith('.ts')) queue.push(dep);
+    }
+  }
+  assert.deepEqual(reached, []);
+});

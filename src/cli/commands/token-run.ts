@@ -3,7 +3,7 @@ import { renderToken } from '../../output/token-formats.js';
 import type { CliContext } from '../context.js';
 import { startRuntime } from '../runtime.js';
 import { prepareTokenLookup, type TokenLookupOptions } from '../token-lookup.js';
-import { readCertificatePassword } from './credential-options.js';
+import { readCertificatePassword } from '../credential-input.js';
 import type { SignInOptions } from './sign-in-options.js';
 
 /** `azsess token`'s options, as commander or the fast parser (cli/fast-argv.ts) gives them. */
