@@ -103,9 +103,9 @@ async function refresh(w: BenchWorld): Promise<Row[]> {
     provider.push(await providerRefresh(w));
     bare.push((await timeRun({ cmd: node, args: ['-e', '0'], env: w.env })).ms);
     expireStoredTokens(w.home);
-    w.idp.requests.reset();
+    await w.idp.reset();
     azsess.push((await timeRun({ cmd: node, args: [azsessBin, 'token'], env: w.env })).ms);
-    if (w.idp.requests.count({ endpoint: 'token' }) !== 1) throw new Error('a refresh made more than one request');
+    if ((await w.idp.count({ endpoint: 'token' })) !== 1) throw new Error('a refresh made more than one request');
   }
   const [a, p, b] = [median(azsess), median(provider), median(bare)];
   return [
@@ -125,12 +125,12 @@ async function expiredHerd(w: BenchWorld): Promise<Row[]> {
   const requests: number[] = [];
   for (let i = 0; i < herdRounds; i++) {
     expireStoredTokens(w.home);
-    w.idp.requests.reset();
+    await w.idp.reset();
     const run = await herd({ cmd: node, args: [azsessBin, 'token'], env: w.env }, herdSize);
     if (run.runs.some((r) => r.code !== 0)) throw new Error('a herd member failed');
     if (new Set(run.runs.map((r) => r.stdout)).size !== 1) throw new Error('the herd printed different tokens');
     azsessTimes.push(run.ms);
-    requests.push(w.idp.requests.count({ endpoint: 'token' }));
+    requests.push(await w.idp.count({ endpoint: 'token' }));
     bareTimes.push((await herd({ cmd: node, args: ['-e', '0'], env: w.env }, herdSize)).ms);
   }
   const [a, b] = [median(azsessTimes), median(bareTimes)];

@@ -3,14 +3,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestIdp, type TestIdp } from '../idp/index.js';
 import { withDeviceCodeApproval } from '../support/idp-session.js';
 import { azsessBin, dockerHelperBin } from '../support/paths.js';
+import { startIdpProcess, type RemoteIdp } from './idp-process.js';
 import { timeRun } from './measure.js';
 
 /** Everything the benchmark runs against: the test IdP, a signed-in home, the helpers primed. */
 export interface BenchWorld {
-  idp: TestIdp;
+  idp: RemoteIdp;
   userHome: string;
   home: string;
   env: Record<string, string>;
@@ -40,7 +40,7 @@ async function prime(args: string[], env: Record<string, string>, input?: string
 }
 
 export async function setUpWorld(): Promise<BenchWorld> {
-  const idp = await startTestIdp();
+  const idp = await startIdpProcess();
   const exchange = await startExchange();
   const registry = `127.0.0.1:${(exchange.address() as AddressInfo).port}`;
   const userHome = mkdtempSync(join(tmpdir(), 'azsess-bench-'));
@@ -54,7 +54,7 @@ export async function setUpWorld(): Promise<BenchWorld> {
   };
   // Consent up front to what git and docker will ask for, as a user of the helpers would.
   const consent = ['499b84ac-1321-427f-aa17-267ca6975798/.default', 'https://containerregistry.azure.net/.default'];
-  const signIn = await withDeviceCodeApproval(idp, ['login', '--protocol', 'device-code', ...consent.flatMap((s) => ['--scope-auth', s])], { userHome, env });
+  const signIn = await withDeviceCodeApproval(idp as unknown as Parameters<typeof withDeviceCodeApproval>[0], ['login', '--protocol', 'device-code', ...consent.flatMap((s) => ['--scope-auth', s])], { userHome, env });
   if (signIn.code !== 0) throw new Error(`sign-in failed: ${signIn.stderr}`);
   const gitInput = 'protocol=https\nhost=dev.azure.com\n\n';
   await prime(['token'], env);
