@@ -110,7 +110,7 @@ export async function acquireLock<T = never>(
     if (!waited) log.verbose(`Waiting for another azsess process that holds ${target}.lock.`);
     waited = true;
     await sleep(delay / 2 + Math.random() * delay);
-    delay = Math.min(delay * 1.5, 50);
+    delay = Math.min(delay * 1.5, 20);
   }
 }
 
