@@ -1,4 +1,5 @@
 import { lookupProtocol, type ProtocolName } from '../core/protocol-names.js';
+import { rememberSecret } from '../core/redact.js';
 import { joinScopes, splitScopes } from '../core/scopes.js';
 import type { Session } from '../core/session.js';
 
@@ -95,6 +96,8 @@ export function decodeSession(entry: Record<string, unknown>): Session | undefin
     lock: entry.lock === true,
     extra,
   };
+  // Stored secrets join the redaction list too, should a message ever quote one by mistake.
+  for (const secret of [session.token, session.refreshToken, session.idToken, session.clientSecret]) rememberSecret(secret);
   if (typeof entry.authority === 'string' && entry.authority) session.authority = entry.authority;
   if (typeof entry.account === 'string' && entry.account) session.account = entry.account;
   if (options && Object.keys(options).length > 0) session.options = options;
