@@ -83,6 +83,11 @@ export async function acquireLock<T = never>(
   let delay = 5;
   let waited = false;
   for (;;) {
+    // After a wait, look first: the holder usually writes what we wait for, then releases.
+    if (waited) {
+      const answer = wait.whileWaiting?.();
+      if (answer !== undefined) return { answer };
+    }
     const state = lockState(target, staleMs);
     if (state === 'stale' || (state === 'absent' && winsProbe(target))) {
       const release = await tryLock(target, staleMs, () => {
@@ -99,8 +104,10 @@ export async function acquireLock<T = never>(
         };
       }
     }
-    const answer = wait.whileWaiting?.();
-    if (answer !== undefined) return { answer };
+    if (!waited) {
+      const answer = wait.whileWaiting?.();
+      if (answer !== undefined) return { answer };
+    }
     if (Date.now() + delay > deadline) {
       throw new ServiceError(
         `Timed out waiting for another azsess process that holds ${target}.lock; try again, ` +
