@@ -4,7 +4,7 @@ import { createServer, request, type IncomingMessage, type ServerResponse } from
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listenLoopback, type LoopbackServer } from '../idp/index.js';
+import { IssuedValues, listenLoopback, type LoopbackServer } from '../idp/index.js';
 import { parseForm, readBody, sendJson } from '../idp/http-server.js';
 import { makeCertificate } from './certificates.js';
 import type { EntraVerifier } from './entra-verifier.js';
@@ -78,6 +78,8 @@ interface AcrState {
   exchanges: AcrFake['exchanges'];
   tokenRequests: AcrFake['tokenRequests'];
   issued: string[];
+  /** Every token issued, for the leak scan. */
+  recorder: IssuedValues;
   refuse: boolean;
   admin: AcrFake['admin'];
   signJwt: (claims: Record<string, unknown>) => string;
@@ -103,6 +105,7 @@ async function exchange(state: AcrState, req: IncomingMessage, res: ServerRespon
     jti: randomUUID(), iat: now(), exp: now() + 3 * 3600,
   });
   state.issued.push(refreshToken);
+  state.recorder.record('registry_token', refreshToken);
   sendJson(res, 200, { refresh_token: refreshToken });
 }
 
@@ -121,6 +124,7 @@ async function token(state: AcrState, req: IncomingMessage, res: ServerResponse)
     return { type, name, actions: actions.split(',') };
   });
   const accessToken = state.signJwt({ iss: 'acr-fake', sub: user, aud: state.host, access, jti: randomUUID(), iat: now(), nbf: now() - 5, exp: now() + 600 });
+  state.recorder.record('registry_token', accessToken);
   sendJson(res, 200, { token: accessToken, access_token: accessToken, expires_in: 600 });
 }
 
@@ -169,7 +173,7 @@ export async function startAcrFake(verifier: EntraVerifier, workDir: string): Pr
   const cert = await makeCertificate(workDir, 'acr-fake');
   const registryPort = await freePort();
   const state: AcrState = {
-    host: '', exchanges: [], tokenRequests: [], issued: [], refuse: false, verifier,
+    host: '', exchanges: [], tokenRequests: [], issued: [], recorder: new IssuedValues(), refuse: false, verifier,
     admin: { username: 'acr-admin', password: randomUUID() },
     signJwt: jwtSigner(cert.keyPem, cert.certPem),
   };

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { findLeaks } from './leak-scan.js';
 import { azsessBin, dockerHelperBin } from './paths.js';
 
 export interface CliResult {
@@ -36,7 +37,8 @@ export function cleanEnv(options: RunOptions): Record<string, string> {
  */
 export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
   const bin = options.bin === 'docker-credential-azsess' ? dockerHelperBin : azsessBin;
-  const child = spawn(process.execPath, [bin, ...args], { env: cleanEnv(options), stdio: ['pipe', 'pipe', 'pipe'] });
+  const env = cleanEnv(options);
+  const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   options.onSpawn?.(child);
   let stdout = '';
   let stderr = '';
@@ -49,6 +51,13 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<CliRes
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      // The leak scan: no run may show an issued secret on stderr or in a config it wrote.
+      const leaks = findLeaks(stderr, env);
+      if (leaks.length > 0) {
+        const where = leaks.map((l) => `${l.where} (${l.kinds.join(', ')})`).join('; ');
+        reject(new Error(`azsess ${args.join(' ')} leaked an issued secret: ${where}`));
+        return;
+      }
       resolve({ code, signal, stdout, stderr });
     });
   });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { findLeaks } from './leak-scan.js';
 import type { CliResult } from './run-cli.js';
 
 export interface CommandOptions {
@@ -10,7 +11,7 @@ export interface CommandOptions {
 
 /**
  * Runs a real client (git, skopeo, kubectl, a shell) asynchronously: the servers it talks to live
- * in the test process and must keep answering while it runs.
+ * in the test process and must keep answering while it runs. The leak scan applies, as for runCli.
  */
 export function runCommand(file: string, args: readonly string[], options: CommandOptions): Promise<CliResult> {
   const child = spawn(file, args, { env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -25,6 +26,12 @@ export function runCommand(file: string, args: readonly string[], options: Comma
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      // The client shows azsess's stderr as its own: the same leak scan as runCli's.
+      const leaks = findLeaks(stderr, options.env);
+      if (leaks.length > 0) {
+        reject(new Error(`${file} ${args.join(' ')} leaked an issued secret: ${leaks.map((l) => `${l.where} (${l.kinds.join(', ')})`).join('; ')}`));
+        return;
+      }
       resolve({ code, signal, stdout, stderr });
     });
   });
