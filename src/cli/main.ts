@@ -1,4 +1,4 @@
-import { AzsessError, ExitCode } from '../core/errors.js';
+import { asSentence, AzsessError, ExitCode } from '../core/errors.js';
 import { redact } from '../core/redact.js';
 import { processContext, type CliContext } from './context.js';
 import { parseFastGitCredentialArgs, parseFastTokenArgs } from './fast-argv.js';
@@ -40,7 +40,7 @@ export function exitCodeFor(err: unknown, ctx: CliContext, verbose: boolean): nu
   const log = createLog(ctx, verbose);
   if (isCommanderExit(err)) return err.exitCode; // help and --version
   if (err instanceof AzsessError) {
-    log.error(sentence(err.message));
+    log.error(asSentence(err.message));
     if (verbose && err.cause instanceof Error && !err.message.includes(err.cause.message)) log.verbose(`cause: ${err.cause.message}`);
     return err.exitCode;
   }
@@ -54,10 +54,6 @@ export function exitCodeFor(err: unknown, ctx: CliContext, verbose: boolean): nu
 function isCommanderExit(err: unknown): err is { exitCode: number } {
   const e = err as { code?: unknown; exitCode?: unknown } | null;
   return typeof e?.code === 'string' && e.code.startsWith('commander.') && typeof e.exitCode === 'number';
-}
-
-function sentence(message: string): string {
-  return message.charAt(0).toUpperCase() + message.slice(1);
 }
 
 /** Entry point of bin/azsess.js. */

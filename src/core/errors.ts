@@ -18,6 +18,11 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** A message as the user reads it: messages may start with a lower-case name ("the token endpoint ..."). */
+export function asSentence(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1);
+}
+
 export class AzsessError extends Error {
   readonly exitCode: ExitCodeValue;
 

@@ -4,6 +4,7 @@ import { decodeClaims } from '../core/jwt.js';
 import { redact, rememberSecret } from '../core/redact.js';
 import type { ExchangedToken } from '../core/registry-tokens.js';
 import type { Sender } from '../http/retry.js';
+import { jsonBody } from '../oauth/token-response.js';
 import type { HttpResponse } from '../http/types.js';
 
 /**
@@ -78,12 +79,8 @@ export function parseExchangeResponse(res: HttpResponse, registry: RegistryEndpo
       `${registry.service} has no token exchange (${status}), so it is not an Azure Container Registry; remove it from AZSESS_ACR_HOSTS or from docker's credHelpers.`,
     );
   }
-  let refreshToken: unknown;
-  try {
-    refreshToken = (JSON.parse(res.body) as { refresh_token?: unknown }).refresh_token;
-  } catch {
-    refreshToken = undefined;
-  }
+  // A 200 that is not JSON is a proxy's page, not a registry's answer: say so as for Entra.
+  const refreshToken = res.status === 200 ? jsonBody(res, 'The registry token exchange', registry.service).refresh_token : undefined;
   if (res.status !== 200 || typeof refreshToken !== 'string' || refreshToken === '') {
     throw new ServiceError(
       `The registry token exchange at ${registry.service} answered ${status}${res.status === 200 ? ' without a refresh token' : ''}; try again later.`,

@@ -152,6 +152,8 @@ describe('docker credential helper through skopeo and the distribution registry'
     assert.deepEqual([unknown.code, unknown.stdout], [1, 'Usage: docker-credential-azsess <get|store|erase|list|version>\n']);
     const badHosts = await helper('get', acr.host, { ...appEnv(), AZSESS_ACR_HOSTS: 'https://x/y' });
     assert.deepEqual([badHosts.code, badHosts.stdout], [1, "AZSESS_ACR_HOSTS entry 'https://x/y' is not host[:port]; fix or unset AZSESS_ACR_HOSTS.\n"]);
+    const badTimeout = await helper('get', acr.host, { ...appEnv(), AZSESS_TIMEOUT: 'soon' });
+    assert.deepEqual([badTimeout.code, badTimeout.stdout], [1, 'AZSESS_TIMEOUT must be a number of seconds above 0, not "soon"; fix or unset it.\n']);
   });
 
   test('scrub blanks the cached registry token and clear-cache removes it', async () => {
