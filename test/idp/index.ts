@@ -11,6 +11,7 @@ export {
 } from './ci-oidc-fakes.js';
 export { JWT_BEARER } from './entra-client-assertion.js';
 export { Faults, applyFault, withFaults, type Fault, type RequestHandler } from './faults.js';
+export { entraEndpointOf, startFaultProxy, type FaultProxy } from './fault-proxy.js';
 export { RequestLog, type RequestFilter, type RequestRecord } from './request-log.js';
 export { IssuedValues, type IssuedKind } from './issued-values.js';
 export { listenLoopback, type LoopbackServer } from './http-server.js';

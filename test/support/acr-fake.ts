@@ -4,8 +4,8 @@ import { createServer, request, type IncomingMessage, type ServerResponse } from
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IssuedValues, listenLoopback, type LoopbackServer } from '../idp/index.js';
-import { parseForm, readBody, sendJson } from '../idp/http-server.js';
+import { Faults, IssuedValues, listenLoopback, RequestLog, type LoopbackServer } from '../idp/index.js';
+import { parseForm, parseQuery, pathOf, readBody, sendJson } from '../idp/http-server.js';
 import { makeCertificate } from './certificates.js';
 import type { EntraVerifier } from './entra-verifier.js';
 
@@ -25,6 +25,15 @@ export interface AcrFake extends LoopbackServer {
   admin: { username: string; password: string };
   /** Refuse every exchange (an identity without the AcrPull role). */
   refuseExchanges: boolean;
+  /** Faults for the front's endpoints: `exchange` (/oauth2/exchange), `token` (/oauth2/token), `registry` (the rest). */
+  faults: Faults;
+  /** Every request the front received, faulted ones included, named as for `faults`. */
+  requests: RequestLog;
+}
+
+export interface AcrFakeOptions {
+  /** Start the distribution registry behind the front (default true); without it, only the token endpoints answer. */
+  registry?: boolean;
 }
 
 function freePort(): Promise<number> {
@@ -168,7 +177,7 @@ async function startRegistry(workDir: string, registryPort: number, host: string
  * docker-registry) with token auth, behind a front that serves ACR's /oauth2/exchange (checking the
  * Entra token against the test IdP's keys) and /oauth2/token, and passes the rest to the registry.
  */
-export async function startAcrFake(verifier: EntraVerifier, workDir: string): Promise<AcrFake> {
+export async function startAcrFake(verifier: EntraVerifier, workDir: string, options: AcrFakeOptions = {}): Promise<AcrFake> {
   mkdirSync(workDir, { recursive: true });
   const cert = await makeCertificate(workDir, 'acr-fake');
   const registryPort = await freePort();
@@ -177,14 +186,21 @@ export async function startAcrFake(verifier: EntraVerifier, workDir: string): Pr
     admin: { username: 'acr-admin', password: randomUUID() },
     signJwt: jwtSigner(cert.keyPem, cert.certPem),
   };
+  const faults = new Faults();
+  const requests = new RequestLog();
   const front = await listenLoopback(async (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/oauth2/exchange' && req.method === 'POST') return exchange(state, req, res);
-    if (path === '/oauth2/token') return token(state, req, res);
-    return proxy(registryPort, req, res);
+    const path = pathOf(req);
+    const endpoint = path === '/oauth2/exchange' && req.method === 'POST' ? 'exchange' : path === '/oauth2/token' ? 'token' : 'registry';
+    const record = requests.add({ method: req.method ?? 'GET', path, endpoint, time: Date.now(), headers: req.headers, query: parseQuery(req) });
+    res.on('finish', () => { record.status = res.statusCode; });
+    await faults.handle(endpoint, req, res, () => {
+      if (endpoint === 'exchange') return exchange(state, req, res);
+      if (endpoint === 'token') return token(state, req, res);
+      return options.registry === false ? sendJson(res, 404, { errors: [{ code: 'NOT_FOUND' }] }) : proxy(registryPort, req, res);
+    });
   });
   state.host = `127.0.0.1:${front.port}`;
-  const registry = await startRegistry(workDir, registryPort, state.host, cert.certPath);
+  const registry = options.registry === false ? undefined : await startRegistry(workDir, registryPort, state.host, cert.certPath);
   return {
     ...front,
     host: state.host,
@@ -192,6 +208,8 @@ export async function startAcrFake(verifier: EntraVerifier, workDir: string): Pr
     tokenRequests: state.tokenRequests,
     issuedRefreshTokens: state.issued,
     admin: state.admin,
+    faults,
+    requests,
     get refuseExchanges() {
       return state.refuse;
     },
@@ -200,7 +218,7 @@ export async function startAcrFake(verifier: EntraVerifier, workDir: string): Pr
     },
     close: async () => {
       await front.close();
-      if (registry.exitCode !== null) return;
+      if (!registry || registry.exitCode !== null) return;
       const exited = new Promise((r) => registry.once('exit', r));
       registry.kill('SIGTERM');
       await exited;
