@@ -62,7 +62,10 @@ async function tryLock(target: string, staleMs: number, onCompromised: () => voi
       onCompromised,
     });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    // ENOENT: another process took over the same stale lock at the same moment and removed the
+    // directory we had just made; it holds the lock now, so wait as for any holder.
+    if (code === 'ELOCKED' || code === 'ENOENT') return undefined;
     throw new ServiceError(`Could not lock ${target}: ${(err as Error).message}.`, { cause: err });
   }
 }
