@@ -18,9 +18,13 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** A message as the user reads it: messages may start with a lower-case name ("the token endpoint ..."). */
+/**
+ * A message as the user reads it: one line (a quoted server text may hold line breaks), starting
+ * with a capital (messages may start with a name: "the token endpoint ...").
+ */
 export function asSentence(message: string): string {
-  return message.charAt(0).toUpperCase() + message.slice(1);
+  const line = message.replace(/\s*[\r\n]+\s*/g, ' ');
+  return line.charAt(0).toUpperCase() + line.slice(1);
 }
 
 export class AzsessError extends Error {

@@ -1,4 +1,5 @@
 import { ConfigError, UsageError } from '../core/errors.js';
+import { jsonSyntaxProblem } from '../core/json-problem.js';
 
 /**
  * `azsess setup docker`: adds `credHelpers` entries to docker's config.json and leaves every other
@@ -38,7 +39,7 @@ function parseConfig(text: string | undefined, path: string): Record<string, unk
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`${path} is not JSON (${(err as Error).message}); fix it, then run azsess setup docker again.`);
+    throw new ConfigError(`${path} is not JSON (${jsonSyntaxProblem(err)}); fix it, then run azsess setup docker again.`);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError(`${path} is not a JSON object; fix it, then run azsess setup docker again.`);

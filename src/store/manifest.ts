@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
+import { jsonSyntaxProblem } from '../core/json-problem.js';
 import type { Log } from '../core/log.js';
 import { lookupProtocol } from '../core/protocol-names.js';
 import { isValidTenant, tenantHint } from '../core/tenant.js';
@@ -40,7 +41,7 @@ export function parseManifest(text: string, path: string): Manifest {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw invalid(path, `it is not JSON (${(err as Error).message})`);
+    throw invalid(path, `it is not JSON (${jsonSyntaxProblem(err)})`);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw invalid(path, 'it is not a JSON object');
   const record = data as Record<string, unknown>;
