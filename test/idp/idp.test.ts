@@ -166,11 +166,12 @@ describe('test IdP: polling rate, expiry and rotation', () => {
   });
 
   test('expired device codes and refresh tokens', async () => {
-    const idp = await startTestIdp({ deviceCodeInterval: 0, deviceCodeExpiresIn: 1, refreshTokenTtl: 1 });
+    // Lifetimes long enough for the sign-in itself on a loaded machine.
+    const idp = await startTestIdp({ deviceCodeInterval: 0, deviceCodeExpiresIn: 4, refreshTokenTtl: 4 });
     try {
       const token = await signInWithDeviceCode(idp, 'offline_access https://management.azure.com/.default');
       const code = await requestDeviceCode(idp, 'https://management.azure.com/.default');
-      await new Promise((resolve) => setTimeout(resolve, 2100));
+      await new Promise((resolve) => setTimeout(resolve, 5100));
       assertEntraError(await pollDeviceCode(idp, code.json.device_code), 400, 'expired_token', 70019);
       assertEntraError(await refresh(idp, token.refresh_token, 'https://management.azure.com/.default'), 400, 'invalid_grant', 70008);
     } finally {
