@@ -1,5 +1,5 @@
-import { mkdirSync, rmdirSync, statSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { mkdirSync, rmdirSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { dirname } from 'node:path';
 import { ServiceError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
 
@@ -24,6 +24,46 @@ export interface LockWait<T> {
 }
 
 type LockState = 'absent' | 'held' | 'stale';
+
+/**
+ * Sleeps until anything in the home changes (the holder replaced sessions.json or released the
+ * lock) or a timer ends. Dozens of waiters then stay idle instead of polling, which leaves the
+ * CPU to the holder. Change events miss other machines' writes to a shared home and may not be
+ * available at all (inotify limits), so the timer stays as the fallback.
+ */
+class ChangeWaker {
+  readonly #watcher: FSWatcher | undefined;
+  #wake: (() => void) | undefined;
+
+  constructor(dir: string) {
+    try {
+      this.#watcher = watch(dir, { persistent: false }, () => this.#wake?.());
+      this.#watcher.on('error', () => this.close());
+    } catch {
+      this.#watcher = undefined;
+    }
+  }
+
+  get watching(): boolean {
+    return this.#watcher !== undefined;
+  }
+
+  nap(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
+    });
+  }
+
+  close(): void {
+    this.#watcher?.close();
+  }
+}
 
 /** Whether another live process seems to hold the lock: its directory exists and is fresh. */
 function lockState(target: string, staleMs: number): LockState {
@@ -85,42 +125,49 @@ export async function acquireLock<T = never>(
   let compromised = false;
   let delay = 5;
   let waited = false;
-  for (;;) {
-    // After a wait, look first: the holder usually writes what we wait for, then releases.
-    if (waited) {
-      const answer = wait.whileWaiting?.();
-      if (answer !== undefined) return { answer };
-    }
-    const state = lockState(target, staleMs);
-    if (state === 'stale' || (state === 'absent' && winsProbe(target))) {
-      const release = await tryLock(target, staleMs, () => {
-        compromised = true;
-      });
-      if (release) {
-        return {
-          get compromised() {
-            return compromised;
-          },
-          release: async () => {
-            await release().catch(() => undefined); // a compromised lock is no longer ours to remove
-          },
-        };
+  let waker: ChangeWaker | undefined;
+  try {
+    for (;;) {
+      // After a wait, look first: the holder usually writes what we wait for, then releases.
+      if (waited) {
+        const answer = wait.whileWaiting?.();
+        if (answer !== undefined) return { answer };
       }
+      const state = lockState(target, staleMs);
+      if (state === 'stale' || (state === 'absent' && winsProbe(target))) {
+        const release = await tryLock(target, staleMs, () => {
+          compromised = true;
+        });
+        if (release) {
+          return {
+            get compromised() {
+              return compromised;
+            },
+            release: async () => {
+              await release().catch(() => undefined); // a compromised lock is no longer ours to remove
+            },
+          };
+        }
+      }
+      if (!waited) {
+        const answer = wait.whileWaiting?.();
+        if (answer !== undefined) return { answer };
+      }
+      if (Date.now() + delay > deadline) {
+        throw new ServiceError(
+          `Timed out waiting for another azsess process that holds ${target}.lock; try again, ` +
+            `or remove that directory if no azsess is running.`,
+        );
+      }
+      if (!waited) log.verbose(`Waiting for another azsess process that holds ${target}.lock.`);
+      waited = true;
+      waker ??= new ChangeWaker(dirname(target));
+      await waker.nap(delay / 2 + Math.random() * delay);
+      // With change events the timer is only a fallback; without them it is how we notice.
+      delay = Math.min(delay * 1.5, waker.watching ? 100 : 20);
     }
-    if (!waited) {
-      const answer = wait.whileWaiting?.();
-      if (answer !== undefined) return { answer };
-    }
-    if (Date.now() + delay > deadline) {
-      throw new ServiceError(
-        `Timed out waiting for another azsess process that holds ${target}.lock; try again, ` +
-          `or remove that directory if no azsess is running.`,
-      );
-    }
-    if (!waited) log.verbose(`Waiting for another azsess process that holds ${target}.lock.`);
-    waited = true;
-    await sleep(delay / 2 + Math.random() * delay);
-    delay = Math.min(delay * 1.5, 20);
+  } finally {
+    waker?.close();
   }
 }
 
