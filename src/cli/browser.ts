@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 
 /** How the sign-in page reaches a person. */
 export type BrowserPlan =
@@ -38,7 +37,8 @@ export function planBrowser(env: Env, platform: NodeJS.Platform, noBrowser: bool
   return { kind: 'open' };
 }
 
-function startCommand(command: string[], url: string): Promise<void> {
+async function startCommand(command: string[], url: string): Promise<void> {
+  const { spawn } = await import('./spawn-module.js');
   return new Promise((resolve, reject) => {
     const child = spawn(command[0]!, [...command.slice(1), url], { stdio: 'ignore', detached: true });
     child.once('error', reject);
