@@ -121,6 +121,7 @@ async function refresh(w: BenchWorld): Promise<Row[]> {
 
 async function expiredHerd(w: BenchWorld): Promise<Row[]> {
   const azsessTimes: number[] = [];
+  const hitTimes: number[] = [];
   const bareTimes: number[] = [];
   const requests: number[] = [];
   for (let i = 0; i < herdRounds; i++) {
@@ -131,11 +132,15 @@ async function expiredHerd(w: BenchWorld): Promise<Row[]> {
     if (new Set(run.runs.map((r) => r.stdout)).size !== 1) throw new Error('the herd printed different tokens');
     azsessTimes.push(run.ms);
     requests.push(await w.idp.count({ endpoint: 'token' }));
+    // The same herd on the token it just stored: the floor that start-up alone sets.
+    hitTimes.push((await herd({ cmd: node, args: [azsessBin, 'token'], env: w.env }, herdSize)).ms);
     bareTimes.push((await herd({ cmd: node, args: ['-e', '0'], env: w.env }, herdSize)).ms);
   }
-  const [a, b] = [median(azsessTimes), median(bareTimes)];
+  const [a, h, b] = [median(azsessTimes), median(hitTimes), median(bareTimes)];
+  const bareLabel = `${b.toFixed(0)} ms (${herdSize} concurrent \`node -e 0\`)`;
   return [
-    { what: `${herdSize} concurrent \`azsess token\` on an expired session, median of ${herdRounds}`, value: `${a.toFixed(0)} ms`, baseline: `${b.toFixed(0)} ms (${herdSize} concurrent \`node -e 0\`)`, ratio: ratio(a, b), target: '≤ 1.3x' },
+    { what: `${herdSize} concurrent \`azsess token\` on an expired session, median of ${herdRounds}`, value: `${a.toFixed(0)} ms`, baseline: bareLabel, ratio: ratio(a, b), target: '≤ 1.3x' },
+    { what: `${herdSize} concurrent \`azsess token\`, all cache hits (the floor for the herd)`, value: `${h.toFixed(0)} ms`, baseline: bareLabel, ratio: ratio(h, b), target: '' },
     { what: 'requests at the identity provider per herd', value: requests.join(', '), baseline: '', ratio: '', target: '1' },
   ];
 }
