@@ -33,6 +33,11 @@ export function normaliseAuthority(input: string): AuthorityCheck {
   } catch {
     return { ok: false, problem: 'it is not a host name or URL' };
   }
+  // URL parsing reads "5" as 0.0.0.5 and "0x7f.1" as 127.0.0.1: an address must be written in full.
+  const given = withScheme.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?#]/)[0]!.replace(/:\d*$/, '').toLowerCase();
+  if (/^\d+(\.\d+){3}$/.test(url.hostname) && given !== url.hostname) {
+    return { ok: false, problem: 'it is not a host name such as login.microsoftonline.com (an IP address must be written as four numbers)' };
+  }
   if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
     return { ok: false, problem: 'it must be a bare host such as login.microsoftonline.com, with no path or query' };
   }

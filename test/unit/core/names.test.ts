@@ -34,7 +34,8 @@ test('authority hosts: scheme optional, https required except for loopback', () 
   assert.deepEqual(normaliseAuthority('login.microsoftonline.com'), { ok: true, url: 'https://login.microsoftonline.com' });
   assert.deepEqual(normaliseAuthority('http://localhost:8400/'), { ok: true, url: 'http://localhost:8400' });
   assert.deepEqual(normaliseAuthority('http://[::1]:9'), { ok: true, url: 'http://[::1]:9' });
-  for (const bad of ['http://login.microsoftonline.com', 'ftp://x.com', 'https://x.com/tenant', 'https://u:p@x.com', '']) {
+  assert.deepEqual(normaliseAuthority('http://127.0.0.1:8400'), { ok: true, url: 'http://127.0.0.1:8400' });
+  for (const bad of ['http://login.microsoftonline.com', 'ftp://x.com', 'https://x.com/tenant', 'https://u:p@x.com', '', '5', 'http://0x7f.1:80', 'https://10.1']) {
     assert.equal(normaliseAuthority(bad).ok, false, bad);
   }
   assert.ok(isLoopbackHost('127.10.0.1') && isLoopbackHost('::1') && !isLoopbackHost('128.0.0.1') && !isLoopbackHost('localhost.example.com'));
