@@ -1,5 +1,5 @@
 import { readManifest } from '../core/admin.js';
-import { asSentence, AzsessError, ConfigError } from '../core/errors.js';
+import { asSentence, AzsessError } from '../core/errors.js';
 import { decodeClaims } from '../core/jwt.js';
 import { redact } from '../core/redact.js';
 import {
@@ -18,7 +18,7 @@ import { version } from '../version.js';
 import { processContext, type CliContext } from './context.js';
 import { helperToken, lazyNetwork } from './helper-token.js';
 import { readAll } from './read-input.js';
-import { defaultTimeoutSeconds, startRuntime, type Runtime } from './runtime.js';
+import { startRuntime, type Runtime } from './runtime.js';
 
 /**
  * docker-credential-azsess: docker, podman and skopeo run it with the action as its only argument.
@@ -59,22 +59,12 @@ function dockerDeps(rt: Runtime): DockerHelperDeps {
   };
 }
 
-/** AZSESS_TIMEOUT: the helper's deadline in seconds, since docker passes it no flags. */
-function timeoutFromEnv(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') return defaultTimeoutSeconds;
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new ConfigError(`AZSESS_TIMEOUT must be a number of seconds above 0, not "${value.slice(0, 20)}"; fix or unset it.`);
-  }
-  return seconds;
-}
-
 /** Runs one helper call and returns its exit code: 0, or 1 with one line on stdout, as docker expects. */
 export async function dockerMain(ctx: CliContext): Promise<number> {
   const verbose = ['1', 'true', 'yes'].includes((ctx.env.AZSESS_VERBOSE ?? '').toLowerCase());
   let rt: Runtime | undefined;
   try {
-    rt = await startRuntime(ctx, { verbose }, timeoutFromEnv(ctx.env.AZSESS_TIMEOUT));
+    rt = await startRuntime(ctx, { verbose });
     const action = ctx.argv[2];
     const input = action === 'get' || action === 'erase' || action === 'store' ? await readAll(ctx) : '';
     const answer = await handleDockerCommand(action, input, dockerDeps(rt));

@@ -84,7 +84,7 @@ function parseWith(command: FastCommand, args: readonly string[]): { opts: Recor
   return positional === undefined ? { opts } : { opts, positional };
 }
 
-const tokenCommand: FastCommand = { values: valueOptions, booleans: booleanOptions, defaults: { output: 'raw', timeout: 60, browser: true } };
+const tokenCommand: FastCommand = { values: valueOptions, booleans: booleanOptions, defaults: { output: 'raw', browser: true } };
 
 const gitCredentialCommand: FastCommand = {
   values: {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { ConfigError } from '../core/errors.js';
 import { resolveHome, type Resolved } from '../core/settings.js';
 import { permissionWarning } from '../store/home.js';
 import type { CliContext } from './context.js';
@@ -20,14 +21,24 @@ export interface Runtime {
   store: { home: string; deadline: number; log: CliLog; now: () => Date; staleLockMs?: number };
 }
 
-/** Default bound on a command's non-interactive work, in seconds (`--timeout`). */
+/** Default bound on a command's non-interactive work, in seconds (`--timeout`, AZSESS_TIMEOUT). */
 export const defaultTimeoutSeconds = 60;
+
+/** AZSESS_TIMEOUT: the deadline of commands run without --timeout (and of the docker helper, which has no flags). */
+function timeoutFromEnv(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return defaultTimeoutSeconds;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new ConfigError(`AZSESS_TIMEOUT must be a number of seconds above 0, not "${value.slice(0, 20)}"; fix or unset it.`);
+  }
+  return seconds;
+}
 
 /**
  * What each command needs before it starts: its stderr voice, the home, a deadline, and the
  * warning about an open home said once.
  */
-export async function startRuntime(ctx: CliContext, options: CommonOptions, timeoutSeconds = defaultTimeoutSeconds): Promise<Runtime> {
+export async function startRuntime(ctx: CliContext, options: CommonOptions, timeoutSeconds?: number): Promise<Runtime> {
   const log = createLog(ctx, options.verbose === true);
   if (options.verbose) await ensureColours(ctx);
   const home = resolveHome(options.home, ctx.env, ctx.homedir, (p) => resolve(p));
@@ -37,7 +48,7 @@ export async function startRuntime(ctx: CliContext, options: CommonOptions, time
     await ensureColours(ctx);
     log.warn(warning);
   }
-  const deadline = ctx.now().getTime() + timeoutSeconds * 1000;
+  const deadline = ctx.now().getTime() + (timeoutSeconds ?? timeoutFromEnv(ctx.env.AZSESS_TIMEOUT)) * 1000;
   const staleLockMs = lockStaleMs(ctx.env);
   return {
     ctx,

@@ -86,6 +86,18 @@ describe('giving up with exit 5 and one sentence', () => {
     assert.ok(r.seconds < 8, `took ${r.seconds} s`);
   });
 
+  test('AZSESS_TIMEOUT bounds a command run without --timeout; a bad value is a configuration error', async () => {
+    idp.faults.add('token', { hang: true });
+    const started = Date.now();
+    const r = await runCli(['token', '--protocol', 'client-credentials'], { userHome: tmp.userHome, env: { ...env(), AZSESS_TIMEOUT: '2' } });
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr, /Timed out/);
+    assert.ok(Date.now() - started < 8000, `took ${Date.now() - started} ms`);
+    const bad = await runCli(['token', '--protocol', 'client-credentials'], { userHome: tmp.userHome, env: { ...env(), AZSESS_TIMEOUT: '-1' } });
+    assert.equal(bad.code, 6, bad.stderr);
+    assert.equal(bad.stderr, 'azsess: error: AZSESS_TIMEOUT must be a number of seconds above 0, not "-1"; fix or unset it.\n');
+  });
+
   test('a 200 that is not JSON names the status and the content type', async () => {
     idp.faults.add('token', { nonJson: true });
     const r = await token();

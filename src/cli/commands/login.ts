@@ -22,7 +22,7 @@ export function loginCommand(ctx: CliContext): Command {
   const cmd = new Command('login')
     .description('sign in now and record the session (app-only protocols: get and cache a token, which checks the setup)')
     .option('--scope-auth <scope>', 'also consent to this scope at sign-in, so later audiences need no new sign-in (repeatable)', collectScopes);
-  addSignInOptions(cmd, 60);
+  addSignInOptions(cmd);
   addCredentialOptions(cmd);
   cmd.addHelpText(
     'after',

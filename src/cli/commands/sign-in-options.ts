@@ -16,7 +16,8 @@ export interface SignInOptions extends CommonOptions {
   msiResId?: string;
   authorityHost?: string;
   cloud?: CloudName;
-  timeout: number;
+  /** Absent: AZSESS_TIMEOUT, else 60 (cli/runtime.ts). */
+  timeout?: number;
   clearCache?: boolean;
   /** Auth code flow. */
   redirectUri?: string;
@@ -26,7 +27,7 @@ export interface SignInOptions extends CommonOptions {
   domainHint?: string;
 }
 
-export function addSignInOptions(cmd: Command, defaultTimeout: number): Command {
+export function addSignInOptions(cmd: Command): Command {
   cmd
     .addOption(scopeOption('scope to get a token for, e.g. https://storage.azure.com/.default (repeatable)'))
     .addOption(protocolOption())
@@ -37,9 +38,10 @@ export function addSignInOptions(cmd: Command, defaultTimeout: number): Command 
   for (const option of authorityOptions()) cmd.addOption(option);
   return cmd
     .addOption(
-      new Option('--timeout <seconds>', 'bound on the network work of the command; auth-code: when given, also on the wait for the browser sign-in (else 300)')
-        .argParser(parseSeconds('--timeout', { min: 1 }))
-        .default(defaultTimeout),
+      new Option(
+        '--timeout <seconds>',
+        'bound on the network work of the command (default: AZSESS_TIMEOUT, else 60); auth-code: when given, also on the wait for the browser sign-in (else 300)',
+      ).argParser(parseSeconds('--timeout', { min: 1 })),
     )
     .option('--clear-cache', 'remove the matching stored session first')
     .addOption(

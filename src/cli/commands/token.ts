@@ -20,7 +20,7 @@ export function tokenCommand(ctx: CliContext): Command {
     .option('--interactive', 'allow a sign-in even when stderr is not a terminal')
     .option('--no-interactive', 'never ask a person to sign in: exit 3 instead')
     .option('--server-id <id>', `AKS server application id for --output exec-credential (default ${aksServerId})`);
-  addSignInOptions(cmd, 60);
+  addSignInOptions(cmd);
   addCredentialOptions(cmd);
   cmd.addHelpText(
     'after',
