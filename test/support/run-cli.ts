@@ -19,6 +19,8 @@ export interface RunOptions {
   /** Kill the run after this long (a hung azsess must fail the test, not stall it). */
   timeoutMs?: number;
   bin?: 'azsess' | 'docker-credential-azsess';
+  /** The working directory (default: the test's), where relative paths given to azsess land. */
+  cwd?: string;
   /** Called with the child as soon as it starts (to watch stderr, send signals). */
   onSpawn?: (child: ChildProcess) => void;
 }
@@ -38,7 +40,7 @@ export function cleanEnv(options: RunOptions): Record<string, string> {
 export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
   const bin = options.bin === 'docker-credential-azsess' ? dockerHelperBin : azsessBin;
   const env = cleanEnv(options);
-  const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'], ...(options.cwd ? { cwd: options.cwd } : {}) });
   options.onSpawn?.(child);
   let stdout = '';
   let stderr = '';
