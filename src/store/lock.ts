@@ -32,7 +32,7 @@ type LockState = 'absent' | 'held' | 'stale';
  * available at all (inotify limits), so the timer stays as the fallback.
  */
 class ChangeWaker {
-  readonly #watcher: FSWatcher | undefined;
+  #watcher: FSWatcher | undefined;
   #wake: (() => void) | undefined;
 
   constructor(dir: string) {
@@ -62,6 +62,7 @@ class ChangeWaker {
 
   close(): void {
     this.#watcher?.close();
+    this.#watcher = undefined;
   }
 }
 
