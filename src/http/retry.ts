@@ -79,16 +79,23 @@ export function createSender(client: HttpClient, options: SenderOptions): Sender
     async send(req, policy = {}) {
       const maxAttempts = policy.maxAttempts ?? 10;
       const started = now();
+      let previous: Outcome | undefined;
       for (let attempt = 1; ; attempt++) {
         const remaining = deadline - now();
         if (remaining <= 0) throw timedOut(req, attempt - 1, started, now());
-        let outcome: { res: HttpResponse } | { err: TransportError };
+        const budget = Math.min(requestTimeoutMs, remaining);
+        let outcome: Outcome;
         try {
-          outcome = { res: await client.send(req, Math.min(requestTimeoutMs, remaining)) };
+          outcome = { res: await client.send(req, budget) };
         } catch (err) {
           if (!(err instanceof TransportError)) throw err;
           outcome = { err };
         }
+        // An attempt that our own deadline cut short says nothing new about the server: a failure
+        // reports what the attempt before it met ("closed the connection", not "within 0 s").
+        const cutShort = 'err' in outcome && outcome.err.kind === 'timeout' && budget < requestTimeoutMs;
+        const reported = cutShort && previous ? previous : outcome;
+        previous = reported;
         const verdict: Verdict =
           'err' in outcome
             ? { retry: true, waitSeconds: backoffSeconds(attempt, random), reason: outcome.err.message }
@@ -98,7 +105,7 @@ export function createSender(client: HttpClient, options: SenderOptions): Sender
         if (attempt >= maxAttempts || now() + waitMs >= deadline) {
           // A 4xx that was worth waiting for (IMDS 404, AADSTS50196) is explained by the caller's parser.
           if ('res' in outcome && outcome.res.status < 500 && outcome.res.status !== 429) return outcome.res;
-          throw giveUp(req, outcome, attempt, started, now());
+          throw giveUp(req, reported, attempt, started, now());
         }
         log.verbose(`Retry ${attempt}/${maxAttempts - 1} of ${req.purpose} in ${(waitMs / 1000).toFixed(1)} s: ${verdict.retry ? verdict.reason : ''}.`);
         await sleep(waitMs);
@@ -118,9 +125,11 @@ function timedOut(req: HttpRequest, attempts: number, started: number, ended: nu
   );
 }
 
+type Outcome = { res: HttpResponse } | { err: TransportError };
+
 function giveUp(
   req: HttpRequest,
-  outcome: { res: HttpResponse } | { err: TransportError },
+  outcome: Outcome,
   attempts: number,
   started: number,
   ended: number,

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Log } from '../../../src/core/log.js';
+import { createSender } from '../../../src/http/retry.js';
+import { TransportError, type HttpClient } from '../../../src/http/types.js';
+
+/** A client that fails as told, on a clock the test moves (each attempt uses its whole budget). */
+function failingClient(failures: Array<'reset' | 'timeout'>, clock: { t: number }): HttpClient {
+  let attempt = 0;
+  return {
+    async send(_req, timeoutMs) {
+      const kind = failures[Math.min(attempt++, failures.length - 1)]!;
+      if (kind === 'timeout') {
+        clock.t += timeoutMs;
+        throw new TransportError('timeout', `the test endpoint at example.test did not answer within ${Math.round(timeoutMs / 1000)} s`);
+      }
+      throw new TransportError('reset', 'the test endpoint at example.test closed the connection before answering in full');
+    },
+  };
+}
+
+const silent: Log = { verbose: () => undefined, warn: () => undefined, info: () => undefined };
+
+test('a last attempt cut short by the deadline reports the failure before it, not "within 0 s"', async () => {
+  const clock = { t: 0 };
+  const sender = createSender(failingClient(['reset', 'timeout'], clock), {
+    deadline: 3000,
+    log: silent,
+    now: () => clock.t,
+    sleep: async (ms) => void (clock.t += ms),
+    random: () => 0.5,
+  });
+  await assert.rejects(sender.send({ method: 'GET', url: 'https://example.test/', purpose: 'the test endpoint' }), (err: Error) => {
+    assert.match(err.message, /^the test endpoint at example\.test closed the connection before answering in full \(2 attempts in 3 s\)/);
+    return true;
+  });
+});
+
+test('a server that never answers is reported as a timeout', async () => {
+  const clock = { t: 0 };
+  const sender = createSender(failingClient(['timeout'], clock), { deadline: 3000, log: silent, now: () => clock.t, sleep: async (ms) => void (clock.t += ms) });
+  await assert.rejects(sender.send({ method: 'GET', url: 'https://example.test/', purpose: 'the test endpoint' }), (err: Error) => {
+    assert.match(err.message, /^Timed out: the test endpoint at example\.test did not answer within 3 s \(1 attempt in 3 s\)/);
+    return true;
+  });
+});
