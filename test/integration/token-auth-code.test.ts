@@ -4,40 +4,28 @@ import { connect, createServer, type Server } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { createPkcePair, decodeJwt, postForm, startTestIdp, type TestIdp } from '../idp/index.js';
+import { describe, test } from 'node:test';
+import { createPkcePair, decodeJwt, postForm } from '../idp/index.js';
 import { noSessionsIn, pkceChallengeOf, redirectOf, withAuthorizeUrl } from '../support/auth-code-session.js';
 import { expireStoredTokens, idpEnv, readStoredSessions } from '../support/idp-session.js';
 import { runCli } from '../support/run-cli.js';
-import { makeTmpHome, type TmpHome } from '../support/tmp-home.js';
+import { useIdpAndHome } from '../support/idp-fixture.js';
 
 /**
  * The auth code flow through the built CLI: the test identity provider's pages are walked over
  * HTTP (idp.completeAuthorization), and the redirect is delivered to azsess's listener as a
  * browser would. auth-code-browser.test.ts does the same in Chromium.
  */
-
-let idp: TestIdp;
-let tmp: TmpHome;
-
-before(async () => {
-  idp = await startTestIdp();
-});
-after(() => idp.close());
-beforeEach(() => {
-  tmp = makeTmpHome();
-  idp.requests.reset();
-});
-afterEach(() => tmp.cleanup());
+const fx = useIdpAndHome();
 
 const defaultRedirect = 'http://localhost:44300/reply';
-const run = (args: string[], env: Record<string, string> = {}) => runCli(args, { userHome: tmp.userHome, env: idpEnv(idp, env) });
+const run = (args: string[], env: Record<string, string> = {}) => runCli(args, { userHome: fx.tmp.userHome, env: idpEnv(fx.idp, env) });
 function login<T>(args: string[], onUrl: Parameters<typeof withAuthorizeUrl<T>>[2], env: Record<string, string> = {}) {
-  return withAuthorizeUrl(['login', '--protocol', 'auth-code', '--verbose', ...args], { userHome: tmp.userHome, env: idpEnv(idp, env) }, onUrl);
+  return withAuthorizeUrl(['login', '--protocol', 'auth-code', '--verbose', ...args], { userHome: fx.tmp.userHome, env: idpEnv(fx.idp, env) }, onUrl);
 }
 
 function assertNoLeaks(...texts: string[]) {
-  assert.deepEqual(idp.issued.findIn(texts.join('\n')), [], 'no code, token or secret on stderr');
+  assert.deepEqual(fx.idp.issued.findIn(texts.join('\n')), [], 'no code, token or secret on stderr');
 }
 
 function tryListen(server: Server, port: number): Promise<number | undefined> {
@@ -91,7 +79,7 @@ describe('auth code sign-in with PKCE (over HTTP)', () => {
       const forged = await fetch(`${redirect.href}?code=forged-code-123&state=not-the-state`);
       const stateless = await fetch(`${redirect.href}?code=forged-code-123`);
       const favicon = await fetch(`${redirect.origin}/favicon.ico`);
-      const real = await idp.completeAuthorization(url);
+      const real = await fx.idp.completeAuthorization(url);
       return { url, forged: [forged.status, await forged.text()] as const, stateless: stateless.status, favicon: favicon.status, real };
     });
     assert.equal(result.code, 0, result.stderr);
@@ -111,7 +99,7 @@ describe('auth code sign-in with PKCE (over HTTP)', () => {
     assert.equal(authorize.get('code_challenge_method'), 'S256');
     assert.match(authorize.get('scope')!, /https:\/\/storage\.azure\.com\/user_impersonation/, 'consent for every audience up front');
     assert.ok((authorize.get('state') ?? '').length >= 22);
-    const redemptions = idp.requests.filter({ endpoint: 'token', grantType: 'authorization_code' });
+    const redemptions = fx.idp.requests.filter({ endpoint: 'token', grantType: 'authorization_code' });
     assert.equal(redemptions.length, 1, 'the forged code was never redeemed');
     const form = redemptions[0]!.form!;
     assert.equal(form.code, outcome.real.code);
@@ -119,10 +107,10 @@ describe('auth code sign-in with PKCE (over HTTP)', () => {
     assert.equal(pkceChallengeOf(form.code_verifier!), authorize.get('code_challenge'));
     assert.equal(form.scope, 'openid offline_access https://management.azure.com/user_impersonation', 'one resource at redemption');
 
-    const [session] = readStoredSessions(tmp.home);
+    const [session] = readStoredSessions(fx.tmp.home);
     assert.equal(session!.protocol, 'AzAuthCodeFlowCredentials');
     assert.equal(session!.redirectUri, defaultRedirect);
-    assert.equal(session!.account, idp.username);
+    assert.equal(session!.account, fx.idp.username);
     assert.ok(session!.refreshToken);
     assert.match(result.stderr, /Signed in as alice@azsess-test\.onmicrosoft\.com .* with auth-code/);
     assertNoLeaks(result.stderr);
@@ -130,33 +118,33 @@ describe('auth code sign-in with PKCE (over HTTP)', () => {
 
   test('refreshes and new audiences need no browser; sessions keep the redirect URI they are found by', async () => {
     const redirect = 'http://localhost:0/azsess';
-    const { result } = await login(['--redirect-uri', redirect], (url) => idp.completeAuthorization(url));
+    const { result } = await login(['--redirect-uri', redirect], (url) => fx.idp.completeAuthorization(url));
     assert.equal(result.code, 0, result.stderr);
-    expireStoredTokens(tmp.home);
-    idp.requests.reset();
+    expireStoredTokens(fx.tmp.home);
+    fx.idp.requests.reset();
     const args = ['token', '--protocol', 'auth-code', '--redirect-uri', redirect, '--no-interactive'];
     const refreshed = await run(args);
     assert.equal(refreshed.code, 0, refreshed.stderr);
     const storage = await run([...args, '--scope', 'https://storage.azure.com/.default']);
     assert.equal(storage.code, 0, storage.stderr);
     assert.equal(decodeJwt(storage.stdout.trim()).aud, 'https://storage.azure.com');
-    assert.equal(idp.requests.count({ endpoint: 'token', grantType: 'refresh_token' }), 2);
-    assert.equal(idp.requests.count({ endpoint: 'authorize' }), 0);
-    const sessions = readStoredSessions(tmp.home);
+    assert.equal(fx.idp.requests.count({ endpoint: 'token', grantType: 'refresh_token' }), 2);
+    assert.equal(fx.idp.requests.count({ endpoint: 'authorize' }), 0);
+    const sessions = readStoredSessions(fx.tmp.home);
     assert.equal(sessions.length, 2, 'the refresh replaced its session; the new audience is a session of its own');
     assert.deepEqual(sessions.map((s) => s.redirectUri), [redirect, redirect]);
     // Another redirect URI is another session, as in AzSessions.jl; the same person's refresh token makes it.
     const other = await run(['token', '--protocol', 'auth-code', '--no-interactive']);
     assert.equal(other.code, 0, other.stderr);
-    assert.deepEqual(readStoredSessions(tmp.home).map((s) => s.redirectUri), ['http://localhost:44300/reply', redirect, redirect]);
-    assert.equal(idp.requests.count({ endpoint: 'authorize' }), 0);
+    assert.deepEqual(readStoredSessions(fx.tmp.home).map((s) => s.redirectUri), ['http://localhost:44300/reply', redirect, redirect]);
+    assert.equal(fx.idp.requests.count({ endpoint: 'authorize' }), 0);
   });
 
   test('the provider refuses an intercepted code without azsess\'s code_verifier; azsess redeems it with its own', async () => {
     const { result, outcome } = await login([], async (url) => {
-      const answer = await idp.completeAuthorization(url, { deliver: false });
-      const token = `${idp.authority}/oauth2/v2.0/token`;
-      const stolen = { client_id: idp.publicClientId, grant_type: 'authorization_code', code: answer.code!, redirect_uri: redirectOf(url).href };
+      const answer = await fx.idp.completeAuthorization(url, { deliver: false });
+      const token = `${fx.idp.authority}/oauth2/v2.0/token`;
+      const stolen = { client_id: fx.idp.publicClientId, grant_type: 'authorization_code', code: answer.code!, redirect_uri: redirectOf(url).href };
       const without = await postForm(token, stolen);
       const wrong = await postForm(token, { ...stolen, code_verifier: createPkcePair().verifier });
       const delivered = await fetch(answer.redirectUrl);
@@ -169,17 +157,17 @@ describe('auth code sign-in with PKCE (over HTTP)', () => {
     }
     assert.equal(outcome.delivered, 200);
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(readStoredSessions(tmp.home)[0]!.protocol, 'AzAuthCodeFlowCredentials');
+    assert.equal(readStoredSessions(fx.tmp.home)[0]!.protocol, 'AzAuthCodeFlowCredentials');
   });
 
   test('error=access_denied ends the sign-in with exit 4 and the provider\'s description; nothing is saved', async () => {
-    const { result, outcome } = await login([], (url) => idp.completeAuthorization(url, { decline: true }));
+    const { result, outcome } = await login([], (url) => fx.idp.completeAuthorization(url, { decline: true }));
     assert.equal(outcome.error, 'access_denied');
     assert.match(outcome.delivered!.body, /Sign-in failed/);
     assert.equal(result.code, 4, result.stderr);
     assert.match(result.stderr, /error: Entra ID refused the sign-in: AADSTS65004: User declined to consent .*\(access_denied\); run the command again and accept/);
-    assert.equal(idp.requests.count({ endpoint: 'token' }), 0);
-    assert.ok(noSessionsIn(tmp.home));
+    assert.equal(fx.idp.requests.count({ endpoint: 'token' }), 0);
+    assert.ok(noSessionsIn(fx.tmp.home));
   });
 
   test('the default port held by another program: azsess listens on another one, says so, and keeps the default redirect URI', async () => {
@@ -187,7 +175,7 @@ describe('auth code sign-in with PKCE (over HTTP)', () => {
     try {
       const { result, outcome } = await login([], async (url) => {
         const redirect = redirectOf(url);
-        await idp.completeAuthorization(url);
+        await fx.idp.completeAuthorization(url);
         return redirect;
       });
       assert.equal(result.code, 0, result.stderr);
@@ -195,12 +183,12 @@ describe('auth code sign-in with PKCE (over HTTP)', () => {
       assert.equal(outcome.pathname, '/reply');
       assert.notEqual(outcome.port, '44300');
       assert.match(result.stderr, /Port 44300 of localhost is in use .*; listening on port \d+ instead/);
-      assert.equal(readStoredSessions(tmp.home)[0]!.redirectUri, defaultRedirect, 'recorded as configured, not as used');
-      idp.requests.reset();
+      assert.equal(readStoredSessions(fx.tmp.home)[0]!.redirectUri, defaultRedirect, 'recorded as configured, not as used');
+      fx.idp.requests.reset();
       const token = await run(['token', '--protocol', 'auth-code']);
       assert.equal(token.code, 0, token.stderr);
-      assert.equal(token.stdout, `${readStoredSessions(tmp.home)[0]!.token}\n`);
-      assert.equal(idp.requests.count(), 0, 'the next token is a cache hit');
+      assert.equal(token.stdout, `${readStoredSessions(fx.tmp.home)[0]!.token}\n`);
+      assert.equal(fx.idp.requests.count(), 0, 'the next token is a cache hit');
     } finally {
       await held.close();
     }
@@ -212,7 +200,7 @@ describe('auth code sign-in with PKCE (over HTTP)', () => {
       const result = await run(['login', '--protocol', 'auth-code', '--no-browser', '--redirect-uri', `http://localhost:${held.port}/cb`]);
       assert.equal(result.code, 6, result.stderr);
       assert.match(result.stderr, new RegExp(`error: Port ${held.port} of localhost .* is in use by another program; .*--redirect-uri`));
-      assert.equal(idp.requests.count(), 0);
+      assert.equal(fx.idp.requests.count(), 0);
     } finally {
       await held.close();
     }
@@ -241,45 +229,45 @@ describe('auth code sign-in with PKCE (over HTTP)', () => {
     assert.equal(result.signal, null);
     assert.equal(result.code, 130, result.stderr);
     assert.match(result.stderr, /Interrupted; nothing was saved/);
-    assert.ok(noSessionsIn(tmp.home));
+    assert.ok(noSessionsIn(fx.tmp.home));
   });
 
   test('with no display, azsess prints the URL with a device-code hint; --timeout ends the unfinished sign-in with exit 4', async () => {
     // No --no-browser: the clean environment has no DISPLAY, WAYLAND_DISPLAY or BROWSER.
     const { result, outcome } = await withAuthorizeUrl(
       ['login', '--protocol', 'auth-code', '--timeout', '1'],
-      { userHome: tmp.userHome, env: idpEnv(idp) },
+      { userHome: fx.tmp.userHome, env: idpEnv(fx.idp) },
       async (url) => url,
     );
     assert.equal(result.code, 4, result.stderr);
     assert.match(result.stderr, /No browser can be opened here \(there is no graphical display.*use --protocol device-code instead:\n/);
     assert.ok(result.stderr.includes(`\n${outcome}\n`), 'the URL is on a line of its own');
     assert.match(result.stderr, /error: No sign-in came back from the browser within 1 s; .*--protocol device-code/);
-    assert.ok(noSessionsIn(tmp.home));
+    assert.ok(noSessionsIn(fx.tmp.home));
   });
 
   test('token signs in through $BROWSER when allowed, passing --login-hint and --domain-hint, then prints the token', async () => {
-    const urlFile = join(tmp.userHome, 'browser-url.txt');
-    const browser = join(tmp.userHome, 'fake-browser.sh');
+    const urlFile = join(fx.tmp.userHome, 'browser-url.txt');
+    const browser = join(fx.tmp.userHome, 'fake-browser.sh');
     writeFileSync(browser, `#!/bin/sh\nprintf '%s\\n' "$1" > '${urlFile}.tmp' && mv '${urlFile}.tmp' '${urlFile}'\n`);
     chmodSync(browser, 0o755);
     let answered: Promise<unknown> | undefined;
     const poll = setInterval(() => {
-      if (!answered && existsSync(urlFile)) answered = idp.completeAuthorization(readFileSync(urlFile, 'utf8').trim());
+      if (!answered && existsSync(urlFile)) answered = fx.idp.completeAuthorization(readFileSync(urlFile, 'utf8').trim());
     }, 50);
     const result = await runCli(
       ['token', '--protocol', 'auth-code', '--interactive', '--scope', 'https://storage.azure.com/.default',
-        '--login-hint', idp.username, '--domain-hint', idp.tenantDomain],
-      { userHome: tmp.userHome, env: idpEnv(idp, { BROWSER: browser }), timeoutMs: 30_000 },
+        '--login-hint', fx.idp.username, '--domain-hint', fx.idp.tenantDomain],
+      { userHome: fx.tmp.userHome, env: idpEnv(fx.idp, { BROWSER: browser }), timeoutMs: 30_000 },
     ).finally(() => clearInterval(poll));
     await answered;
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /Opened the sign-in page in your browser/);
     assert.equal(decodeJwt(result.stdout.trim()).aud, 'https://storage.azure.com');
-    const authorize = idp.requests.last({ endpoint: 'authorize' })!.query;
-    assert.equal(authorize.login_hint, idp.username);
-    assert.equal(authorize.domain_hint, idp.tenantDomain);
-    assert.equal(readStoredSessions(tmp.home)[0]!.redirectUri, defaultRedirect);
+    const authorize = fx.idp.requests.last({ endpoint: 'authorize' })!.query;
+    assert.equal(authorize.login_hint, fx.idp.username);
+    assert.equal(authorize.domain_hint, fx.idp.tenantDomain);
+    assert.equal(readStoredSessions(fx.tmp.home)[0]!.redirectUri, defaultRedirect);
     assertNoLeaks(result.stderr);
   });
 });

@@ -2,43 +2,30 @@ import assert from 'node:assert/strict';
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import {
-  decodeJwt, JWT_BEARER, startTestIdp, TEST_CLIENT_CERTIFICATE_PATH, TEST_CLIENT_PFX_PATH, TEST_OTHER_CERTIFICATE_PATH, type TestIdp,
-} from '../idp/index.js';
+import { describe, test } from 'node:test';
+import { decodeJwt, JWT_BEARER, TEST_CLIENT_CERTIFICATE_PATH, TEST_CLIENT_PFX_PATH, TEST_OTHER_CERTIFICATE_PATH } from '../idp/index.js';
 import { expireStoredTokens, readStoredSessions } from '../support/idp-session.js';
 import { runCli } from '../support/run-cli.js';
-import { makeTmpHome, type TmpHome } from '../support/tmp-home.js';
+import { useIdpAndHome } from '../support/idp-fixture.js';
 
-let idp: TestIdp;
-let tmp: TmpHome;
-
-before(async () => {
-  idp = await startTestIdp();
-});
-after(() => idp.close());
-beforeEach(() => {
-  tmp = makeTmpHome();
-  idp.requests.reset();
-});
-afterEach(() => tmp.cleanup());
+const fx = useIdpAndHome();
 
 function certEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
-    AZURE_AUTHORITY_HOST: idp.url,
-    AZURE_TENANT_ID: idp.tenantId,
-    AZURE_CLIENT_ID: idp.confidentialClientId,
+    AZURE_AUTHORITY_HOST: fx.idp.url,
+    AZURE_TENANT_ID: fx.idp.tenantId,
+    AZURE_CLIENT_ID: fx.idp.confidentialClientId,
     AZURE_CLIENT_CERTIFICATE_PATH: TEST_CLIENT_CERTIFICATE_PATH,
     ...extra,
   };
 }
 
 const run = (args: string[], env = certEnv(), input?: string) =>
-  runCli(['token', '--protocol', 'client-credentials', ...args], { userHome: tmp.userHome, env, ...(input !== undefined ? { input } : {}) });
+  runCli(['token', '--protocol', 'client-credentials', ...args], { userHome: fx.tmp.userHome, env, ...(input !== undefined ? { input } : {}) });
 
 /** The client assertion azsess sent in its last token request, decoded. */
 function lastAssertion(): { header: Record<string, any>; payload: Record<string, any>; raw: string } {
-  const form = idp.requests.last({ endpoint: 'token' })!.form!;
+  const form = fx.idp.requests.last({ endpoint: 'token' })!.form!;
   assert.equal(form.client_assertion_type, JWT_BEARER);
   assert.equal(form.client_secret, undefined);
   const raw = form.client_assertion!;
@@ -49,7 +36,7 @@ function lastAssertion(): { header: Record<string, any>; payload: Record<string,
 function encryptedCopy(password: string): string {
   const pem = readFileSync(TEST_CLIENT_CERTIFICATE_PATH, 'utf8');
   const key = createPrivateKey(pem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: password });
-  const path = join(tmp.userHome, 'encrypted.pem');
+  const path = join(fx.tmp.userHome, 'encrypted.pem');
   writeFileSync(path, `${key as string}${pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g)!.join('')}`);
   return path;
 }
@@ -62,23 +49,23 @@ describe('client credentials with a certificate', () => {
     const { header, payload, raw } = lastAssertion();
     assert.deepEqual(Object.keys(header).sort(), ['alg', 'typ', 'x5t#S256']);
     assert.equal(header.alg, 'PS256');
-    assert.equal(payload.aud, `${idp.authority}/oauth2/v2.0/token`);
-    assert.equal(payload.iss, idp.confidentialClientId);
-    assert.equal(payload.sub, idp.confidentialClientId);
+    assert.equal(payload.aud, `${fx.idp.authority}/oauth2/v2.0/token`);
+    assert.equal(payload.iss, fx.idp.confidentialClientId);
+    assert.equal(payload.sub, fx.idp.confidentialClientId);
     assert.match(payload.jti, /^[0-9a-f-]{36}$/);
     assert.equal(payload.nbf, payload.iat);
     assert.equal(payload.exp - payload.iat, 600);
-    const [session] = readStoredSessions(tmp.home);
+    const [session] = readStoredSessions(fx.tmp.home);
     assert.equal(session!.protocol, 'AzClientCredentials');
     assert.equal(session!.options, undefined, 'the same session as with a secret');
-    assert.doesNotMatch(readFileSync(join(tmp.home, 'sessions.json'), 'utf8'), /PRIVATE KEY|BEGIN/);
+    assert.doesNotMatch(readFileSync(join(fx.tmp.home, 'sessions.json'), 'utf8'), /PRIVATE KEY|BEGIN/);
 
     assert.equal((await run([])).stdout, first.stdout, 'a cache hit');
-    expireStoredTokens(tmp.home);
+    expireStoredTokens(fx.tmp.home);
     assert.equal((await run([])).code, 0);
     assert.notEqual(lastAssertion().payload.jti, payload.jti, 'a fresh assertion for the second request');
-    assert.equal(idp.requests.count({ endpoint: 'token' }), 2);
-    assert.deepEqual(idp.issued.findIn(first.stderr), []);
+    assert.equal(fx.idp.requests.count({ endpoint: 'token' }), 2);
+    assert.deepEqual(fx.idp.issued.findIn(first.stderr), []);
     assert.ok(!first.stderr.includes(raw));
   });
 
@@ -123,19 +110,19 @@ describe('client credentials with a certificate', () => {
     const pfx = await run(['--client-certificate', TEST_CLIENT_PFX_PATH]);
     assert.equal(pfx.code, 6, pfx.stderr);
     assert.match(pfx.stderr, /is not a PEM file; if it is PKCS#12 \(\.pfx or \.p12\), convert it with 'openssl pkcs12 -in \S+client\.pfx -out \S+client\.pem -nodes'/);
-    const missing = await run(['--client-certificate', join(tmp.userHome, 'nope.pem')]);
+    const missing = await run(['--client-certificate', join(fx.tmp.userHome, 'nope.pem')]);
     assert.equal(missing.code, 6);
     assert.match(missing.stderr, /Could not read the client certificate .*nope\.pem \(ENOENT\)/);
-    const certOnly = join(tmp.userHome, 'cert-only.pem');
+    const certOnly = join(fx.tmp.userHome, 'cert-only.pem');
     writeFileSync(certOnly, readFileSync(TEST_CLIENT_CERTIFICATE_PATH, 'utf8').replace(/-----BEGIN PRIVATE KEY-----[\s\S]*?-----END PRIVATE KEY-----\n/, ''));
     const noKey = await run(['--client-certificate', certOnly]);
     assert.equal(noKey.code, 6);
     assert.match(noKey.stderr, /holds no private key/);
-    assert.equal(idp.requests.count(), 0);
+    assert.equal(fx.idp.requests.count(), 0);
   });
 
   test('certificate flags with another protocol are exit 2', async () => {
-    const r = await runCli(['token', '--protocol', 'device-code', '--client-certificate', TEST_CLIENT_CERTIFICATE_PATH], { userHome: tmp.userHome, env: certEnv() });
+    const r = await runCli(['token', '--protocol', 'device-code', '--client-certificate', TEST_CLIENT_CERTIFICATE_PATH], { userHome: fx.tmp.userHome, env: certEnv() });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /--client-certificate applies to --protocol client-credentials only/);
   });

@@ -1,29 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { startTestIdp, decodeJwt, type TestIdp } from '../idp/index.js';
 import { expireStoredTokens, idpEnv, readStoredSessions, withDeviceCodeApproval } from '../support/idp-session.js';
 import { runCli } from '../support/run-cli.js';
-import { makeTmpHome, type TmpHome } from '../support/tmp-home.js';
+import { useIdpAndHome } from '../support/idp-fixture.js';
 
-let idp: TestIdp;
-let tmp: TmpHome;
+const fx = useIdpAndHome({ deviceCodeInterval: 1 });
 
-before(async () => {
-  idp = await startTestIdp({ deviceCodeInterval: 1 });
-});
-after(() => idp.close());
-beforeEach(() => {
-  tmp = makeTmpHome();
-  idp.requests.reset();
-});
-afterEach(() => tmp.cleanup());
-
-const run = (args: string[], env: Record<string, string> = {}) => runCli(args, { userHome: tmp.userHome, env: idpEnv(idp, env) });
+const run = (args: string[], env: Record<string, string> = {}) => runCli(args, { userHome: fx.tmp.userHome, env: idpEnv(fx.idp, env) });
 const login = (args: string[] = [], approval = {}) =>
-  withDeviceCodeApproval(idp, ['login', '--protocol', 'device-code', '--verbose', ...args], { userHome: tmp.userHome, env: idpEnv(idp) }, approval);
+  withDeviceCodeApproval(fx.idp, ['login', '--protocol', 'device-code', '--verbose', ...args], { userHome: fx.tmp.userHome, env: idpEnv(fx.idp) }, approval);
 
 function assertNoLeaks(...texts: string[]) {
-  assert.deepEqual(idp.issued.findIn(texts.join('\n')), [], 'no token, refresh token or secret on stderr');
+  assert.deepEqual(fx.idp.issued.findIn(texts.join('\n')), [], 'no token, refresh token or secret on stderr');
 }
 
 describe('device code sign-in', () => {
@@ -32,52 +21,52 @@ describe('device code sign-in', () => {
     assert.equal(signedIn.code, 0, signedIn.stderr);
     assert.equal(signedIn.stdout, '');
     assert.match(signedIn.stderr, /Signed in as alice@azsess-test\.onmicrosoft\.com in tenant 7e57a1d0/);
-    const [session] = readStoredSessions(tmp.home);
+    const [session] = readStoredSessions(fx.tmp.home);
     assert.equal(session!.protocol, 'AzDeviceCodeFlowCredentials');
     assert.deepEqual(session!.scope, ['openid', 'offline_access', 'https://management.azure.com/user_impersonation']);
     assert.ok(session!.scopeAuth.includes('https://storage.azure.com/user_impersonation'), 'consent asked up front');
     assert.ok(session!.refreshToken.length > 0);
-    assert.equal(session!.authority, idp.url);
+    assert.equal(session!.authority, fx.idp.url);
 
-    idp.requests.reset();
+    fx.idp.requests.reset();
     const token = await run(['token', '--verbose']);
     assert.equal(token.code, 0, token.stderr);
     assert.equal(token.stdout, `${session!.token}\n`);
-    assert.equal(idp.requests.count(), 0, 'a cache hit makes no request');
+    assert.equal(fx.idp.requests.count(), 0, 'a cache hit makes no request');
     assertNoLeaks(signedIn.stderr, token.stderr);
   });
 
   test('an expired token makes exactly one refresh, and the rotated refresh token is stored', async () => {
     assert.equal((await login()).code, 0);
-    const before = readStoredSessions(tmp.home)[0]!;
-    expireStoredTokens(tmp.home);
-    idp.requests.reset();
+    const before = readStoredSessions(fx.tmp.home)[0]!;
+    expireStoredTokens(fx.tmp.home);
+    fx.idp.requests.reset();
     const token = await run(['token', '--verbose']);
     assert.equal(token.code, 0, token.stderr);
-    assert.equal(idp.requests.count(), 1);
-    assert.equal(idp.requests.count({ endpoint: 'token', grantType: 'refresh_token' }), 1);
-    const after = readStoredSessions(tmp.home)[0]!;
+    assert.equal(fx.idp.requests.count(), 1);
+    assert.equal(fx.idp.requests.count({ endpoint: 'token', grantType: 'refresh_token' }), 1);
+    const after = readStoredSessions(fx.tmp.home)[0]!;
     assert.equal(token.stdout, `${after.token}\n`);
     assert.notEqual(after.refreshToken, before.refreshToken, 'the new refresh token replaced the old one');
-    assert.equal(idp.issued.kindOf(after.refreshToken), 'refresh_token');
+    assert.equal(fx.idp.issued.kindOf(after.refreshToken), 'refresh_token');
     assert.ok(after.expiry.getTime() > Date.now() + 3000_000);
     assertNoLeaks(token.stderr);
   });
 
   test('a new audience takes one refresh and no sign-in, and is recorded as its own session', async () => {
     assert.equal((await login()).code, 0);
-    idp.requests.reset();
+    fx.idp.requests.reset();
     const storage = await run(['token', '--scope', 'https://storage.azure.com/.default', '--no-interactive']);
     assert.equal(storage.code, 0, storage.stderr);
     assert.equal(decodeJwt(storage.stdout.trim()).aud, 'https://storage.azure.com');
-    assert.equal(idp.requests.count({ endpoint: 'token', grantType: 'refresh_token' }), 1);
-    assert.equal(idp.requests.count({ endpoint: 'devicecode' }), 0);
-    const sessions = readStoredSessions(tmp.home);
+    assert.equal(fx.idp.requests.count({ endpoint: 'token', grantType: 'refresh_token' }), 1);
+    assert.equal(fx.idp.requests.count({ endpoint: 'devicecode' }), 0);
+    const sessions = readStoredSessions(fx.tmp.home);
     assert.equal(sessions.length, 2);
     assert.deepEqual(sessions[0]!.scope, ['openid', 'offline_access', 'https://storage.azure.com/.default']);
-    idp.requests.reset();
+    fx.idp.requests.reset();
     assert.equal((await run(['token', '--scope', 'https://storage.azure.com/.default'])).code, 0);
-    assert.equal(idp.requests.count(), 0, 'the new session is cached');
+    assert.equal(fx.idp.requests.count(), 0, 'the new session is cached');
   });
 
   test('an audience not consented at sign-in needs a sign-in: exit 3 without a terminal', async () => {
@@ -85,37 +74,37 @@ describe('device code sign-in', () => {
     const vault = await run(['token', '--scope', 'https://vault.azure.net/.default']);
     assert.equal(vault.code, 3, vault.stderr);
     assert.match(vault.stderr, /run: azsess login --protocol device-code .*--scope https:\/\/vault\.azure\.net\/\.default/);
-    assert.equal(readStoredSessions(tmp.home)[0]!.refreshToken.length > 0, true, 'the refresh token is not dead: kept');
+    assert.equal(readStoredSessions(fx.tmp.home)[0]!.refreshToken.length > 0, true, 'the refresh token is not dead: kept');
   });
 
   test('32 concurrent token processes on an expired session make one request and print the same token', async () => {
     assert.equal((await login()).code, 0);
-    expireStoredTokens(tmp.home);
-    idp.requests.reset();
+    expireStoredTokens(fx.tmp.home);
+    fx.idp.requests.reset();
     const results = await Promise.all(Array.from({ length: 32 }, () => run(['token'])));
     for (const r of results) assert.equal(r.code, 0, r.stderr);
-    assert.equal(idp.requests.count({ endpoint: 'token' }), 1);
+    assert.equal(fx.idp.requests.count({ endpoint: 'token' }), 1);
     assert.equal(new Set(results.map((r) => r.stdout)).size, 1);
   });
 
   test('a revoked refresh token is dropped and, without a terminal, exit 3 names the login command', async () => {
     assert.equal((await login()).code, 0);
-    expireStoredTokens(tmp.home);
-    idp.revokeRefreshTokens();
+    expireStoredTokens(fx.tmp.home);
+    fx.idp.revokeRefreshTokens();
     const r = await run(['token', '--verbose']);
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /run: azsess login --protocol device-code --authority-host http:\/\/127\.0\.0\.1:\d+ --tenant 7e57a1d0-0000-4000-8000-00000000a2e5 --client-id 7e57c11e-0000-4000-8000-00000000b0b1 --scope https:\/\/management\.azure\.com\/user_impersonation/);
-    assert.equal(readStoredSessions(tmp.home)[0]!.refreshToken, '', 'the dead refresh token is gone');
+    assert.equal(readStoredSessions(fx.tmp.home)[0]!.refreshToken, '', 'the dead refresh token is gone');
     assertNoLeaks(r.stderr);
   });
 
   test('with --interactive, a dead refresh token leads to a new device code sign-in', async () => {
     assert.equal((await login()).code, 0);
-    expireStoredTokens(tmp.home);
-    idp.revokeRefreshTokens();
-    const r = await withDeviceCodeApproval(idp, ['token', '--interactive'], { userHome: tmp.userHome, env: idpEnv(idp) });
+    expireStoredTokens(fx.tmp.home);
+    fx.idp.revokeRefreshTokens();
+    const r = await withDeviceCodeApproval(fx.idp, ['token', '--interactive'], { userHome: fx.tmp.userHome, env: idpEnv(fx.idp) });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, `${readStoredSessions(tmp.home)[0]!.token}\n`);
+    assert.equal(r.stdout, `${readStoredSessions(fx.tmp.home)[0]!.token}\n`);
   });
 
   test('no session and no terminal: exit 3 naming the exact login command; --no-interactive likewise', async () => {
@@ -124,7 +113,7 @@ describe('device code sign-in', () => {
       assert.equal(r.code, 3, r.stderr);
       assert.equal(r.stdout, '');
       assert.match(r.stderr, /run: azsess login --protocol device-code /);
-      assert.equal(idp.requests.count({ endpoint: 'devicecode' }), 0);
+      assert.equal(fx.idp.requests.count({ endpoint: 'devicecode' }), 0);
     }
   });
 
@@ -132,14 +121,14 @@ describe('device code sign-in', () => {
     const r = await login([], { decline: true });
     assert.equal(r.code, 4, r.stderr);
     assert.match(r.stderr, /declined/);
-    assert.throws(() => readStoredSessions(tmp.home));
+    assert.throws(() => readStoredSessions(fx.tmp.home));
   });
 
   test('--clear-cache removes the matching session first', async () => {
     assert.equal((await login()).code, 0);
     const r = await run(['token', '--clear-cache']);
     assert.equal(r.code, 3, 'the session is gone, so a sign-in is needed');
-    assert.equal(readStoredSessions(tmp.home).length, 0);
+    assert.equal(readStoredSessions(fx.tmp.home).length, 0);
   });
 });
 
@@ -151,7 +140,7 @@ describe('device code sign-in that nobody completes', () => {
   after(() => shortIdp.close());
 
   test('an expired device code is exit 4 with a sentence', async () => {
-    const r = await withDeviceCodeApproval(shortIdp, ['login'], { userHome: tmp.userHome, env: idpEnv(shortIdp) }, { skip: true });
+    const r = await withDeviceCodeApproval(shortIdp, ['login'], { userHome: fx.tmp.userHome, env: idpEnv(shortIdp) }, { skip: true });
     assert.equal(r.code, 4, r.stderr);
     assert.match(r.stderr, /expired before the sign-in was completed/);
   });

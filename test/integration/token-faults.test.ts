@@ -1,77 +1,58 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { startTestIdp, type TestIdp } from '../idp/index.js';
+import { describe, test } from 'node:test';
 import { readStoredSessions } from '../support/idp-session.js';
 import { runCli } from '../support/run-cli.js';
-import { makeTmpHome, type TmpHome } from '../support/tmp-home.js';
+import { useIdpAndHome } from '../support/idp-fixture.js';
 
 /** The network misbehaves; azsess recovers within its deadline or says so with exit 5. */
-let idp: TestIdp;
-let tmp: TmpHome;
+const fx = useIdpAndHome();
 
-before(async () => {
-  idp = await startTestIdp();
-});
-after(() => idp.close());
-beforeEach(() => {
-  tmp = makeTmpHome();
-  idp.requests.reset();
-  idp.faults.clear();
-});
-afterEach(() => tmp.cleanup());
-
-const env = () => ({
-  AZURE_AUTHORITY_HOST: idp.url,
-  AZURE_TENANT_ID: idp.tenantId,
-  AZURE_CLIENT_ID: idp.confidentialClientId,
-  AZURE_CLIENT_SECRET: idp.clientSecret,
-});
 
 async function token(args: string[] = []) {
   const started = Date.now();
-  const result = await runCli(['token', '--protocol', 'client-credentials', '--verbose', ...args], { userHome: tmp.userHome, env: env() });
-  assert.deepEqual(idp.issued.findIn(result.stderr), [], 'no secret on stderr');
+  const result = await runCli(['token', '--protocol', 'client-credentials', '--verbose', ...args], { userHome: fx.tmp.userHome, env: fx.appEnv() });
+  assert.deepEqual(fx.idp.issued.findIn(result.stderr), [], 'no secret on stderr');
   assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
   return { ...result, seconds: (Date.now() - started) / 1000 };
 }
 
 describe('recovering', () => {
   test('503 three times, then 200: succeeds after backing off, one verbose line per retry', async () => {
-    idp.faults.add('token', { status: 503 }, { times: 3 });
+    fx.idp.faults.add('token', { status: 503 }, { times: 3 });
     const r = await token();
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(idp.requests.count({ endpoint: 'token' }), 4);
+    assert.equal(fx.idp.requests.count({ endpoint: 'token' }), 4);
     assert.equal(r.stderr.split('\n').filter((l) => /Retry \d+\/9 of the token endpoint/.test(l)).length, 3);
   });
 
   test('429 with Retry-After waits that long', async () => {
-    idp.faults.add('token', { status: 429, headers: { 'Retry-After': '2' } }, { times: 1 });
+    fx.idp.faults.add('token', { status: 429, headers: { 'Retry-After': '2' } }, { times: 1 });
     const r = await token();
     assert.equal(r.code, 0, r.stderr);
-    const [first, second] = idp.requests.filter({ endpoint: 'token' });
+    const [first, second] = fx.idp.requests.filter({ endpoint: 'token' });
     assert.ok(second!.time - first!.time >= 2000, `waited ${second!.time - first!.time} ms`);
   });
 
   test('429 with Retry-After as an HTTP date waits until then', async () => {
     const when = new Date(Date.now() + 2500).toUTCString();
-    idp.faults.add('token', { status: 429, headers: { 'Retry-After': when } }, { times: 1 });
+    fx.idp.faults.add('token', { status: 429, headers: { 'Retry-After': when } }, { times: 1 });
     const r = await token();
     assert.equal(r.code, 0, r.stderr);
-    const [first, second] = idp.requests.filter({ endpoint: 'token' });
+    const [first, second] = fx.idp.requests.filter({ endpoint: 'token' });
     assert.ok(second!.time - first!.time >= 1000, `waited ${second!.time - first!.time} ms`);
   });
 
   test('a dropped connection is retried', async () => {
-    idp.faults.add('token', { drop: true }, { times: 1 });
+    fx.idp.faults.add('token', { drop: true }, { times: 1 });
     const r = await token();
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(idp.requests.count({ endpoint: 'token' }), 2);
+    assert.equal(fx.idp.requests.count({ endpoint: 'token' }), 2);
   });
 });
 
 describe('giving up with exit 5 and one sentence', () => {
   test('a truncated body', async () => {
-    idp.faults.add('token', { truncate: true });
+    fx.idp.faults.add('token', { truncate: true });
     const r = await token(['--timeout', '4']);
     assert.equal(r.code, 5, r.stderr);
     assert.match(r.stderr, /error: .*token endpoint/);
@@ -79,7 +60,7 @@ describe('giving up with exit 5 and one sentence', () => {
   });
 
   test('a server that never answers ends by the deadline and says it timed out', async () => {
-    idp.faults.add('token', { hang: true });
+    fx.idp.faults.add('token', { hang: true });
     const r = await token(['--timeout', '3']);
     assert.equal(r.code, 5, r.stderr);
     assert.match(r.stderr, /Timed out/);
@@ -87,27 +68,27 @@ describe('giving up with exit 5 and one sentence', () => {
   });
 
   test('AZSESS_TIMEOUT bounds a command run without --timeout; a bad value is a configuration error', async () => {
-    idp.faults.add('token', { hang: true });
+    fx.idp.faults.add('token', { hang: true });
     const started = Date.now();
-    const r = await runCli(['token', '--protocol', 'client-credentials'], { userHome: tmp.userHome, env: { ...env(), AZSESS_TIMEOUT: '2' } });
+    const r = await runCli(['token', '--protocol', 'client-credentials'], { userHome: fx.tmp.userHome, env: fx.appEnv({ AZSESS_TIMEOUT: '2' }) });
     assert.equal(r.code, 5, r.stderr);
     assert.match(r.stderr, /Timed out/);
     assert.ok(Date.now() - started < 8000, `took ${Date.now() - started} ms`);
-    const bad = await runCli(['token', '--protocol', 'client-credentials'], { userHome: tmp.userHome, env: { ...env(), AZSESS_TIMEOUT: '-1' } });
+    const bad = await runCli(['token', '--protocol', 'client-credentials'], { userHome: fx.tmp.userHome, env: fx.appEnv({ AZSESS_TIMEOUT: '-1' }) });
     assert.equal(bad.code, 6, bad.stderr);
     assert.equal(bad.stderr, 'azsess: error: AZSESS_TIMEOUT must be a number of seconds above 0, not "-1"; fix or unset it.\n');
   });
 
   test('a 200 that is not JSON names the status and the content type', async () => {
-    idp.faults.add('token', { nonJson: true });
+    fx.idp.faults.add('token', { nonJson: true });
     const r = await token();
     assert.equal(r.code, 5, r.stderr);
     assert.match(r.stderr, /answered HTTP 200 with text\/html, not the JSON expected/);
-    assert.equal(idp.requests.count({ endpoint: 'token' }), 1, 'not retried');
+    assert.equal(fx.idp.requests.count({ endpoint: 'token' }), 1, 'not retried');
   });
 
   test('a proxy error page that does not go away', async () => {
-    idp.faults.add('token', { htmlErrorPage: 502 });
+    fx.idp.faults.add('token', { htmlErrorPage: 502 });
     const r = await token(['--timeout', '4']);
     assert.equal(r.code, 5, r.stderr);
     assert.match(r.stderr, /kept failing \(HTTP 502\)/);
@@ -115,18 +96,18 @@ describe('giving up with exit 5 and one sentence', () => {
 
   test('nothing stored is lost when the service fails', async () => {
     assert.equal((await token(['--resource', 'https://vault.azure.net'])).code, 0);
-    idp.faults.add('token', { status: 500 });
+    fx.idp.faults.add('token', { status: 500 });
     assert.equal((await token(['--timeout', '2'])).code, 5);
-    assert.deepEqual(readStoredSessions(tmp.home).map((s) => s.resource), ['https://vault.azure.net']);
+    assert.deepEqual(readStoredSessions(fx.tmp.home).map((s) => s.resource), ['https://vault.azure.net']);
   });
 });
 
 describe('authority hosts', () => {
   test('plain http to a host that is not loopback is refused before any request', async () => {
-    const flag = await runCli(['token', '--authority-host', 'http://login.example.com'], { userHome: tmp.userHome });
+    const flag = await runCli(['token', '--authority-host', 'http://login.example.com'], { userHome: fx.tmp.userHome });
     assert.equal(flag.code, 2, flag.stderr);
     assert.match(flag.stderr, /plain http is allowed only for a loopback host/);
-    const variable = await runCli(['token'], { userHome: tmp.userHome, env: { AZURE_AUTHORITY_HOST: 'http://10.1.2.3:8080' } });
+    const variable = await runCli(['token'], { userHome: fx.tmp.userHome, env: { AZURE_AUTHORITY_HOST: 'http://10.1.2.3:8080' } });
     assert.equal(variable.code, 6, variable.stderr);
     assert.match(variable.stderr, /AZURE_AUTHORITY_HOST/);
   });
