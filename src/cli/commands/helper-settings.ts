@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { CloudName } from '../../core/authority.js';
 import { shortProtocolName, type ProtocolName } from '../../core/protocol-names.js';
-import type { SettingFlags } from '../../core/settings.js';
 import { authorityOptions, clientIdOption, protocolOption, tenantOption } from '../options.js';
 import type { CommonOptions } from '../runtime.js';
 
@@ -18,16 +17,6 @@ export function addHelperSettingOptions(cmd: Command): Command {
   cmd.addOption(protocolOption()).addOption(tenantOption()).addOption(clientIdOption());
   for (const option of authorityOptions()) cmd.addOption(option);
   return cmd;
-}
-
-export function helperSettingFlags(opts: HelperSettingOptions): SettingFlags {
-  return {
-    ...(opts.protocol ? { protocol: opts.protocol } : {}),
-    ...(opts.tenant ? { tenant: opts.tenant } : {}),
-    ...(opts.clientId ? { clientId: opts.clientId } : {}),
-    ...(opts.authorityHost !== undefined ? { authorityHost: opts.authorityHost } : {}),
-    ...(opts.cloud ? { cloud: opts.cloud } : {}),
-  };
 }
 
 /** The same settings as arguments, for the helper command `setup` writes into another tool's config. */
