@@ -1,7 +1,9 @@
 import { setFlagsFromString } from 'node:v8';
 import type { ProtocolDeps } from '../protocols/types.js';
 import { createSender } from '../http/retry.js';
-import { InterruptedError } from '../core/errors.js';
+import { displayAuthority } from '../core/authority.js';
+import { ConfigError, InterruptedError } from '../core/errors.js';
+import type { ProxySettings } from '../http/client.js';
 import { readSmallFile } from '../io/read-file.js';
 import { createPrompter, type BrowserChoice } from './prompter.js';
 import { ensureColours } from './render.js';
@@ -53,6 +55,28 @@ export async function startNetwork(rt: Runtime, choices: SignInChoices = {}): Pr
   return buildNetwork(rt, interruptSignal(), choices);
 }
 
+/** The proxy variables (both cases, as curl reads them); a value that is not an http(s) URL is exit 6. */
+export function proxySettings(env: Runtime['ctx']['env']): ProxySettings {
+  const variable = (lower: string): string => {
+    const name = env[lower] !== undefined ? lower : lower.toUpperCase();
+    const value = env[name] ?? '';
+    if (value !== '' && !isProxyUrl(value)) {
+      throw new ConfigError(`The proxy in ${name} ('${displayAuthority(value)}') is not a URL such as http://proxy.example.com:3128; fix or unset ${name}.`);
+    }
+    return value;
+  };
+  return { httpProxy: variable('http_proxy'), httpsProxy: variable('https_proxy'), noProxy: env.no_proxy ?? env.NO_PROXY ?? '' };
+}
+
+function isProxyUrl(value: string): boolean {
+  if (!/^https?:\/\//i.test(value)) return false;
+  try {
+    return new URL(value).hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** The network side of a command, built only when a request is due: undici loads here. */
 export async function buildNetwork(rt: Runtime, signal: AbortSignal, choices: SignInChoices = {}): Promise<ProtocolDeps> {
   // undici parses HTTP with a WebAssembly build of llhttp. V8's background optimising compile of
@@ -61,14 +85,7 @@ export async function buildNetwork(rt: Runtime, signal: AbortSignal, choices: Si
   setFlagsFromString('--liftoff-only');
   const { createHttpClient } = await import('../http/client.js');
   const env = rt.ctx.env;
-  const client = createHttpClient(
-    {
-      httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
-      httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
-      noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
-    },
-    signal,
-  );
+  const client = createHttpClient(proxySettings(env), signal);
   const sleep = abortableSleep(signal);
   const senderUntil = (deadline: number) => createSender(client, { deadline, log: rt.log, sleep });
   return {

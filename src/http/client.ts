@@ -82,6 +82,27 @@ function describe(kind: TransportFailure, timeoutMs: number): string {
   }
 }
 
+/**
+ * The proxy (host:port, never its user name or password) that a connection error came from, if
+ * it came from one: undici connects to the proxy, not to the target, so a refused connection or an
+ * unknown name there is the proxy's, and saying "the token endpoint could not be found" misleads.
+ */
+function failedProxy(err: unknown, proxy: ProxySettings): string | undefined {
+  const errors = [err, (err as { cause?: unknown } | null)?.cause] as Array<{ hostname?: string; address?: string; port?: number } | undefined>;
+  for (const value of [proxy.httpsProxy, proxy.httpProxy]) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      continue;
+    }
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    if (errors.some((e) => e && (e.hostname === host || (e.port === port && (e.address === host || host === 'localhost'))))) return url.host;
+  }
+  return undefined;
+}
+
 function encodeBody(req: HttpRequest): { body?: string; contentType?: string } {
   if (req.form) return { body: new URLSearchParams(req.form).toString(), contentType: 'application/x-www-form-urlencoded' };
   if (req.json !== undefined) return { body: JSON.stringify(req.json), contentType: 'application/json' };
@@ -125,9 +146,10 @@ export function createHttpClient(proxy: ProxySettings, interrupt?: AbortSignal):
       } catch (err) {
         if (interrupt?.aborted) throw new InterruptedError();
         const kind = classify(timeout.aborted ? { name: 'TimeoutError' } : err);
-        throw new TransportError(kind, `${req.purpose} at ${new URL(req.url).host} ${describe(kind, timeoutMs)}`, {
-          cause: err,
-        });
+        const target = `${req.purpose} at ${new URL(req.url).host}`;
+        const via = req.direct ? undefined : failedProxy(err, proxy);
+        const message = via ? `${target} could not be reached: the proxy ${via} ${describe(kind, timeoutMs)}` : `${target} ${describe(kind, timeoutMs)}`;
+        throw new TransportError(kind, message, { cause: err });
       }
     },
   };
