@@ -1,6 +1,7 @@
 import { clouds, displayAuthority, normaliseAuthority, type CloudName } from './authority.js';
 import { ConfigError, UsageError } from './errors.js';
 import { lookupProtocol, type ProtocolName } from './protocol-names.js';
+import { rememberSecret } from './redact.js';
 import { isValidTenant, tenantHint } from './tenant.js';
 
 /** Where a setting's value came from: flag > environment > manifest > default. */
@@ -122,6 +123,8 @@ export function resolveSettings(flags: SettingFlags, env: Env, manifest?: Manife
       source: 'manifest',
       origin: 'manifest.json client_secret',
     }) ?? { value: undefined, source: 'default', origin: 'default' };
+  // Entra may echo a secret back in an error_description: whatever prints it, it is redacted.
+  rememberSecret(clientSecret.value);
   return {
     protocol: resolveProtocol(flags, env, manifest),
     tenant,

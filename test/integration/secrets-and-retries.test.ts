@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
+import { describe, test } from 'node:test';
+import { runCli } from '../support/run-cli.js';
+import { useIdpAndHome } from '../support/idp-fixture.js';
+
+/**
+ * Secrets azsess knows but did not issue (a client secret from the environment or the manifest)
+ * never reach stderr, even when Entra echoes them; AADSTS50196 is retried within the deadline and
+ * then explained; a proxy that cannot be reached is named as the proxy.
+ */
+const fx = useIdpAndHome();
+
+const clientCredentials = (env: Record<string, string>, extra: string[] = []) =>
+  runCli(['token', '--protocol', 'client-credentials', ...extra], { userHome: fx.tmp.userHome, env });
+
+/** Entra's answer to a bad secret, made worse: the description quotes what was sent. */
+function echoSecret(secret: string): void {
+  fx.idp.faults.add('token', {
+    status: 401,
+    body: {
+      error: 'invalid_client',
+      error_description: `AADSTS7000215: Invalid client secret provided. The secret sent was '${secret}'.`,
+      error_codes: [7000215],
+    },
+  });
+}
+
+const loopDetected = {
+  status: 400,
+  body: {
+    error: 'invalid_request',
+    error_description: 'AADSTS50196: The server terminated an operation because it encountered a client request loop. Please contact your app vendor.',
+    error_codes: [50196],
+  },
+};
+
+describe('secrets azsess knows are redacted from everything it prints', () => {
+  test('AZURE_CLIENT_SECRET echoed in an error_description', async () => {
+    const secret = 'env-secret-Q8w~echoed.by.entra';
+    echoSecret(secret);
+    for (const extra of [[], ['--verbose']]) {
+      const r = await clientCredentials(fx.appEnv({ AZURE_CLIENT_SECRET: secret }), extra);
+      assert.equal(r.code, 4, r.stderr);
+      assert.match(r.stderr, /AADSTS7000215/);
+      assert.ok(!r.stderr.includes(secret), r.stderr);
+      assert.match(r.stderr, /\[redacted\]/);
+    }
+  });
+
+  test('the manifest client secret echoed in an error_description', async () => {
+    const secret = 'manifest-secret-Z3x~echoed.by.entra';
+    const write = await runCli(['write-manifest', '--client-secret-stdin'], { userHome: fx.tmp.userHome, input: `${secret}\n` });
+    assert.equal(write.code, 0, write.stderr);
+    echoSecret(secret);
+    const r = await clientCredentials(fx.appEnv({ AZURE_CLIENT_SECRET: '' }), ['--verbose']);
+    assert.equal(r.code, 4, r.stderr);
+    assert.ok(!r.stderr.includes(secret), r.stderr);
+  });
+});
+
+describe('AADSTS50196 (request loop detected)', () => {
+  test('is retried once within the deadline, after a pause', async () => {
+    fx.idp.faults.add('token', loopDetected, { times: 1 });
+    const r = await clientCredentials(fx.appEnv(), ['--timeout', '8', '--verbose']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(fx.idp.requests.count({ endpoint: 'token' }), 2);
+    assert.match(r.stderr, /Retry 1\/\d+ of the token endpoint in \d+\.\d s: AADSTS50196/);
+  });
+
+  test('then has a sentence of its own, not "check the client id, tenant and secret"', async () => {
+    fx.idp.faults.add('token', loopDetected);
+    const r = await clientCredentials(fx.appEnv(), ['--timeout', '4']);
+    assert.equal(r.code, 4, r.stderr);
+    assert.equal(fx.idp.requests.count({ endpoint: 'token' }), 2, 'one retry, no more: Entra asks clients to stop');
+    assert.match(r.stderr, /AADSTS50196.*too many identical requests.*wait a few minutes/);
+    assert.doesNotMatch(r.stderr, /check the client id/);
+  });
+});
+
+describe('proxies', () => {
+  test('an unreachable proxy is named as the proxy', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const r = await clientCredentials(fx.appEnv({ http_proxy: `http://user:proxy-pw@127.0.0.1:${port}` }), ['--timeout', '2']);
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr, new RegExp(`the token endpoint at 127\\.0\\.0\\.1:\\d+ could not be reached: the proxy 127\\.0\\.0\\.1:${port} refused`, "i"));
+    assert.doesNotMatch(r.stderr, /DNS|proxy-pw/);
+  });
+});
