@@ -36,6 +36,7 @@ const valueOptions: Record<string, { key: string; parse: Parse }> = {
   '--redirect-uri': { key: 'redirectUri', parse: parseRedirectUri },
   '--login-hint': { key: 'loginHint', parse: identity },
   '--domain-hint': { key: 'domainHint', parse: identity },
+  '--prompt-format': { key: 'promptFormat', parse: oneOf(['text', 'json']) },
 };
 
 // Flags that cannot change which cached token answers.
@@ -84,7 +85,7 @@ function parseWith(command: FastCommand, args: readonly string[]): { opts: Recor
   return positional === undefined ? { opts } : { opts, positional };
 }
 
-const tokenCommand: FastCommand = { values: valueOptions, booleans: booleanOptions, defaults: { output: 'raw', browser: true } };
+const tokenCommand: FastCommand = { values: valueOptions, booleans: booleanOptions, defaults: { output: 'raw', browser: true, promptFormat: 'text' } };
 
 const gitCredentialCommand: FastCommand = {
   values: {

@@ -41,12 +41,17 @@ export interface SignInChoices extends BrowserChoice {
 }
 
 /**
- * The choices from `token` or `login` options. --timeout bounds a browser sign-in only when it
- * was given (else the protocol waits 300 s); both parsers default it, so argv tells.
+ * The choices from `token` or `login` options. --timeout bounds the wait for the person (browser
+ * or device code) only when it was given (else 300 s, or the life of the device code); both
+ * parsers default it, so argv tells.
  */
-export function signInChoices(opts: { browser?: boolean; timeout?: number }, argv: readonly string[]): SignInChoices {
+export function signInChoices(opts: { browser?: boolean; timeout?: number; promptFormat?: 'text' | 'json' }, argv: readonly string[]): SignInChoices {
   const given = argv.some((a) => a === '--timeout' || a.startsWith('--timeout='));
-  return { noBrowser: opts.browser === false, ...(given && opts.timeout !== undefined ? { signInWaitMs: opts.timeout * 1000 } : {}) };
+  return {
+    noBrowser: opts.browser === false,
+    ...(opts.promptFormat ? { promptFormat: opts.promptFormat } : {}),
+    ...(given && opts.timeout !== undefined ? { signInWaitMs: opts.timeout * 1000 } : {}),
+  };
 }
 
 /** The network side of a command, with colours for sign-in prompts and Ctrl-C handling. */
