@@ -12,7 +12,8 @@ function collectHosts(value: string, previous: string[] = []): string[] {
 export function gitCredentialCommand(ctx: CliContext): Command {
   const cmd = new Command('git-credential')
     .description(`git credential helper: Azure DevOps tokens for ${defaultGitHosts.join(' and ')} (and --allow-host hosts); silent for any other host`)
-    .addArgument(new Argument('<action>', `what git asks: ${gitCredentialActions.join(', ')}; any other is ignored`))
+    // The choices stay for help and completion; the parser accepts any word, as the action ignores others.
+    .addArgument(new Argument('<action>', 'what git asks (any other action is ignored)').choices(gitCredentialActions).argParser((v: string) => v))
     .option('--allow-host <host>', 'also answer for this host (host[:port], or *.domain; repeatable)', collectHosts);
   addHelperSettingOptions(cmd);
   cmd.addHelpText(
