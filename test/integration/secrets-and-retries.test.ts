@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { TEST_CLIENT_CERTIFICATE_PATH } from '../idp/index.js';
 import { runCli } from '../support/run-cli.js';
 import { useIdpAndHome } from '../support/idp-fixture.js';
 
@@ -56,6 +60,26 @@ describe('secrets azsess knows are redacted from everything it prints', () => {
     const r = await clientCredentials(fx.appEnv({ AZURE_CLIENT_SECRET: '' }), ['--verbose']);
     assert.equal(r.code, 4, r.stderr);
     assert.ok(!r.stderr.includes(secret), r.stderr);
+  });
+
+  test('a certificate password from stdin or the environment echoed in an error_description', async () => {
+    const password = 'cert-password-Echoed.5678';
+    const pem = readFileSync(TEST_CLIENT_CERTIFICATE_PATH, 'utf8');
+    const key = createPrivateKey(pem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: password }) as string;
+    const path = join(fx.tmp.userHome, 'encrypted.pem');
+    writeFileSync(path, `${key}${pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g)!.join('')}`);
+    echoSecret(password);
+    const env = fx.appEnv({ AZURE_CLIENT_SECRET: '' });
+    const stdin = await runCli(['token', '--protocol', 'client-credentials', '--client-certificate', path, '--client-certificate-password-stdin', '--verbose'], {
+      userHome: fx.tmp.userHome,
+      env,
+      input: `${password}\n`,
+    });
+    const fromEnv = await clientCredentials({ ...env, AZURE_CLIENT_CERTIFICATE_PATH: path, AZURE_CLIENT_CERTIFICATE_PASSWORD: password }, ['--verbose']);
+    for (const r of [stdin, fromEnv]) {
+      assert.equal(r.code, 4, r.stderr);
+      assert.ok(!r.stderr.includes(password), r.stderr);
+    }
   });
 });
 
