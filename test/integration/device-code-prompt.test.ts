@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { idpEnv, readStoredSessions } from '../support/idp-session.js';
 import { azsessBin } from '../support/paths.js';
+import { findLeaks } from '../support/leak-scan.js';
+import { runCommand } from '../support/run-command.js';
 import { cleanEnv, runCli } from '../support/run-cli.js';
 import { useIdpAndHome } from '../support/idp-fixture.js';
 
@@ -65,30 +66,29 @@ describe('device code --prompt-format json', () => {
   });
 });
 
-/** Runs `azsess login` in a pseudo-terminal `columns` wide (util-linux script), approving after `redraws` countdown redraws. */
-function loginInTerminal(columns: number, redraws: number): Promise<{ code: number | null; output: string }> {
+/**
+ * Runs `azsess login` in a pseudo-terminal `columns` wide (util-linux script), approving after
+ * `redraws` countdown redraws. In a terminal, azsess's stderr arrives on script's stdout.
+ */
+async function loginInTerminal(columns: number, redraws: number): Promise<{ code: number | null; output: string }> {
   const command = `stty cols ${columns} rows 20; exec '${process.execPath}' '${azsessBin}' login --protocol device-code`;
-  const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
-    env: cleanEnv({ userHome: fx.tmp.userHome, env: idpEnv(fx.idp) }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
+  const env = cleanEnv({ userHome: fx.tmp.userHome, env: idpEnv(fx.idp) });
   let approving: Promise<void> | undefined;
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    output += d;
-    const code = /enter the code\s*(?:\x1b\[[0-9;]*m)*([A-Z0-9-]+)/.exec(output.replace(/\r?\n/g, ' '))?.[1];
-    const drawn = output.split('\r').filter((s) => /expires in \d+:\d\d/.test(s)).length;
-    if (code && drawn >= redraws && !approving) approving = fx.idp.approveDeviceCode(code);
+  const r = await runCommand('script', ['-q', '-e', '-c', command, '/dev/null'], {
+    env,
+    onSpawn: (child) => {
+      let output = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        output += d.toString();
+        const code = /enter the code\s*(?:\x1b\[[0-9;]*m)*([A-Z0-9-]+)/.exec(output.replace(/\r?\n/g, ' '))?.[1];
+        const drawn = output.split('\r').filter((s) => /expires in \d+:\d\d/.test(s)).length;
+        if (code && drawn >= redraws && !approving) approving = fx.idp.approveDeviceCode(code);
+      });
+    },
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', async (code) => {
-      clearTimeout(timer);
-      await approving;
-      resolve({ code, output });
-    });
-  });
+  await approving;
+  assert.deepEqual(findLeaks(r.stdout, env), [], 'the terminal shows no issued secret');
+  return { code: r.code, output: r.stdout };
 }
 
 describe('device code countdown', () => {
