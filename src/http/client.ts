@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as Undici from 'undici';
-import { InterruptedError } from '../core/errors.js';
+import { ConfigError, InterruptedError } from '../core/errors.js';
 import { version } from '../version.js';
 import { TransportError, type HttpClient, type HttpRequest, type TransportFailure } from './types.js';
 
@@ -103,6 +103,23 @@ function failedProxy(err: unknown, proxy: ProxySettings): string | undefined {
   return undefined;
 }
 
+/**
+ * A proxy that answered the tunnel request (CONNECT) with another status than 200: undici says so
+ * in an AbortError, which would otherwise read as a timeout. 407 is configuration (exit 6, not
+ * worth a retry); anything else means the proxy could not reach the target.
+ */
+function tunnelRefusal(err: unknown, url: URL, proxy: ProxySettings, target: string): Error | undefined {
+  const status = /^Proxy response \((\d+)\)/.exec(err instanceof Error ? err.message : '')?.[1];
+  if (!status) return undefined;
+  // As undici's EnvHttpProxyAgent chooses: https_proxy, else http_proxy, for https.
+  const value = url.protocol === 'https:' ? proxy.httpsProxy || proxy.httpProxy : proxy.httpProxy;
+  const host = URL.canParse(value) ? new URL(value).host : 'in the environment';
+  if (status === '407') {
+    return new ConfigError(`The proxy ${host} asks for a user name and password (HTTP 407) before it connects to ${target}; give them in the proxy URL (http://user:password@${host}).`, { cause: err });
+  }
+  return new TransportError('connection', `${target} could not be reached: the proxy ${host} answered HTTP ${status} instead of connecting to it`, { cause: err });
+}
+
 function encodeBody(req: HttpRequest): { body?: string; contentType?: string } {
   if (req.form) return { body: new URLSearchParams(req.form).toString(), contentType: 'application/x-www-form-urlencoded' };
   if (req.json !== undefined) return { body: JSON.stringify(req.json), contentType: 'application/json' };
@@ -145,8 +162,10 @@ export function createHttpClient(proxy: ProxySettings, interrupt?: AbortSignal):
         return { status: res.statusCode, headers: flattenHeaders(res.headers), body: text, clientRequestId };
       } catch (err) {
         if (interrupt?.aborted) throw new InterruptedError();
-        const kind = classify(timeout.aborted ? { name: 'TimeoutError' } : err);
         const target = `${req.purpose} at ${new URL(req.url).host}`;
+        const tunnel = req.direct ? undefined : tunnelRefusal(err, new URL(req.url), proxy, target);
+        if (tunnel) throw tunnel;
+        const kind = classify(timeout.aborted ? { name: 'TimeoutError' } : err);
         const via = req.direct ? undefined : failedProxy(err, proxy);
         const message = via ? `${target} could not be reached: the proxy ${via} ${describe(kind, timeoutMs)}` : `${target} ${describe(kind, timeoutMs)}`;
         throw new TransportError(kind, message, { cause: err });

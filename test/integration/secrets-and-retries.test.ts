@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer as createHttpServer, STATUS_CODES } from 'node:http';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { TEST_CLIENT_CERTIFICATE_PATH } from '../idp/index.js';
@@ -110,7 +111,27 @@ describe('proxies', () => {
     await new Promise((resolve) => closed.close(resolve));
     const r = await clientCredentials(fx.appEnv({ http_proxy: `http://user:proxy-pw@127.0.0.1:${port}` }), ['--timeout', '2']);
     assert.equal(r.code, 5, r.stderr);
-    assert.match(r.stderr, new RegExp(`the token endpoint at 127\\.0\\.0\\.1:\\d+ could not be reached: the proxy 127\\.0\\.0\\.1:${port} refused`, "i"));
+    assert.match(r.stderr, new RegExp(`the token endpoint at 127\\.0\\.0\\.1:\\d+ could not be reached: the proxy 127\\.0\\.0\\.1:${port} refused`, 'i'));
     assert.doesNotMatch(r.stderr, /DNS|proxy-pw/);
+  });
+
+  test('a proxy that refuses the tunnel is named: 407 is exit 6 (credentials), 502 exit 5', async () => {
+    const proxy = createHttpServer((_req, res) => res.end());
+    let status = 407;
+    proxy.on('connect', (_req, socket: Socket) => socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: 0\r\n\r\n`));
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      const auth = await clientCredentials(fx.appEnv({ HTTP_PROXY: url }), ['--timeout', '5']);
+      assert.equal(auth.code, 6, auth.stderr);
+      assert.match(auth.stderr, /The proxy 127\.0\.0\.1:\d+ asks for a user name and password \(HTTP 407\)/);
+      status = 502;
+      const gateway = await clientCredentials(fx.appEnv({ HTTP_PROXY: url }), ['--timeout', '2']);
+      assert.equal(gateway.code, 5, gateway.stderr);
+      assert.match(gateway.stderr, /could not be reached: the proxy 127\.0\.0\.1:\d+ answered HTTP 502 instead of connecting to it/);
+      assert.doesNotMatch(auth.stderr + gateway.stderr, /did not answer within/);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 });
