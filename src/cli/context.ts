@@ -12,6 +12,8 @@ export interface CliContext {
   stdout: Pick<NodeJS.WritableStream, 'write'>;
   stderr: NodeJS.WritableStream;
   stderrIsTTY: boolean;
+  /** The width of the terminal stderr writes to, when it is one (a countdown must fit on one line). */
+  readonly stderrColumns?: number | undefined;
   homedir: string;
   platform: NodeJS.Platform;
   now: () => Date;
@@ -54,6 +56,9 @@ export function processContext(): CliContext {
     },
     get stderrIsTTY() {
       return process.stderr.isTTY === true;
+    },
+    get stderrColumns() {
+      return process.stderr.columns;
     },
     homedir: homedir(),
     platform: process.platform,

@@ -1,6 +1,6 @@
 import { parseProtocol } from '../core/protocol-names.js';
 import { gitCredentialActions, parseAllowHost, type GitCredentialAction } from '../helpers/git-credential.js';
-import { collectScopes, parseRedirectUri, parseSeconds, parseTenant } from './option-parsers.js';
+import { collectScopes, parseRedirectUri, parseResource, parseSeconds, parseTenant } from './option-parsers.js';
 
 /**
  * A small parser for `azsess token` and `azsess git-credential`, the commands other programs run
@@ -19,7 +19,7 @@ const oneOf = (choices: string[]): Parse => (v) => {
 
 const valueOptions: Record<string, { key: string; parse: Parse }> = {
   '--scope': { key: 'scope', parse: (v, prev) => collectScopes(v, prev as string[] | undefined) },
-  '--resource': { key: 'resource', parse: identity },
+  '--resource': { key: 'resource', parse: parseResource },
   '--protocol': { key: 'protocol', parse: parseProtocol },
   '--tenant': { key: 'tenant', parse: parseTenant },
   '--client-id': { key: 'clientId', parse: identity },
@@ -36,6 +36,7 @@ const valueOptions: Record<string, { key: string; parse: Parse }> = {
   '--redirect-uri': { key: 'redirectUri', parse: parseRedirectUri },
   '--login-hint': { key: 'loginHint', parse: identity },
   '--domain-hint': { key: 'domainHint', parse: identity },
+  '--prompt-format': { key: 'promptFormat', parse: oneOf(['text', 'json']) },
 };
 
 // Flags that cannot change which cached token answers.
@@ -84,7 +85,7 @@ function parseWith(command: FastCommand, args: readonly string[]): { opts: Recor
   return positional === undefined ? { opts } : { opts, positional };
 }
 
-const tokenCommand: FastCommand = { values: valueOptions, booleans: booleanOptions, defaults: { output: 'raw', browser: true } };
+const tokenCommand: FastCommand = { values: valueOptions, booleans: booleanOptions, defaults: { output: 'raw', browser: true, promptFormat: 'text' } };
 
 const gitCredentialCommand: FastCommand = {
   values: {

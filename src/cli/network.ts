@@ -1,7 +1,9 @@
 import { setFlagsFromString } from 'node:v8';
 import type { ProtocolDeps } from '../protocols/types.js';
 import { createSender } from '../http/retry.js';
-import { InterruptedError } from '../core/errors.js';
+import { displayAuthority } from '../core/authority.js';
+import { ConfigError, InterruptedError } from '../core/errors.js';
+import type { ProxySettings } from '../http/client.js';
 import { readSmallFile } from '../io/read-file.js';
 import { createPrompter, type BrowserChoice } from './prompter.js';
 import { ensureColours } from './render.js';
@@ -39,18 +41,45 @@ export interface SignInChoices extends BrowserChoice {
 }
 
 /**
- * The choices from `token` or `login` options. --timeout bounds a browser sign-in only when it
- * was given (else the protocol waits 300 s); both parsers default it, so argv tells.
+ * The choices from `token` or `login` options. --timeout bounds the wait for the person (browser
+ * or device code) only when it was given (else 300 s, or the life of the device code); both
+ * parsers default it, so argv tells.
  */
-export function signInChoices(opts: { browser?: boolean; timeout?: number }, argv: readonly string[]): SignInChoices {
+export function signInChoices(opts: { browser?: boolean; timeout?: number; promptFormat?: 'text' | 'json' }, argv: readonly string[]): SignInChoices {
   const given = argv.some((a) => a === '--timeout' || a.startsWith('--timeout='));
-  return { noBrowser: opts.browser === false, ...(given && opts.timeout !== undefined ? { signInWaitMs: opts.timeout * 1000 } : {}) };
+  return {
+    noBrowser: opts.browser === false,
+    ...(opts.promptFormat ? { promptFormat: opts.promptFormat } : {}),
+    ...(given && opts.timeout !== undefined ? { signInWaitMs: opts.timeout * 1000 } : {}),
+  };
 }
 
 /** The network side of a command, with colours for sign-in prompts and Ctrl-C handling. */
 export async function startNetwork(rt: Runtime, choices: SignInChoices = {}): Promise<ProtocolDeps> {
   await ensureColours(rt.ctx);
   return buildNetwork(rt, interruptSignal(), choices);
+}
+
+/** The proxy variables (both cases, as curl reads them); a value that is not an http(s) URL is exit 6. */
+export function proxySettings(env: Runtime['ctx']['env']): ProxySettings {
+  const variable = (lower: string): string => {
+    const name = env[lower] !== undefined ? lower : lower.toUpperCase();
+    const value = env[name] ?? '';
+    if (value !== '' && !isProxyUrl(value)) {
+      throw new ConfigError(`The proxy in ${name} ('${displayAuthority(value)}') is not a URL such as http://proxy.example.com:3128; fix or unset ${name}.`);
+    }
+    return value;
+  };
+  return { httpProxy: variable('http_proxy'), httpsProxy: variable('https_proxy'), noProxy: env.no_proxy ?? env.NO_PROXY ?? '' };
+}
+
+function isProxyUrl(value: string): boolean {
+  if (!/^https?:\/\//i.test(value)) return false;
+  try {
+    return new URL(value).hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 /** The network side of a command, built only when a request is due: undici loads here. */
@@ -61,14 +90,7 @@ export async function buildNetwork(rt: Runtime, signal: AbortSignal, choices: Si
   setFlagsFromString('--liftoff-only');
   const { createHttpClient } = await import('../http/client.js');
   const env = rt.ctx.env;
-  const client = createHttpClient(
-    {
-      httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
-      httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
-      noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
-    },
-    signal,
-  );
+  const client = createHttpClient(proxySettings(env), signal);
   const sleep = abortableSleep(signal);
   const senderUntil = (deadline: number) => createSender(client, { deadline, log: rt.log, sleep });
   return {

@@ -10,8 +10,21 @@ export function parseTenant(value: string): string {
   return value;
 }
 
+/**
+ * A value that is itself a flag (`--scope --resource X`) means the value was left out: say so,
+ * rather than take the flag as the value and complain about what follows.
+ */
+export function notAFlag(flag: string, value: string, example: string): string {
+  if (value.startsWith('-')) throw new UsageError(`${flag} needs a value, such as ${example}; '${value}' is a flag.`);
+  return value;
+}
+
+export function parseResource(value: string): string {
+  return notAFlag('--resource', value, 'https://storage.azure.com/');
+}
+
 export function collectScopes(value: string, previous: string[] = []): string[] {
-  const scopes = splitScopes(value);
+  const scopes = splitScopes(notAFlag('--scope', value, 'https://storage.azure.com/.default'));
   if (scopes.length === 0) throw new UsageError('--scope needs a scope such as https://storage.azure.com/.default.');
   return [...previous, ...scopes];
 }

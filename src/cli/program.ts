@@ -15,7 +15,11 @@ import { addCommonOptions, examples } from './options.js';
 
 /** Commander's own errors become one sentence that says what to run instead. */
 function usageErrorFrom(err: CommanderError, commandPath: string): UsageError {
-  const text = rephrase(err.message).replace(/^error:\s*/, '').replace(/\n+/g, ' ').replace(/\s*\(Did you mean/, '; did you mean').replace(/\?\)$/, '?');
+  // commander's "(Did you mean token?)" becomes "(perhaps 'token')": one sentence, no stray '?'.
+  const text = rephrase(err.message)
+    .replace(/^error:\s*/, '')
+    .replace(/\n+/g, ' ')
+    .replace(/\s*\(Did you mean ([^?)]+)\?\)/, " (perhaps '$1')");
   const hint = `run '${commandPath} --help' for the usage`;
   return new UsageError(`${text.replace(/[.\s]+$/, '')}; ${hint}.`, { cause: err });
 }

@@ -3,9 +3,11 @@ import { openInBrowser, planBrowser } from './browser.js';
 import type { CliContext } from './context.js';
 import type { CliLog } from './render.js';
 
-/** How a browser sign-in is shown (--no-browser). */
+/** How a sign-in is shown: --no-browser, and --prompt-format for the device code. */
 export interface BrowserChoice {
   noBrowser?: boolean;
+  /** json: the device code prompt as one JSON line, for programs that wrap azsess. */
+  promptFormat?: 'text' | 'json';
 }
 
 /**
@@ -35,6 +37,23 @@ function remaining(expiresAt: Date, now: Date): string {
 }
 
 /**
+ * The countdown text that fits on one line of the terminal (a wrapped line would leave a new row
+ * at every redraw), or undefined when not even the short form fits.
+ */
+function countdownText(left: string, columns: number | undefined): string | undefined {
+  for (const text of [`Waiting for the sign-in; the code expires in ${left}`, `Code expires in ${left}`]) {
+    if (columns === undefined || columns <= 0 || text.length < columns) return text;
+  }
+  return undefined;
+}
+
+/** The device code prompt as data (azure-identity's prompt_callback): expires_on in RFC 3339, UTC. */
+function promptJson(info: { verificationUri: string; userCode: string; expiresAt: Date }): string {
+  const expiresOn = info.expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return JSON.stringify({ verification_uri: info.verificationUri, user_code: info.userCode, expires_on: expiresOn });
+}
+
+/**
  * Shows a person how to sign in, on stderr: the URL and the code stand out; on a terminal a
  * countdown follows, elsewhere (CI logs, a parent process reading stderr) plain lines only.
  */
@@ -43,13 +62,19 @@ export function createPrompter(ctx: CliContext, log: CliLog, choice: BrowserChoi
   let timer: NodeJS.Timeout | undefined;
   let expiry: Date | undefined;
   const drawCountdown = () => {
-    if (expiry) ctx.stderr.write(`\r${c.dim(`Waiting for the sign-in; the code expires in ${remaining(expiry, ctx.now())}`)}\x1b[K`);
+    const text = expiry && countdownText(remaining(expiry, ctx.now()), ctx.stderrColumns);
+    if (text) ctx.stderr.write(`\r${c.dim(text)}\x1b[K`);
   };
   return {
-    showDeviceCode({ verificationUri, userCode, expiresAt }) {
+    showDeviceCode(info) {
+      const { verificationUri, userCode, expiresAt } = info;
+      if (choice.promptFormat === 'json') {
+        log.info(promptJson(info));
+        return;
+      }
       const minutes = Math.round((expiresAt.getTime() - ctx.now().getTime()) / 60000);
       log.info(`To sign in, open ${c.underline(c.cyan(verificationUri))} and enter the code ${c.bold(c.yellow(userCode))}`);
-      if (!ctx.stderrIsTTY) {
+      if (!ctx.stderrIsTTY || !countdownText(remaining(expiresAt, ctx.now()), ctx.stderrColumns)) {
         log.info(`The code expires in ${minutes} min, at ${expiresAt.toISOString().slice(11, 16)} UTC.`);
         return;
       }

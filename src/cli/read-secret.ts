@@ -1,3 +1,4 @@
+import { rememberSecret } from '../core/redact.js';
 import type { CliContext } from './context.js';
 
 /**
@@ -12,7 +13,9 @@ export async function readSecretLine(ctx: CliContext, prompt: string): Promise<s
     stdin.setRawMode(true);
   }
   try {
-    return await readLine(stdin, tty);
+    const secret = await readLine(stdin, tty);
+    rememberSecret(secret);
+    return secret;
   } finally {
     if (tty) {
       stdin.setRawMode(false);

@@ -33,6 +33,9 @@ export function normaliseAuthority(input: string): AuthorityCheck {
   } catch {
     return { ok: false, problem: 'it is not a host name or URL' };
   }
+  if (url.username || url.password) {
+    return { ok: false, problem: 'it carries a user name or password (user:password@), which azsess never sends to a login host; give the bare host' };
+  }
   // URL parsing reads "5" as 0.0.0.5 and "0x7f.1" as 127.0.0.1: an address must be written in full.
   const given = withScheme.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?#]/)[0]!.replace(/:\d*$/, '').toLowerCase();
   if (/^\d+(\.\d+){3}$/.test(url.hostname) && given !== url.hostname) {
@@ -48,6 +51,11 @@ export function normaliseAuthority(input: string): AuthorityCheck {
     return { ok: false, problem: `the scheme ${url.protocol.slice(0, -1)} is not supported; use https` };
   }
   return { ok: true, url: `${url.protocol}//${url.host}` };
+}
+
+/** An authority as given, fit to print: any `user:password@` becomes `***@`. */
+export function displayAuthority(input: string): string {
+  return input.replace(/^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/?#\s]*@/i, '$1***@');
 }
 
 /** A URL azsess may send a credential to: https, or http to loopback. */

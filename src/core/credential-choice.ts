@@ -7,6 +7,7 @@ import type { ClientCertificate } from '../protocols/client-certificate.js';
 import type { AssertionAlgorithm } from '../oauth/client-assertion.js';
 import { ConfigError, UsageError } from './errors.js';
 import type { ProtocolName } from './protocol-names.js';
+import { rememberSecret } from './redact.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -65,6 +66,7 @@ export function resolveCertificate(flags: CredentialFlags, env: Env): ClientCert
     return undefined;
   }
   const password = flags.certificatePassword ?? nonEmpty(env.AZURE_CLIENT_CERTIFICATE_PASSWORD);
+  rememberSecret(password);
   const sendChain = flags.sendCertificateChain === true || /^(1|true|yes)$/i.test(env.AZURE_CLIENT_SEND_CERTIFICATE_CHAIN ?? '');
   return { path, ...(password !== undefined ? { password } : {}), algorithm: flags.certificateAlg ?? 'PS256', sendChain };
 }

@@ -1,6 +1,7 @@
-import { clouds, normaliseAuthority, type CloudName } from './authority.js';
+import { clouds, displayAuthority, normaliseAuthority, type CloudName } from './authority.js';
 import { ConfigError, UsageError } from './errors.js';
 import { lookupProtocol, type ProtocolName } from './protocol-names.js';
+import { rememberSecret } from './redact.js';
 import { isValidTenant, tenantHint } from './tenant.js';
 
 /** Where a setting's value came from: flag > environment > manifest > default. */
@@ -56,18 +57,29 @@ function fromEnv(env: Env, name: string): Resolved<string | undefined> {
   return { value: env[name], source: 'environment', origin: name };
 }
 
-function resolveAuthority(flags: SettingFlags, env: Env): Resolved<string> {
-  if (flags.authorityHost !== undefined) {
-    const check = normaliseAuthority(flags.authorityHost);
-    if (!check.ok) throw new UsageError(`--authority-host '${flags.authorityHost}' is not usable: ${check.problem}.`);
-    return { value: check.url, source: 'flag', origin: '--authority-host' };
+/** `--cloud` names a login host of its own: with `--authority-host` as well, one of them would be ignored. */
+export function checkAuthorityFlags(flags: Pick<SettingFlags, 'authorityHost' | 'cloud'>): void {
+  if (flags.authorityHost !== undefined && flags.cloud !== undefined) {
+    throw new UsageError(`--cloud and --authority-host both name the login host; give one of them, not both.`);
   }
+}
+
+/** `--authority-host`'s value as `scheme://host[:port]`, or exit 2 (never echoing a user name or password). */
+export function authorityFromFlag(value: string): string {
+  const check = normaliseAuthority(value);
+  if (!check.ok) throw new UsageError(`--authority-host '${displayAuthority(value)}' is not usable: ${check.problem}.`);
+  return check.url;
+}
+
+function resolveAuthority(flags: SettingFlags, env: Env): Resolved<string> {
+  checkAuthorityFlags(flags);
+  if (flags.authorityHost !== undefined) return { value: authorityFromFlag(flags.authorityHost), source: 'flag', origin: '--authority-host' };
   if (flags.cloud !== undefined) return { value: clouds[flags.cloud], source: 'flag', origin: '--cloud' };
   const fromVariable = env.AZURE_AUTHORITY_HOST;
   if (fromVariable !== undefined && fromVariable !== '') {
     const check = normaliseAuthority(fromVariable);
     if (!check.ok) {
-      throw new ConfigError(`AZURE_AUTHORITY_HOST '${fromVariable}' is not usable: ${check.problem}; fix or unset it.`);
+      throw new ConfigError(`AZURE_AUTHORITY_HOST '${displayAuthority(fromVariable)}' is not usable: ${check.problem}; fix or unset it.`);
     }
     return { value: check.url, source: 'environment', origin: 'AZURE_AUTHORITY_HOST' };
   }
@@ -111,6 +123,8 @@ export function resolveSettings(flags: SettingFlags, env: Env, manifest?: Manife
       source: 'manifest',
       origin: 'manifest.json client_secret',
     }) ?? { value: undefined, source: 'default', origin: 'default' };
+  // Entra may echo a secret back in an error_description: whatever prints it, it is redacted.
+  rememberSecret(clientSecret.value);
   return {
     protocol: resolveProtocol(flags, env, manifest),
     tenant,
@@ -122,7 +136,10 @@ export function resolveSettings(flags: SettingFlags, env: Env, manifest?: Manife
 
 /** `--home` > AZSESSIONS_HOME > `~/.azsessions`. */
 export function resolveHome(flag: string | undefined, env: Env, userHome: string, resolvePath: (p: string) => string): Resolved<string> {
-  if (flag) return { value: resolvePath(flag), source: 'flag', origin: '--home' };
+  if (flag !== undefined) {
+    if (flag.trim() === '') throw new UsageError("--home needs a directory, such as ~/.azsessions; it was given ''.");
+    return { value: resolvePath(flag), source: 'flag', origin: '--home' };
+  }
   const variable = env.AZSESSIONS_HOME;
   if (variable) return { value: resolvePath(variable), source: 'environment', origin: 'AZSESSIONS_HOME' };
   return { value: resolvePath(`${userHome}/.azsessions`), source: 'default', origin: 'default' };

@@ -10,6 +10,10 @@ import { UsageError } from '../core/errors.js';
 export const gitCredentialActions = ['get', 'store', 'erase'] as const;
 export type GitCredentialAction = (typeof gitCredentialActions)[number];
 
+export function isGitCredentialAction(value: string): value is GitCredentialAction {
+  return (gitCredentialActions as readonly string[]).includes(value);
+}
+
 /** Azure DevOps' resource: its tokens are accepted as the Basic password by dev.azure.com. */
 export const devopsScope = '499b84ac-1321-427f-aa17-267ca6975798/.default';
 

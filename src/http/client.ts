@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as Undici from 'undici';
-import { InterruptedError } from '../core/errors.js';
+import { ConfigError, InterruptedError } from '../core/errors.js';
 import { version } from '../version.js';
 import { TransportError, type HttpClient, type HttpRequest, type TransportFailure } from './types.js';
 
@@ -82,6 +82,44 @@ function describe(kind: TransportFailure, timeoutMs: number): string {
   }
 }
 
+/**
+ * The proxy (host:port, never its user name or password) that a connection error came from, if
+ * it came from one: undici connects to the proxy, not to the target, so a refused connection or an
+ * unknown name there is the proxy's, and saying "the token endpoint could not be found" misleads.
+ */
+function failedProxy(err: unknown, proxy: ProxySettings): string | undefined {
+  const errors = [err, (err as { cause?: unknown } | null)?.cause] as Array<{ hostname?: string; address?: string; port?: number } | undefined>;
+  for (const value of [proxy.httpsProxy, proxy.httpProxy]) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      continue;
+    }
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    if (errors.some((e) => e && (e.hostname === host || (e.port === port && (e.address === host || host === 'localhost'))))) return url.host;
+  }
+  return undefined;
+}
+
+/**
+ * A proxy that answered the tunnel request (CONNECT) with another status than 200: undici says so
+ * in an AbortError, which would otherwise read as a timeout. 407 is configuration (exit 6, not
+ * worth a retry); anything else means the proxy could not reach the target.
+ */
+function tunnelRefusal(err: unknown, url: URL, proxy: ProxySettings, target: string): Error | undefined {
+  const status = /^Proxy response \((\d+)\)/.exec(err instanceof Error ? err.message : '')?.[1];
+  if (!status) return undefined;
+  // As undici's EnvHttpProxyAgent chooses: https_proxy, else http_proxy, for https.
+  const value = url.protocol === 'https:' ? proxy.httpsProxy || proxy.httpProxy : proxy.httpProxy;
+  const host = URL.canParse(value) ? new URL(value).host : 'in the environment';
+  if (status === '407') {
+    return new ConfigError(`The proxy ${host} asks for a user name and password (HTTP 407) before it connects to ${target}; give them in the proxy URL (http://user:password@${host}).`, { cause: err });
+  }
+  return new TransportError('connection', `${target} could not be reached: the proxy ${host} answered HTTP ${status} instead of connecting to it`, { cause: err });
+}
+
 function encodeBody(req: HttpRequest): { body?: string; contentType?: string } {
   if (req.form) return { body: new URLSearchParams(req.form).toString(), contentType: 'application/x-www-form-urlencoded' };
   if (req.json !== undefined) return { body: JSON.stringify(req.json), contentType: 'application/json' };
@@ -124,10 +162,13 @@ export function createHttpClient(proxy: ProxySettings, interrupt?: AbortSignal):
         return { status: res.statusCode, headers: flattenHeaders(res.headers), body: text, clientRequestId };
       } catch (err) {
         if (interrupt?.aborted) throw new InterruptedError();
+        const target = `${req.purpose} at ${new URL(req.url).host}`;
+        const tunnel = req.direct ? undefined : tunnelRefusal(err, new URL(req.url), proxy, target);
+        if (tunnel) throw tunnel;
         const kind = classify(timeout.aborted ? { name: 'TimeoutError' } : err);
-        throw new TransportError(kind, `${req.purpose} at ${new URL(req.url).host} ${describe(kind, timeoutMs)}`, {
-          cause: err,
-        });
+        const via = req.direct ? undefined : failedProxy(err, proxy);
+        const message = via ? `${target} could not be reached: the proxy ${via} ${describe(kind, timeoutMs)}` : `${target} ${describe(kind, timeoutMs)}`;
+        throw new TransportError(kind, message, { cause: err });
       }
     },
   };

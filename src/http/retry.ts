@@ -27,8 +27,14 @@ export interface Sender {
   readonly deadline: number;
 }
 
-/** Entra's "client request loop detected": AzSessions.jl waits 2-3 minutes before trying again. */
+/**
+ * Entra's "client request loop detected": too many identical requests in a short time, and Entra
+ * asks clients to stop. AzSessions.jl waits 2-3 minutes, which never fits a command's deadline
+ * (60 s by default), so azsess tries once more after half the time left (at most 30 s), then
+ * explains (oauth/token-response.ts).
+ */
 const loopDetectedCode = 50196;
+const loopDetectedMaxWaitSeconds = 30;
 
 /** Seconds from a Retry-After header: a number of seconds or an HTTP date. */
 export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
@@ -53,16 +59,25 @@ function hasErrorCode(body: string, code: number): boolean {
   }
 }
 
-type Verdict = { retry: false } | { retry: true; waitSeconds: number; reason: string };
+type Verdict = { retry: false } | { retry: true; waitSeconds: number; reason: string; loop?: true };
 
-function judge(res: HttpResponse, attempt: number, policy: RetryPolicy, o: Required<Pick<SenderOptions, 'now' | 'random'>>): Verdict {
+interface Judging extends Required<Pick<SenderOptions, 'now' | 'random'>> {
+  /** Ms left before the deadline. */
+  remaining: number;
+  /** A request loop was already waited out once in this send. */
+  loopRetried: boolean;
+}
+
+function judge(res: HttpResponse, attempt: number, policy: RetryPolicy, o: Judging): Verdict {
   const after = parseRetryAfter(res.headers['retry-after'], o.now());
   const backoff = backoffSeconds(attempt, o.random);
   if (res.status === 429) return { retry: true, waitSeconds: after !== undefined ? after + o.random() : backoff, reason: 'HTTP 429 (throttled)' };
   if (res.status >= 500) return { retry: true, waitSeconds: after ?? backoff, reason: `HTTP ${res.status}` };
   if (policy.extraStatuses?.includes(res.status)) return { retry: true, waitSeconds: after ?? backoff, reason: `HTTP ${res.status}` };
   if (res.status === 400 && hasErrorCode(res.body, loopDetectedCode)) {
-    return { retry: true, waitSeconds: 120 + 60 * o.random(), reason: `AADSTS${loopDetectedCode} (request loop detected)` };
+    if (o.loopRetried) return { retry: false };
+    const waitSeconds = Math.min(loopDetectedMaxWaitSeconds, o.remaining / 2000);
+    return { retry: true, waitSeconds, reason: `AADSTS${loopDetectedCode} (request loop detected)`, loop: true };
   }
   return { retry: false };
 }
@@ -80,6 +95,7 @@ export function createSender(client: HttpClient, options: SenderOptions): Sender
       const maxAttempts = policy.maxAttempts ?? 10;
       const started = now();
       let previous: Outcome | undefined;
+      let loopRetried = false;
       for (let attempt = 1; ; attempt++) {
         const remaining = deadline - now();
         if (remaining <= 0) throw timedOut(req, attempt - 1, started, now());
@@ -99,7 +115,7 @@ export function createSender(client: HttpClient, options: SenderOptions): Sender
         const verdict: Verdict =
           'err' in outcome
             ? { retry: true, waitSeconds: backoffSeconds(attempt, random), reason: outcome.err.message }
-            : judge(outcome.res, attempt, policy, { now, random });
+            : judge(outcome.res, attempt, policy, { now, random, remaining: deadline - now(), loopRetried });
         if (!verdict.retry && 'res' in outcome) return outcome.res;
         const waitMs = verdict.retry ? verdict.waitSeconds * 1000 : 0;
         if (attempt >= maxAttempts || now() + waitMs >= deadline) {
@@ -108,6 +124,7 @@ export function createSender(client: HttpClient, options: SenderOptions): Sender
           throw giveUp(req, reported, attempt, started, now());
         }
         log.verbose(`Retry ${attempt}/${maxAttempts - 1} of ${req.purpose} in ${(waitMs / 1000).toFixed(1)} s: ${verdict.retry ? verdict.reason : ''}.`);
+        if (verdict.retry && verdict.loop) loopRetried = true;
         await sleep(waitMs);
       }
     },

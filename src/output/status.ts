@@ -16,6 +16,8 @@ export interface SessionSummary {
   options?: Record<string, string>;
   expiry: string;
   expires_in_seconds: number;
+  /** false once scrubbed: the expiry then belongs to a token that is gone. */
+  access_token: boolean;
   refresh_token: boolean;
 }
 
@@ -52,6 +54,7 @@ export function summariseSession(session: Session, now: Date): SessionSummary {
     client_id: session.clientId,
     expiry: session.expiry.toISOString(),
     expires_in_seconds: Math.round((session.expiry.getTime() - now.getTime()) / 1000),
+    access_token: session.token !== '',
     refresh_token: session.refreshToken !== '',
   };
   if (session.account) summary.account = session.account;
@@ -118,7 +121,7 @@ export function formatStatusText(report: StatusReport): string {
     lines.push(`  ${shortProtocolName(s.protocol)}  ${what}`);
     if (who) lines.push(`      ${who}`);
     if (s.options) lines.push(`      ${Object.entries(s.options).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    lines.push(`      expires ${expiry}, refresh token: ${s.refresh_token ? 'yes' : 'no'}`);
+    lines.push(`      ${s.access_token ? `expires ${expiry}` : 'no access token (scrubbed)'}, refresh token: ${s.refresh_token ? 'yes' : 'no'}`);
   }
   if (report.registries.length > 0) lines.push('', `Container registry tokens (${report.registries.length}):`);
   for (const r of report.registries) {

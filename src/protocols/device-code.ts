@@ -55,6 +55,14 @@ const terminal: Record<string, string> = {
   bad_verification_code: 'Entra ID did not recognise the device code; run the command again',
 };
 
+/** `--timeout` ran out before the person finished (azure-identity's DeviceCodeCredential `timeout`). */
+function notFinishedInTime(waitMs: number): AuthenticationError {
+  return new AuthenticationError(
+    `The sign-in was not finished within ${Math.round(waitMs / 1000)} s (--timeout), so nothing was saved; run the command again and sign in sooner, or raise --timeout.`,
+    { error: 'timeout' },
+  );
+}
+
 /**
  * Signs a person in with the device code flow (RFC 8628; entra-protocol.md 2): shows the code,
  * polls no faster than `interval`, adds 5 s on slow_down (RFC 8628 §3.5), stops when the code expires.
@@ -68,15 +76,23 @@ export async function signInWithDeviceCode(
   const urls = entraEndpoints(target.authority, target.tenant);
   const code = await requestDeviceCode(urls.devicecode, target, scope, deps, extra.claims);
   deps.prompt.showDeviceCode({ verificationUri: code.verificationUri, userCode: code.userCode, expiresAt: code.expiresAt, ...(code.message ? { message: code.message } : {}) });
-  // Polls may be retried until the code expires, whatever --timeout says: a person is at work.
-  // The margin lets the last poll hear the server say expired_token.
-  const http = deps.senderUntil(code.expiresAt.getTime() + 15_000);
+  // The person has until the code expires, or as long as --timeout says when it was given
+  // (signInWaitMs). Polls are retried until then, and a margin lets the last poll be heard
+  // (expired_token, or the token of a sign-in finished just in time).
+  const waitUntil = deps.signInWaitMs === undefined ? Infinity : deps.now().getTime() + deps.signInWaitMs;
+  const timeIsUp = () => {
+    if (deps.now().getTime() < Math.min(waitUntil, code.expiresAt.getTime())) return;
+    if (waitUntil < code.expiresAt.getTime()) throw notFinishedInTime(deps.signInWaitMs!);
+    throw new AuthenticationError(`${terminal.expired_token} (expired_token).`, { error: 'expired_token' });
+  };
+  const http = deps.senderUntil(Math.min(code.expiresAt.getTime() + 15_000, waitUntil + 5_000));
   let interval = code.intervalSeconds;
   try {
     for (;;) {
-      const left = code.expiresAt.getTime() - deps.now().getTime();
-      if (left <= 0) throw new AuthenticationError(`${terminal.expired_token} (expired_token).`, { error: 'expired_token' });
+      timeIsUp();
+      const left = Math.min(code.expiresAt.getTime(), waitUntil) - deps.now().getTime();
       await deps.sleep(Math.min(interval * 1000, left));
+      if (waitUntil < code.expiresAt.getTime()) timeIsUp();
       deps.prompt.tick(code.expiresAt);
       const requestStart = deps.now();
       const res = await http.send({

@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 
 /** Owner only: the directory holds tokens and secrets. */
@@ -64,7 +64,16 @@ export function permissionWarning(home: string, platform: NodeJS.Platform = proc
   if (dirOpen) fixes.push(`chmod 700 ${shellQuote(home)}`);
   if (openFiles.length > 0) fixes.push(`chmod 600 ${openFiles.map(shellQuote).join(' ')}`);
   const what = dirOpen && openFiles.length > 0 ? `${home} and files in it are` : dirOpen ? `${home} is` : `files in ${home} are`;
-  return `${what} open to other users, and they hold tokens; fix it with: ${fixes.join(' && ')}`;
+  return `${what} open to other users, and ${whatTheyHold(dirOpen, openFiles)}; fix it with: ${fixes.join(' && ')}`;
+}
+
+/** Why an open file matters, said of the files that are open: the manifest holds no tokens. */
+function whatTheyHold(dirOpen: boolean, openFiles: readonly string[]): string {
+  const names = new Set(openFiles.map((f) => basename(f)));
+  const reasons: string[] = [];
+  if (dirOpen || [...names].some((n) => n !== manifestFileName)) reasons.push(`${sessionsFileName} holds tokens`);
+  if (dirOpen || names.has(manifestFileName)) reasons.push('the manifest may hold a client secret');
+  return reasons.join(' and ');
 }
 
 function safeReaddir(dir: string): string[] {

@@ -3,6 +3,7 @@ import { ConfigError } from '../core/errors.js';
 import { jsonSyntaxProblem } from '../core/json-problem.js';
 import type { Log } from '../core/log.js';
 import { lookupProtocol } from '../core/protocol-names.js';
+import { rememberSecret } from '../core/redact.js';
 import { isValidTenant, tenantHint } from '../core/tenant.js';
 import { writeFileAtomically } from './atomic-write.js';
 import { ensureHome, manifestPath } from './home.js';
@@ -51,6 +52,7 @@ export function parseManifest(text: string, path: string): Manifest {
   const manifest = emptyManifest();
   manifest.client_id = (record.client_id as string | undefined) ?? '';
   manifest.client_secret = (record.client_secret as string | undefined) ?? '';
+  rememberSecret(manifest.client_secret);
   manifest.tenant = (record.tenant as string | undefined) ?? '';
   manifest.protocalSpelling = !('protocol' in record) && 'protocal' in record;
   const protocol = ((record.protocol ?? record.protocal) as string | undefined) ?? '';

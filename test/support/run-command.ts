@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { findLeaks } from './leak-scan.js';
 import type { CliResult } from './run-cli.js';
 
@@ -7,6 +7,8 @@ export interface CommandOptions {
   cwd?: string;
   input?: string;
   timeoutMs?: number;
+  /** Called with the child as soon as it starts (to watch its output). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /**
@@ -15,6 +17,7 @@ export interface CommandOptions {
  */
 export function runCommand(file: string, args: readonly string[], options: CommandOptions): Promise<CliResult> {
   const child = spawn(file, args, { env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  options.onSpawn?.(child);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -104,8 +104,8 @@ function staticImports(path: string): string[] {
   return specifiers.map((s) => (s.startsWith('.') ? join(path, '..', s).replace(/\.js$/, '.ts') : s));
 }
 
-test('the fast paths (a cache hit of token or git-credential) load neither commander, chalk, undici nor the lock library', () => {
-  const heavy = ['commander', 'chalk', 'undici', 'proper-lockfile', 'open'];
+test('the fast paths (a cache hit of token or git-credential) load neither commander, chalk, undici, the lock library nor the public suffix list', () => {
+  const heavy = ['commander', 'chalk', 'undici', 'proper-lockfile', 'open', 'tldts'];
   const seen = new Set<string>();
   const queue = ['cli/main.ts', 'cli/commands/token-run.ts', 'cli/commands/git-credential-run.ts'];
   const reached: string[] = [];

@@ -20,6 +20,10 @@ function devopsQuery(opts: GitCredentialOptions, rt: Runtime): TokenQuery {
 }
 
 export async function runGitCredential(action: GitCredentialAction, opts: GitCredentialOptions, ctx: CliContext): Promise<void> {
+  if (opts.allowHost?.some((h) => h.startsWith('*.'))) {
+    const { refusePublicSuffixWildcards } = await import('../../helpers/public-suffix.js');
+    await refusePublicSuffixWildcards(opts.allowHost);
+  }
   const rt = await startRuntime(ctx, opts);
   // Read only the request: a caller may keep stdin open after its blank line.
   const input = await readUntilBlankLine(ctx);

@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { authorityFromFlag, checkAuthorityFlags } from '../../core/settings.js';
 import type { CloudName } from '../../core/authority.js';
 import { shortProtocolName, type ProtocolName } from '../../core/protocol-names.js';
 import { authorityOptions, clientIdOption, protocolOption, tenantOption } from '../options.js';
@@ -21,12 +23,14 @@ export function addHelperSettingOptions(cmd: Command): Command {
 
 /** The same settings as arguments, for the helper command `setup` writes into another tool's config. */
 export function helperSettingArgs(opts: HelperSettingOptions): string[] {
+  checkAuthorityFlags(opts);
   const args: string[] = [];
-  if (opts.home) args.push('--home', opts.home);
+  // git and kubectl run the helper from their own working directory: a relative home would move.
+  if (opts.home) args.push('--home', resolve(opts.home));
   if (opts.protocol) args.push('--protocol', shortProtocolName(opts.protocol));
   if (opts.tenant) args.push('--tenant', opts.tenant);
   if (opts.clientId) args.push('--client-id', opts.clientId);
-  if (opts.authorityHost !== undefined) args.push('--authority-host', opts.authorityHost);
+  if (opts.authorityHost !== undefined) args.push('--authority-host', authorityFromFlag(opts.authorityHost));
   if (opts.cloud) args.push('--cloud', opts.cloud);
   return args;
 }

@@ -8,6 +8,7 @@ import {
   type GitConfigScope,
 } from '../../helpers/git-config.js';
 import { parseAllowHost } from '../../helpers/git-credential.js';
+import { refusePublicSuffixWildcards } from '../../helpers/public-suffix.js';
 import type { CliContext } from '../context.js';
 import { addCommonOptions, examples } from '../options.js';
 import { runTool } from '../run-tool.js';
@@ -41,9 +42,10 @@ export function setupGitCommand(ctx: CliContext): Command {
 
 export async function runSetupGit(opts: SetupGitOptions, ctx: CliContext): Promise<void> {
   if (opts.global && opts.local) throw new UsageError('Give --global or --local, not both.');
+  const allowHosts = opts.allowHost ?? [];
+  await refusePublicSuffixWildcards(allowHosts);
   const rt = await startRuntime(ctx, opts);
   const scope: GitConfigScope = opts.local ? 'local' : 'global';
-  const allowHosts = opts.allowHost ?? [];
   const helperArgs = [...allowHosts.flatMap((h) => ['--allow-host', h]), ...helperSettingArgs(opts)];
   const entries = gitHelperEntries(gitHelperValue(selfCommand(ctx), helperArgs), allowHosts);
   for (const args of gitConfigCommands(scope, entries)) {

@@ -25,6 +25,8 @@ export interface SignInOptions extends CommonOptions {
   browser?: boolean;
   loginHint?: string;
   domainHint?: string;
+  /** device-code: the prompt as text (default) or one JSON line. */
+  promptFormat?: 'text' | 'json';
 }
 
 export function addSignInOptions(cmd: Command): Command {
@@ -40,7 +42,7 @@ export function addSignInOptions(cmd: Command): Command {
     .addOption(
       new Option(
         '--timeout <seconds>',
-        'bound on the network work of the command (default: AZSESS_TIMEOUT, else 60); auth-code: when given, also on the wait for the browser sign-in (else 300)',
+        'bound on the network work of the command (default: AZSESS_TIMEOUT, else 60); when given, also on the wait for the person to sign in (else 300 s for auth-code, the life of the code for device-code)',
       ).argParser(parseSeconds('--timeout', { min: 1 })),
     )
     .option('--clear-cache', 'remove the matching stored session first')
@@ -51,5 +53,10 @@ export function addSignInOptions(cmd: Command): Command {
     )
     .option('--no-browser', 'auth-code: print the sign-in URL instead of opening a browser')
     .option('--login-hint <upn>', 'auth-code: the account to sign in, e.g. alice@contoso.com')
-    .option('--domain-hint <domain>', 'auth-code: skip home realm discovery, e.g. contoso.com or consumers');
+    .option('--domain-hint <domain>', 'auth-code: skip home realm discovery, e.g. contoso.com or consumers')
+    .addOption(
+      new Option('--prompt-format <format>', 'device-code: the sign-in prompt on stderr as text for people, or one JSON line for programs (verification_uri, user_code, expires_on)')
+        .choices(['text', 'json'])
+        .default('text'),
+    );
 }

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CliContext } from '../context.js';
 import { addCommonOptions, examples, parseSeconds } from '../options.js';
+import { parseResource } from '../option-parsers.js';
 import { aksServerId } from '../token-lookup.js';
 import { addCredentialOptions } from './credential-options.js';
 import { addSignInOptions } from './sign-in-options.js';
@@ -9,7 +10,7 @@ import { runToken } from './token-run.js';
 export function tokenCommand(ctx: CliContext): Command {
   const cmd = new Command('token')
     .description('print an access token on stdout: from the cache, else refreshed, else after a sign-in')
-    .option('--resource <resource>', 'resource to get a token for, e.g. https://storage.azure.com/ (instead of --scope)')
+    .option('--resource <resource>', 'resource to get a token for, e.g. https://storage.azure.com/ (instead of --scope)', parseResource)
     .option('--offset <seconds>', 'the token must stay valid this long (default: random 300-600)', parseSeconds('--offset'))
     .option('--min-validity <seconds>', 'alias of --offset', parseSeconds('--min-validity'))
     .addOption(

@@ -46,6 +46,10 @@ const cases: string[][] = [
   ['--clear-cache'],
   ['--no-such-flag'],
   ['positional'],
+  ['--prompt-format', 'json', '--protocol', 'device-code'],
+  ['--prompt-format', 'yaml'],
+  ['--scope', '--resource', 'https://vault.azure.net'],
+  ['--resource', '--scope', 'x'],
 ];
 
 // Ordinary calls the fast path must answer (the first ten cases).

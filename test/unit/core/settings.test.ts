@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, UsageError } from '../../../src/core/errors.js';
+import { displayAuthority } from '../../../src/core/authority.js';
 import { defaultPublicClientId, resolveHome, resolveSettings } from '../../../src/core/settings.js';
 
 const manifest = { client_id: 'from-manifest', client_secret: 'manifest-secret', tenant: 'contoso.com', protocol: 'AzClientCredentials' };
@@ -48,4 +49,19 @@ test('home: --home > AZSESSIONS_HOME > ~/.azsessions', () => {
   assert.equal(resolveHome('/a', { AZSESSIONS_HOME: '/b' }, '/u', id).value, '/a');
   assert.equal(resolveHome(undefined, { AZSESSIONS_HOME: '/b' }, '/u', id).value, '/b');
   assert.equal(resolveHome(undefined, {}, '/u', id).value, '/u/.azsessions');
+});
+
+test('an authority with a user name or password is refused and shown as ***@', () => {
+  for (const value of ['https://alice:pw-123@login.example.com', 'alice:pw-123@login.example.com', 'http://alice@127.0.0.1:9']) {
+    assert.throws(() => resolveSettings({ authorityHost: value }, {}), (err: Error) => err instanceof UsageError && !/alice|pw-123/.test(err.message));
+    assert.throws(() => resolveSettings({}, { AZURE_AUTHORITY_HOST: value }), (err: Error) => err instanceof ConfigError && /\*\*\*@/.test(err.message));
+  }
+  assert.equal(displayAuthority('https://login.example.com'), 'https://login.example.com');
+  assert.equal(displayAuthority('login.example.com/a@b'), 'login.example.com/a@b');
+});
+
+test('--cloud with --authority-host, and an empty --home, are usage errors', () => {
+  assert.throws(() => resolveSettings({ cloud: 'usgov', authorityHost: 'login.example.com' }, {}), UsageError);
+  assert.throws(() => resolveHome('', {}, '/home/u', (p) => p), UsageError);
+  assert.throws(() => resolveHome('  ', { AZSESSIONS_HOME: '/x' }, '/home/u', (p) => p), UsageError);
 });

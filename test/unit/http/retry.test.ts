@@ -44,3 +44,23 @@ test('a server that never answers is reported as a timeout', async () => {
     return true;
   });
 });
+
+test('AADSTS50196 is retried once, after half the time left (at most 30 s), then answered as it came', async () => {
+  const body = JSON.stringify({ error: 'invalid_request', error_codes: [50196] });
+  for (const [deadline, expectedWait] of [[60_000, 30_000], [8_000, 4_000]] as const) {
+    const clock = { t: 0 };
+    const waits: number[] = [];
+    let attempts = 0;
+    const client: HttpClient = {
+      async send() {
+        attempts += 1;
+        return { status: 400, headers: {}, body, clientRequestId: 'id' };
+      },
+    };
+    const sender = createSender(client, { deadline, log: silent, now: () => clock.t, sleep: async (ms) => void (waits.push(ms), (clock.t += ms)) });
+    const res = await sender.send({ method: 'POST', url: 'https://example.test/', purpose: 'the test endpoint' });
+    assert.equal(res.status, 400);
+    assert.equal(attempts, 2);
+    assert.deepEqual(waits, [expectedWait]);
+  }
+});
