@@ -215,7 +215,7 @@ describe('azsess serve, the server', () => {
       const port = Number(new URL(s.endpoint).port);
       const end = await s.stop(signal);
       assert.equal(end.code, 0, end.stderr);
-      assert.match(end.stderr, new RegExp(`Stopped on ${signal}\\.`));
+      assert.match(end.stderr, new RegExp(`Stopped on ${signal}; the listener is closed\\.`));
       const refused = await new Promise<boolean>((resolve) => {
         const socket = connect(port, '127.0.0.1');
         socket.on('connect', () => (socket.destroy(), resolve(false)));
@@ -223,6 +223,13 @@ describe('azsess serve, the server', () => {
       });
       assert.ok(refused, 'nothing listens after the stop');
     }
+  });
+
+  test('--bind beyond loopback is taken only when given, and says on stderr who can reach it', async () => {
+    const s = await startServe(['--bind', '0.0.0.0'], { userHome: fx.tmp.userHome, env: idpEnv(fx.idp) });
+    const end = await s.stop();
+    assert.match(s.stdout, /^IDENTITY_ENDPOINT=http:\/\/127\.0\.0\.1:\d+\/msi\/token$/m);
+    assert.match(end.stderr, /warning: Listening on every address of this machine, port \d+, not only loopback: any machine or container that can reach it and knows IDENTITY_HEADER/);
   });
 
   test('flags a server cannot honour, a bad --bind and a busy --port are refused with their exit codes', async () => {

@@ -4,11 +4,11 @@ import { rememberSecret } from '../../core/redact.js';
 import { defaultResource } from '../../core/token-query.js';
 import { writePrivateFile } from '../../io/private-file.js';
 import { newServeSecret } from '../../serve/secret.js';
-import { createTokenSource } from '../../serve/token-source.js';
+import { createTokenSource, type TokenEngine } from '../../serve/token-source.js';
 import { startTokenServer, type TokenServer } from '../../serve/token-server.js';
 import type { CliContext } from '../context.js';
 import { readCertificatePassword, type CredentialOptions } from '../credential-input.js';
-import { startRuntime } from '../runtime.js';
+import { startRuntime, type Runtime } from '../runtime.js';
 import { serveEngine } from '../serve-engine.js';
 import type { SignInOptions } from './sign-in-options.js';
 
@@ -75,6 +75,15 @@ export async function runServe(opts: ServeOptions, ctx: CliContext): Promise<voi
   // Settings that cannot make a query fail now, with their exit code, not on every request.
   engine.queryFor(opts.allowResource?.[0] ?? defaultResource);
   const stopping = stopSignal();
+  try {
+    await serveUntilStopped(opts, rt, engine, stopping.stopped, stop);
+  } finally {
+    stopping.release();
+  }
+}
+
+/** Listens, says where (stdout, --write-env, stderr), and closes on the stop signal. */
+async function serveUntilStopped(opts: ServeOptions, rt: Runtime, engine: TokenEngine, stopped: Promise<NodeJS.Signals>, stop: AbortController) {
   const secret = newServeSecret();
   rememberSecret(secret);
   const host = opts.bind ?? '127.0.0.1';
@@ -85,22 +94,20 @@ export async function runServe(opts: ServeOptions, ctx: CliContext): Promise<voi
     ...(opts.allowResource ? { allowedResources: opts.allowResource } : {}),
     tokens: createTokenSource(engine),
     logLine: (line) => rt.log.info(line),
-    now: ctx.now,
+    now: rt.ctx.now,
   });
-  const lines = `IDENTITY_ENDPOINT=${server.endpoint}\nIDENTITY_HEADER=${secret}\n`;
+  let signal: NodeJS.Signals;
   try {
+    const lines = `IDENTITY_ENDPOINT=${server.endpoint}\nIDENTITY_HEADER=${secret}\n`;
+    // The file first: whoever waits for stdout may read it at once.
     if (opts.writeEnv) writePrivateFile(opts.writeEnv, lines, 'the --write-env file');
-  } catch (err) {
+    rt.ctx.stdout.write(lines);
+    if (isLoopback(host)) rt.log.info(reachSentence(host, server));
+    else rt.log.warn(reachSentence(host, server));
+    signal = await stopped;
+    stop.abort();
+  } finally {
     await server.close();
-    stopping.release();
-    throw err;
   }
-  ctx.stdout.write(lines);
-  if (isLoopback(host)) rt.log.info(reachSentence(host, server));
-  else rt.log.warn(reachSentence(host, server));
-  const signal = await stopping.stopped;
-  stop.abort();
-  await server.close();
-  rt.log.info(`Stopped on ${signal}.`);
-  stopping.release();
+  rt.log.info(`Stopped on ${signal}; the listener is closed.`);
 }
