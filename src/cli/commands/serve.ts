@@ -38,9 +38,9 @@ export function serveCommand(ctx: CliContext): Command {
   cmd.addHelpText(
     'after',
     examples(
-      'eval "$(azsess serve --port 8123 | sed \'s/^/export /\')" & python3 app.py   # see docs/serve.md',
-      'azsess serve --write-env ./identity.env   # then: export $(cat identity.env) in another shell',
-      'azsess serve --bind 172.17.0.1 --write-env id.env --allow-resource https://storage.azure.com   # for docker run --env-file id.env',
+      'azsess serve --write-env ~/.azsess-serve.env &   # then: set -a; . ~/.azsess-serve.env; set +a; python3 app.py',
+      'azsess serve --bind 172.17.0.1 --write-env id.env --allow-resource https://storage.azure.com &   # docker run --env-file id.env ...',
+      'kill %1   # stops it: the listener closes, exit 0 (docs/serve.md)',
     ),
   );
   addCommonOptions(cmd);
