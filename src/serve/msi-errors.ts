@@ -12,7 +12,8 @@ import { RefusedRequest } from './token-source.js';
 
 /**
  * A failure to get a token, as the SDKs show it to their users: they quote `error` and
- * `error_description`. Statuses the SDKs retry (500, 503) are kept for failures a retry may cure.
+ * `error_description`. A refusal or a bad request is a 4xx, which the SDKs do not retry; the
+ * server's own trouble and the service's are 5xx.
  */
 export function refusalFor(err: unknown): Refusal {
   if (err instanceof RefusedRequest) return err.refusal;

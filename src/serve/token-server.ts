@@ -39,6 +39,7 @@ interface Answer {
 }
 
 const wildcard = new Set(['0.0.0.0', '::']);
+const closeGraceMs = 3000;
 
 /** The URL host for a bound address; a wildcard bind is reached on this machine at 127.0.0.1. */
 export function endpointFor(host: string, port: number): string {
@@ -119,7 +120,13 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     port,
     close: () =>
       (closing ??= new Promise((resolve) => {
-        server.close(() => resolve());
+        // Requests in flight get their answer (an aborted refresh answers 503 at once); one
+        // still waiting after the grace period (for the lock of the home) loses its connection.
+        const grace = setTimeout(() => server.closeAllConnections(), closeGraceMs);
+        server.close(() => {
+          clearTimeout(grace);
+          resolve();
+        });
         server.closeIdleConnections();
       })),
   };

@@ -225,6 +225,34 @@ describe('azsess serve, the server', () => {
     }
   });
 
+  test('an identity provider that cannot be reached: 502, and the next request tries again', async () => {
+    await login();
+    expireStoredTokens(fx.tmp.home);
+    await withServe(['--timeout', '1'], async (s) => {
+      fx.idp.faults.add('token', { drop: true });
+      const url = `${s.endpoint}?api-version=2019-08-01&resource=https://management.azure.com`;
+      const failed = await fetch(url, { headers: { 'X-IDENTITY-HEADER': s.header } });
+      assert.equal(failed.status, 502);
+      assert.equal(((await failed.json()) as Record<string, string>).error, 'temporarily_unavailable');
+      fx.idp.faults.clear();
+      const recovered = await fetch(url, { headers: { 'X-IDENTITY-HEADER': s.header } });
+      assert.equal(recovered.status, 200, 'a failure is not kept');
+    });
+  });
+
+  test('SIGTERM during a refresh answers the waiting request 503 and exits 0', async () => {
+    await login();
+    expireStoredTokens(fx.tmp.home);
+    fx.idp.faults.add('token', { hang: true });
+    const s = await startServe(['--protocol', 'device-code', '--verbose'], { userHome: fx.tmp.userHome, env: idpEnv(fx.idp) });
+    const pending = fetch(`${s.endpoint}?api-version=2019-08-01&resource=https://management.azure.com`, { headers: { 'X-IDENTITY-HEADER': s.header } });
+    await s.waitForStderr(/Refreshing with/);
+    const end = await s.stop('SIGTERM');
+    assert.equal(end.code, 0, end.stderr);
+    assert.equal((await pending).status, 503);
+    assert.match(end.stderr, / https:\/\/management\.azure\.com 503 stopping \d+ ms/);
+  });
+
   test('--bind beyond loopback is taken only when given, and says on stderr who can reach it', async () => {
     const s = await startServe(['--bind', '0.0.0.0'], { userHome: fx.tmp.userHome, env: idpEnv(fx.idp) });
     const end = await s.stop();
