@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseBindAddress, parsePort } from '../../../src/cli/commands/serve.js';
-import { UsageError } from '../../../src/core/errors.js';
+import { AuthenticationError, ConfigError, InteractionRequiredError, InterruptedError, ServiceError, UsageError } from '../../../src/core/errors.js';
+import { refusalFor } from '../../../src/serve/msi-errors.js';
 import { parseMsiRequest, tokenBody } from '../../../src/serve/msi-protocol.js';
 import { newServeSecret, secretMatches } from '../../../src/serve/secret.js';
 import { identityMismatch } from '../../../src/serve/served-identity.js';
@@ -55,6 +56,21 @@ describe('the App Service protocol (2019-08-01)', () => {
 });
 
 describe('serve helpers', () => {
+  test('failures become the status and error the SDKs show; only the server\'s and the service\'s trouble is 5xx', () => {
+    const cases: Array<[unknown, number, string]> = [
+      [new InteractionRequiredError('no session; run: azsess login --protocol device-code'), 401, 'interaction_required'],
+      [new AuthenticationError('AADSTS7000215: bad secret', { error: 'invalid_client' }), 400, 'invalid_client'],
+      [new UsageError('bad resource'), 400, 'invalid_request'],
+      [new ServiceError('unreachable'), 502, 'temporarily_unavailable'],
+      [new InterruptedError(), 503, 'temporarily_unavailable'],
+      [new ConfigError('broken manifest'), 500, 'server_error'],
+      [new Error('boom'), 500, 'server_error'],
+    ];
+    for (const [err, status, error] of cases) assert.deepEqual([refusalFor(err).status, refusalFor(err).error], [status, error], String(err));
+    assert.match(refusalFor(new InteractionRequiredError('no session; run: azsess login --tenant t')).description, /run: azsess login --tenant t$/);
+    assert.doesNotMatch(refusalFor(new Error('internal detail')).description, /internal detail/, 'an unexpected failure is told on stderr only');
+  });
+
   test('the secret is 32 random bytes in base64url, and only itself matches', () => {
     const other = newServeSecret();
     assert.match(secret, /^[A-Za-z0-9_-]{43}$/);
