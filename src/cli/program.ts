@@ -6,6 +6,7 @@ import { completionCommand } from './commands/completion.js';
 import { gitCredentialCommand } from './commands/git-credential.js';
 import { loginCommand } from './commands/login.js';
 import { scrubCommand } from './commands/scrub.js';
+import { serveCommand } from './commands/serve.js';
 import { setupCommand } from './commands/setup.js';
 import { statusCommand } from './commands/status.js';
 import { tokenCommand } from './commands/token.js';
@@ -81,6 +82,7 @@ export function buildProgram(ctx: CliContext): Command {
     scrubCommand(ctx),
     gitCredentialCommand(ctx),
     setupCommand(ctx),
+    serveCommand(ctx),
     completionCommand(ctx),
   ];
   for (const cmd of commands) {

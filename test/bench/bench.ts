@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { expireStoredTokens, readStoredSessions } from '../support/idp-session.js';
 import { azsessBin, distTest, dockerHelperBin } from '../support/paths.js';
 import { herd, interleaved, median, timeRun, type Command } from './measure.js';
+import { serveRows } from './serve-bench.js';
 import { setUpWorld, type BenchWorld } from './setup.js';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 30);
@@ -154,7 +155,7 @@ function table(rows: Row[]): string {
 const world = await setUpWorld();
 try {
   const withAz = azOnPath();
-  const rows = [...(await cacheHits(world, withAz)), await memory(world), ...(await refresh(world)), ...(await expiredHerd(world))];
+  const rows = [...(await cacheHits(world, withAz)), await memory(world), ...(await refresh(world)), ...(await expiredHerd(world)), ...(await serveRows(world, withAz, Math.max(5, Math.floor(rounds / 3))))];
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
   const report = `${table(rows)}\n\nMachine: ${machine}${withAz ? '' : '; the Azure CLI is not installed, so it is not compared'}. Command: \`npm run bench\`.\n`;
   process.stdout.write(report);

@@ -34,8 +34,9 @@ const shellEnv = () => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp.u
 describe('shell completion', () => {
   test('bash completes commands, nested commands, flags, protocol names, choices and --flag=value', async () => {
     const cases: Array<[string[], string]> = [
-      [['azsess', ''], 'token login status write-manifest clear-cache scrub git-credential setup completion'],
-      [['azsess', 'se'], 'setup'],
+      [['azsess', ''], 'token login status write-manifest clear-cache scrub git-credential setup serve completion'],
+      [['azsess', 'se'], 'setup serve'],
+      [['azsess', 'serve', '--al'], '--allow-resource'],
       [['azsess', 'setup', ''], 'git docker kubectl'],
       [['azsess', '--home', '/x', 'setup', 'k'], 'kubectl'],
       [['azsess', 'setup', 'docker', '--'], '--registry --home --verbose --help'],

@@ -48,11 +48,11 @@ test('only the HTTP client imports undici', () => {
   assertOnlyIn(importers((s) => s === 'undici' || s.startsWith('undici/')), (p) => p === 'http/client.ts', 'undici');
 });
 
-test('node:http serves only the sign-in listener; requests go through the HTTP client', () => {
-  // The auth code flow's loopback listener is a server, not a client: it is the one exception.
+test('node:http serves only the sign-in listener and azsess serve; requests go through the HTTP client', () => {
+  // Servers, not clients: the auth code flow's loopback listener, and the token endpoint of `azsess serve`.
   assertOnlyIn(
     importers((s) => ['node:http', 'node:https', 'http', 'https', 'node:http2'].includes(s)),
-    (p) => p === 'oauth/loopback-listener.ts',
+    (p) => p === 'oauth/loopback-listener.ts' || p === 'serve/token-server.ts',
     'node:http',
   );
 });

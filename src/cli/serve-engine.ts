@@ -1,0 +1,55 @@
+import { findCachedToken } from '../core/cache-lookup.js';
+import type { ProtocolDeps } from '../protocols/types.js';
+import type { TokenEngine } from '../serve/token-source.js';
+import type { CredentialOptions } from './credential-input.js';
+import type { Runtime } from './runtime.js';
+import { prepareTokenLookup } from './token-lookup.js';
+import type { SignInOptions } from './commands/sign-in-options.js';
+
+/**
+ * Tokens are handed out only while valid this long (5 minutes past the answer, and a margin for
+ * the answer's way), and refreshed when less is left.
+ */
+export const serveValiditySeconds = 330;
+
+export interface ServeEngineInput {
+  opts: SignInOptions & CredentialOptions;
+  rt: Runtime;
+  certificatePassword: string | undefined;
+  /** The bound on one request's network and lock work (--timeout, AZSESS_TIMEOUT). */
+  requestBudgetMs: number;
+  /** Aborted when the server stops: requests in flight end. */
+  signal: AbortSignal;
+}
+
+/**
+ * `azsess serve`'s tokens from the same settings, cache and engine as `azsess token --resource R`,
+ * with each request bounded on its own and no sign-in ever started. The network side is built
+ * once, on the first refresh, and shared.
+ */
+export function serveEngine({ opts, rt, certificatePassword, requestBudgetMs, signal }: ServeEngineInput): TokenEngine {
+  let network: Promise<ProtocolDeps> | undefined;
+  const shared = () => (network ??= import('./network.js').then(({ buildNetwork }) => buildNetwork(rt, signal)));
+  return {
+    queryFor: (resource) =>
+      prepareTokenLookup({ ...opts, resource, output: 'raw', offset: serveValiditySeconds }, rt.ctx, rt.home.value, certificatePassword).query,
+    cached: (query) => findCachedToken(query, serveValiditySeconds, rt.store, rt.ctx.now()),
+    acquire: async (query) => {
+      const deadline = rt.ctx.now().getTime() + requestBudgetMs;
+      const { acquireToken } = await import('../core/engine.js');
+      return acquireToken(
+        query,
+        { offsetSeconds: serveValiditySeconds, interactive: () => false, clearCache: false, ...(opts.home ? { homeFlag: opts.home } : {}) },
+        {
+          store: { ...rt.store, deadline },
+          log: rt.log,
+          now: rt.ctx.now,
+          network: async () => {
+            const net = await shared();
+            return { ...net, http: net.senderUntil(deadline) };
+          },
+        },
+      );
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { expireStoredTokens, idpEnv } from '../support/idp-session.js';
+import { runCli } from '../support/run-cli.js';
+import { useServeFixture } from '../support/serve-fixture.js';
+import { startServe } from '../support/serve-process.js';
+
+/** `azsess serve` as a server: its two lines, the protocol's answers, stopping, failures, flags. */
+
+const { fx, login, withServe } = useServeFixture();
+const storage = 'https://storage.azure.com/.default';
+
+describe('azsess serve, the server', () => {
+  test('stdout is exactly the two lines, --write-env writes them owner-only, and the 200 answer is App Service\'s', async () => {
+    await login();
+    const file = join(fx.tmp.userHome, 'identity.env');
+    await withServe(['--write-env', file], async (s) => {
+      assert.match(s.stdout, /^IDENTITY_ENDPOINT=http:\/\/127\.0\.0\.1:\d+\/msi\/token\nIDENTITY_HEADER=[A-Za-z0-9_-]{43}\n$/);
+      assert.equal(readFileSync(file, 'utf8'), s.stdout);
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      const res = await fetch(`${s.endpoint}?api-version=2019-08-01&resource=https://management.azure.com`, { headers: { 'X-IDENTITY-HEADER': s.header } });
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(body).sort(), ['access_token', 'client_id', 'expires_in', 'expires_on', 'resource', 'token_type']);
+      assert.match(body.expires_on as string, /^\d+$/);
+      assert.ok((body.expires_in as number) >= 300, 'valid for at least 5 minutes');
+      assert.equal(body.resource, 'https://management.azure.com');
+      assert.equal(body.token_type, 'Bearer');
+      assert.equal(body.client_id, fx.idp.publicClientId);
+      const base = new URL(s.endpoint);
+      assert.equal((await fetch(new URL('/other', base))).status, 404);
+      assert.equal((await fetch(s.endpoint, { method: 'POST', headers: { 'X-IDENTITY-HEADER': s.header } })).status, 405);
+      const noHeader = await fetch(`${s.endpoint}?api-version=2019-08-01&resource=https://management.azure.com`);
+      assert.equal(noHeader.status, 401);
+      assert.ok(!('access_token' in ((await noHeader.json()) as object)));
+    });
+  });
+
+  test('SIGINT and SIGTERM close the listener and exit 0', async () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const s = await startServe([], { userHome: fx.tmp.userHome, env: idpEnv(fx.idp) });
+      const port = Number(new URL(s.endpoint).port);
+      const end = await s.stop(signal);
+      assert.equal(end.code, 0, end.stderr);
+      assert.match(end.stderr, new RegExp(`Stopped on ${signal}; the listener is closed\\.`));
+      const refused = await new Promise<boolean>((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        socket.on('connect', () => (socket.destroy(), resolve(false)));
+        socket.on('error', () => resolve(true));
+      });
+      assert.ok(refused, 'nothing listens after the stop');
+    }
+  });
+
+  test('an identity provider that cannot be reached: 502, and the next request tries again', async () => {
+    await login();
+    expireStoredTokens(fx.tmp.home);
+    await withServe(['--timeout', '1'], async (s) => {
+      fx.idp.faults.add('token', { drop: true });
+      const url = `${s.endpoint}?api-version=2019-08-01&resource=https://management.azure.com`;
+      const failed = await fetch(url, { headers: { 'X-IDENTITY-HEADER': s.header } });
+      assert.equal(failed.status, 502);
+      assert.equal(((await failed.json()) as Record<string, string>).error, 'temporarily_unavailable');
+      fx.idp.faults.clear();
+      const recovered = await fetch(url, { headers: { 'X-IDENTITY-HEADER': s.header } });
+      assert.equal(recovered.status, 200, 'a failure is not kept');
+    });
+  });
+
+  test('SIGTERM during a refresh answers the waiting request 503 and exits 0', async () => {
+    await login();
+    expireStoredTokens(fx.tmp.home);
+    fx.idp.faults.add('token', { hang: true });
+    const s = await startServe(['--protocol', 'device-code', '--verbose'], { userHome: fx.tmp.userHome, env: idpEnv(fx.idp) });
+    const pending = fetch(`${s.endpoint}?api-version=2019-08-01&resource=https://management.azure.com`, { headers: { 'X-IDENTITY-HEADER': s.header } });
+    await s.waitForStderr(/Refreshing with/);
+    const end = await s.stop('SIGTERM');
+    assert.equal(end.code, 0, end.stderr);
+    assert.equal((await pending).status, 503);
+    assert.match(end.stderr, / https:\/\/management\.azure\.com 503 stopping \d+ ms/);
+  });
+
+  test('--bind beyond loopback is taken only when given, and says on stderr who can reach it', async () => {
+    const s = await startServe(['--bind', '0.0.0.0'], { userHome: fx.tmp.userHome, env: idpEnv(fx.idp) });
+    const end = await s.stop();
+    assert.match(s.stdout, /^IDENTITY_ENDPOINT=http:\/\/127\.0\.0\.1:\d+\/msi\/token$/m);
+    assert.match(end.stderr, /warning: Listening on every address of this machine, port \d+, not only loopback: any machine or container that can reach it and knows IDENTITY_HEADER/);
+  });
+
+  test('flags a server cannot honour, a bad --bind and a busy --port are refused with their exit codes', async () => {
+    const run = (args: string[]) => runCli(['serve', ...args], { userHome: fx.tmp.userHome, env: idpEnv(fx.idp) });
+    const scope = await run(['--scope', storage]);
+    assert.equal(scope.code, 2);
+    assert.match(scope.stderr, /--scope does not apply to azsess serve/);
+    const bind = await run(['--bind', 'example.com']);
+    assert.equal(bind.code, 2);
+    assert.match(bind.stderr, /--bind 'example\.com' is not an IP address/);
+    const s = await startServe([], { userHome: fx.tmp.userHome, env: idpEnv(fx.idp) });
+    try {
+      const busy = await run(['--port', new URL(s.endpoint).port]);
+      assert.equal(busy.code, 6, busy.stderr);
+      assert.match(busy.stderr, /Port \d+ is in use on 127\.0\.0\.1/);
+    } finally {
+      await s.stop();
+    }
+  });
+});
