@@ -1,4 +1,6 @@
 import { readSessions, type StoreOptions } from '../store/sessions.js';
+import { wantedAccount } from './accounts.js';
+import { isUserProtocol } from './protocol-names.js';
 import { hasValidToken, sessionMatches, type Session } from './session.js';
 import type { TokenQuery } from './token-query.js';
 
@@ -13,5 +15,8 @@ export async function findCachedToken(
   now: Date,
 ): Promise<Session | undefined> {
   const doc = await readSessions(store.home, store);
-  return doc.sessions.find((s) => sessionMatches(s, query) && hasValidToken(s, now, offsetSeconds));
+  // The account: --account's, else the one that signed in last (never another person's token).
+  const account = isUserProtocol(query.protocol) ? wantedAccount(doc.sessions, query) : undefined;
+  const wanted = account ? { ...query, account } : query;
+  return doc.sessions.find((s) => sessionMatches(s, wanted) && hasValidToken(s, now, offsetSeconds));
 }

@@ -132,7 +132,8 @@ describe('tenants', () => {
     assert.equal(decodeJwt(other.stdout.trim()).tid, TEST_OTHER_TENANT_ID);
     assert.equal(fx.idp.requests.count({ endpoint: 'devicecode' }), 1, 'only the first sign-in');
     assert.equal((await login([], BOB, orgEnv)).code, 0);
-    const bob = await run(['token', '--tenant', TEST_OTHER_TENANT_ID, '--no-interactive'], orgEnv);
+    // alice's is the only session at that tenant, so she stays its default account: ask for bob.
+    const bob = await run(['token', '--tenant', TEST_OTHER_TENANT_ID, '--account', BOB.username, '--no-interactive'], orgEnv);
     assert.equal(bob.code, 3, bob.stderr);
     assert.match(bob.stderr, /AADSTS50020/);
   });

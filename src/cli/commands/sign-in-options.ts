@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import type { CloudName } from '../../core/authority.js';
 import type { ProtocolName } from '../../core/protocol-names.js';
 import { defaultRedirectUri } from '../../core/session.js';
-import { authorityOptions, clientIdOption, parseSeconds, protocolOption, scopeOption, tenantOption } from '../options.js';
+import { accountOption, authorityOptions, clientIdOption, parseSeconds, protocolOption, scopeOption, tenantOption } from '../options.js';
 import { parseRedirectUri } from '../option-parsers.js';
 import type { CommonOptions } from '../runtime.js';
 
@@ -25,6 +25,8 @@ export interface SignInOptions extends CommonOptions {
   browser?: boolean;
   loginHint?: string;
   domainHint?: string;
+  /** A UPN or an object id. */
+  account?: string;
 }
 
 export function addSignInOptions(cmd: Command): Command {
@@ -34,7 +36,8 @@ export function addSignInOptions(cmd: Command): Command {
     .addOption(tenantOption())
     .addOption(clientIdOption('application (client) id; with vm, a user-assigned identity by client id'))
     .option('--object-id <id>', 'vm: a user-assigned identity by object (principal) id')
-    .option('--msi-res-id <id>', 'vm: a user-assigned identity by ARM resource id');
+    .option('--msi-res-id <id>', 'vm: a user-assigned identity by ARM resource id')
+    .addOption(accountOption());
   for (const option of authorityOptions()) cmd.addOption(option);
   return cmd
     .addOption(
