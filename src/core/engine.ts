@@ -81,6 +81,14 @@ function sessionFrom(query: TokenQuery, token: TokenResult & { redirectUri?: str
   return session;
 }
 
+/** A new audience or tenant: consented at the candidate's sign-in, by the same person, then. */
+function carryFromCandidate(fresh: Session, candidate: Session): void {
+  if (candidate.scopeAuth.length) fresh.scopeAuth = candidate.scopeAuth;
+  if (candidate.signedIn) fresh.signedIn = candidate.signedIn;
+  fresh.account ??= candidate.account;
+  fresh.accountOid ??= candidate.accountOid;
+}
+
 /** The query with the account it is for: `--account`'s, else the default account of the sessions. */
 export function forAccount<Q extends TokenQuery>(query: Q, sessions: readonly Session[]): Q {
   if (!isUserProtocol(query.protocol)) return query;
@@ -133,9 +141,8 @@ async function refreshUnderLock(given: TokenQuery, opts: TokenOptions, tx: Sessi
       await tx.update((d) => dropRefreshToken(d, candidate));
       continue;
     }
-    // A new audience or tenant: consented at the candidate's sign-in, by the same person.
-    const fresh = sessionFrom(query, token, own ?? candidate);
-    if (!own) fresh.scopeAuth = candidate.scopeAuth.length ? candidate.scopeAuth : fresh.scopeAuth;
+    const fresh = sessionFrom(query, token, own);
+    if (!own) carryFromCandidate(fresh, candidate);
     await tx.update((d) => upsert(d, fresh));
     return { session: fresh };
   }
