@@ -62,8 +62,9 @@ export async function signInPerson(query: TokenQuery, deps: ProtocolDeps): Promi
     case 'AzAuthCodeFlowCredentials': {
       const { signInWithAuthCode } = await import('../protocols/auth-code.js');
       const given = query.browser ?? { redirectUri: defaultRedirectUri, redirectUriGiven: false };
-      // `--account` is a login hint too, unless one was given (an object id is not one).
-      const hint = !given.loginHint && query.accountSelector && !isGuid(query.accountSelector) ? { loginHint: query.accountSelector } : {};
+      // The account asked for (or whose session needs the sign-in) is the login hint, unless one was given.
+      const account = query.accountSelector && !isGuid(query.accountSelector) ? query.accountSelector : query.account?.upn;
+      const hint = !given.loginHint && account ? { loginHint: account } : {};
       const browser = { ...given, ...hint };
       const token = await signInWithAuthCode(targetOf(query), query.scopeAuth, query.scope, browser, deps, claimsOf(query).claims);
       // The URI as configured, not the port used, so AzSessions.jl and later runs match the session.

@@ -106,8 +106,8 @@ function dropRefreshToken(doc: SessionsDocument, dead: Session): void {
 }
 
 /**
- * `refused`: Entra's last refusal, quoted to the user; `claims`: a claims request it sent along,
- * for the sign-in to ask for; `query`: the query with its account.
+ * No session answered: `query` is the query with its account, `sessions` what was stored, and
+ * `refused` Entra's last refusal (quoted to the user; its claims request, if any, goes to the sign-in).
  */
 type LockedOutcome = { session: Session } | { needsSignIn: true; query: TokenQuery; sessions: Session[]; refused?: OAuthError };
 

@@ -1,5 +1,5 @@
 import type { OAuthError } from '../oauth/token-response.js';
-import { accountOf, describeAccount, sessionsOfApp, type AccountRef } from './accounts.js';
+import { accountOf, describeAccount, sameAccount, selectorAccount, sessionsOfApp, type AccountRef } from './accounts.js';
 import { AuthenticationError, InteractionRequiredError } from './errors.js';
 import { shortProtocolName } from './protocol-names.js';
 import { oidcScopes, resourceOfScopes } from './scopes.js';
@@ -45,13 +45,15 @@ export function refusalFailure(query: TokenQuery, refusal: OAuthError): Authenti
 
 /** Other sessions that could answer with other flags (another client id or tenant), as flags to add. */
 function otherSessionsHint(sessions: readonly Session[], query: TokenQuery): string {
-  const candidates = sessions.filter(
+  const wanted = query.accountSelector ? selectorAccount(query.accountSelector) : undefined;
+  const sameLoginHost = (s: Session) => sessionsOfApp([s], { ...query, clientId: s.clientId }).length > 0;
+  const other = sessions.find(
     (s) =>
-      s.protocol === query.protocol &&
+      sameLoginHost(s) &&
       s.refreshToken !== '' &&
+      (!wanted || sameAccount(accountOf(s), wanted)) &&
       (s.clientId.toLowerCase() !== query.clientId.toLowerCase() || s.tenant.toLowerCase() !== query.tenant.toLowerCase()),
   );
-  const other = candidates.find((s) => sessionsOfApp([s], { ...query, clientId: s.clientId }).length > 0);
   if (!other) return '';
   const flags = [
     other.clientId.toLowerCase() !== query.clientId.toLowerCase() ? `--client-id ${other.clientId}` : '',

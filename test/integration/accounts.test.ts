@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import {
   decodeJwt, TEST_OTHER_TENANT_ID, TEST_USER2_PASSWORD, TEST_USER2_USERNAME, TEST_USER3_PASSWORD, TEST_USER3_USERNAME,
 } from '../idp/index.js';
+import { withAuthorizeUrl } from '../support/auth-code-session.js';
 import { useIdpAndHome } from '../support/idp-fixture.js';
 import { expireStoredTokens, idpEnv, readStoredSessions, withDeviceCodeApproval } from '../support/idp-session.js';
 import { runCli } from '../support/run-cli.js';
@@ -94,6 +95,20 @@ describe('accounts', () => {
     const r = await run(['clear-cache', '--account', BOB.username]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(readStoredSessions(fx.tmp.home).map((s) => s.account), [ALICE]);
+  });
+
+  test('auth-code: --account is the login_hint, and the session is that account’s', async () => {
+    const { result, outcome } = await withAuthorizeUrl(
+      ['login', '--protocol', 'auth-code', '--no-browser', '--redirect-uri', 'http://localhost:0/azsess', '--account', BOB.username],
+      { userHome: fx.tmp.userHome, env: idpEnv(fx.idp, { BROWSER: 'false' }) },
+      async (url) => {
+        await fx.idp.completeAuthorization(url, BOB);
+        return new URL(url).searchParams.get('login_hint');
+      },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(outcome, BOB.username);
+    assert.deepEqual(readStoredSessions(fx.tmp.home).map((s) => s.account), [BOB.username]);
   });
 
   test('login --output json prints the AuthenticationRecord on stdout, never a token', async () => {
