@@ -28,7 +28,7 @@ function quote(query: TokenQuery, refusal: OAuthError): string {
 export function refusalFailure(query: TokenQuery, refusal: OAuthError): AuthenticationError | undefined {
   if (refusal.refusal === 'blocked') {
     return new AuthenticationError(
-      `${quote(query, refusal)}; a Conditional Access policy blocks it, and a new ${shortProtocolName(query.protocol)} sign-in cannot satisfy it: ` +
+      `${quote(query, refusal)}; a new ${shortProtocolName(query.protocol)} sign-in cannot satisfy this Conditional Access policy: ` +
         'sign in with --protocol auth-code in a browser on a compliant or managed device, or ask your administrator which policy applies.',
       refusal.details,
     );
