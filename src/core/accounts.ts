@@ -119,6 +119,13 @@ export function wantedAccount<S extends AccountHolder>(sessions: readonly S[], q
   return query.accountSelector ? selectorAccount(query.accountSelector) : defaultAccount(sessions, query);
 }
 
+/** The query with the account it is for (user protocols): `--account`'s, else the default account. */
+export function forAccount<Q extends AccountQuery & { account?: AccountRef }, S extends AccountHolder>(query: Q, sessions: readonly S[]): Q {
+  if (!isUserProtocol(query.protocol as never)) return query;
+  const account = wantedAccount(sessions, query);
+  return account ? { ...query, account } : query;
+}
+
 /** Every account that signed in to the app, once each, the default first. */
 export function accountsOf<S extends AccountHolder>(sessions: readonly S[], query: AccountQuery): AccountRef[] {
   const out: AccountRef[] = [];

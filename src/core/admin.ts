@@ -1,4 +1,4 @@
-import { accountOf, sameAccount, selectorAccount, wantedAccount } from './accounts.js';
+import { accountOf, forAccount, sameAccount, selectorAccount } from './accounts.js';
 import { isUserProtocol, type ProtocolName } from './protocol-names.js';
 import { audienceKey, resourceOfScope } from './scopes.js';
 import { resourceOf, sessionMatches, type Session, type SessionQuery } from './session.js';
@@ -145,8 +145,7 @@ export async function clearCache(selector: SessionSelector, options: AdminOption
 export async function forgetAccessToken(query: SessionQuery, options: AdminOptions): Promise<number> {
   let dropped = 0;
   await updateSessions(options.home, options, (doc) => {
-    const account = isUserProtocol(query.protocol) ? wantedAccount(doc.sessions, query) : undefined;
-    const wanted = account ? { ...query, account } : query;
+    const wanted = forAccount(query, doc.sessions);
     for (const session of doc.sessions) {
       if (!sessionMatches(session, wanted) || session.token === '') continue;
       session.token = '';

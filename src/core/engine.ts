@@ -8,7 +8,7 @@ import {
   watchSessions,
 } from '../store/sessions.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
-import { accountFromTokens, describeAccount, sameAccount, selectorAccount, wantedAccount } from './accounts.js';
+import { accountFromTokens, describeAccount, forAccount, sameAccount, selectorAccount } from './accounts.js';
 import { acquireAppOnly, refreshFor, signInPerson, type SignInResult } from './acquire.js';
 import { AuthenticationError } from './errors.js';
 import { decodeClaims } from './jwt.js';
@@ -89,12 +89,7 @@ function carryFromCandidate(fresh: Session, candidate: Session): void {
   fresh.accountOid ??= candidate.accountOid;
 }
 
-/** The query with the account it is for: `--account`'s, else the default account of the sessions. */
-export function forAccount<Q extends TokenQuery>(query: Q, sessions: readonly Session[]): Q {
-  if (!isUserProtocol(query.protocol)) return query;
-  const account = wantedAccount(sessions, query);
-  return account ? { ...query, account } : query;
-}
+
 
 /** Replaces the session (and any duplicate of it) with `session`, newest first as AzSessions.jl keeps them. */
 export function upsert(doc: SessionsDocument, session: Session): void {
