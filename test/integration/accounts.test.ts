@@ -124,6 +124,28 @@ describe('accounts', () => {
   });
 });
 
+describe('accounts in the helpers', () => {
+  const cli = { AZURE_CLIENT_ID: '04b07795-8ddb-461a-bbee-02f9e1bf7b46' };
+  const ask = 'protocol=https\nhost=dev.azure.com\n\n';
+  const gitToken = async (args: string[]) => {
+    const r = await runCli(['git-credential', 'get', ...args], { userHome: fx.tmp.userHome, env: idpEnv(fx.idp, cli), input: ask });
+    assert.equal(r.code, 0, r.stderr);
+    return /^password=(.*)$/m.exec(r.stdout)?.[1] ?? '';
+  };
+
+  test('git-credential answers with the default account, or the one --account names; Azure DevOps (an app-id aud) is then cached', async () => {
+    assert.equal((await login([], {}, cli)).code, 0);
+    assert.equal((await login([], BOB, cli)).code, 0);
+    assert.equal(userOf(await gitToken([])), BOB.username);
+    const alice = await gitToken(['--account', ALICE]);
+    assert.equal(userOf(alice), ALICE);
+    assert.equal(decodeJwt(alice).aud, '499b84ac-1321-427f-aa17-267ca6975798');
+    fx.idp.requests.reset();
+    assert.equal(await gitToken(['--account', ALICE]), alice);
+    assert.equal(fx.idp.requests.count(), 0);
+  });
+});
+
 describe('tenants', () => {
   const orgEnv = { AZURE_TENANT_ID: 'organizations' };
 
