@@ -69,6 +69,20 @@ describe('accounts', () => {
     assert.equal(userOf(bob.stdout), BOB.username, 'refreshing alice did not make her the default');
   });
 
+  test('a herd of two people on expired sessions: one refresh each, and everyone gets their own token', async () => {
+    assert.equal((await login()).code, 0);
+    assert.equal((await login([], BOB)).code, 0);
+    expireStoredTokens(fx.tmp.home);
+    fx.idp.requests.reset();
+    const runs = await Promise.all(Array.from({ length: 12 }, (_, i) => run(i % 2 === 0 ? ['token', '--account', ALICE] : ['token'])));
+    runs.forEach((r, i) => {
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(userOf(r.stdout), i % 2 === 0 ? ALICE : BOB.username);
+    });
+    assert.equal(fx.idp.requests.count({ endpoint: 'token', grantType: 'refresh_token' }), 2);
+    assert.equal(readStoredSessions(fx.tmp.home).length, 2);
+  });
+
   test('a sign-in as another account than --account is refused with exit 4 and stores nothing', async () => {
     const r = await login(['--account', BOB.username]);
     assert.equal(r.code, 4, r.stderr);

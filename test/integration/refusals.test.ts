@@ -65,6 +65,19 @@ describe('refusals of one resource', () => {
     fx.idp.clearRefusals();
   });
 
+  test('with a terminal (--interactive), MFA for one resource leads to a sign-in for it; the other sessions stay', async () => {
+    assert.equal((await login()).code, 0);
+    const arm = readStoredSessions(fx.tmp.home)[0]!;
+    fx.idp.refuseRefresh({ resource: 'https://vault.azure.net', code: 50076, times: 1 });
+    const r = await withDeviceCodeApproval(fx.idp, ['token', '--scope', VAULT, '--interactive'], { userHome: fx.tmp.userHome, env: env() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(decodeJwt(r.stdout.trim()).aud, 'https://vault.azure.net');
+    assert.equal(fx.idp.requests.count({ endpoint: 'devicecode' }), 2);
+    const sessions = readStoredSessions(fx.tmp.home);
+    assert.equal(sessions.length, 2);
+    assert.equal(sessions.find((s) => s.scope.includes('https://management.azure.com/user_impersonation'))!.refreshToken, arm.refreshToken);
+  });
+
   test('finding 5: Conditional Access (53003) is exit 4 suggesting auth-code or a compliant device, not a device-code sign-in', async () => {
     assert.equal((await login()).code, 0);
     const before = refreshTokens();
