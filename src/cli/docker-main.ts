@@ -1,3 +1,4 @@
+import { withWantedAccount } from '../core/cache-lookup.js';
 import { readManifest } from '../core/admin.js';
 import { asSentence, AzsessError } from '../core/errors.js';
 import { decodeClaims } from '../core/jwt.js';
@@ -36,8 +37,8 @@ function dockerDeps(rt: Runtime): DockerHelperDeps {
   return {
     acrHosts: parseAcrHosts(env.AZSESS_ACR_HOSTS),
     version,
-    credentialFor: (host) => {
-      const identity = identityKey(acrQuery());
+    credentialFor: async (host) => {
+      const identity = identityKey(await withWantedAccount(acrQuery(), rt.store));
       return acrCredential(host, {
         cached: (server) => cachedRegistryToken(server, identity, rt.store, rt.ctx.now()),
         entraToken: async () => {

@@ -23,6 +23,11 @@ export function clientIdOption(description = 'application (client) id'): Option 
   return new Option('--client-id <id>', description);
 }
 
+/** `--account`: whose session, among several people signed in to one app (default: the last to sign in). */
+export function accountOption(): Option {
+  return new Option('--account <upn-or-oid>', 'the account whose session to use, by UPN or object id (default: $AZSESS_ACCOUNT, else the last to sign in)');
+}
+
 export function scopeOption(description: string): Option {
   return new Option('--scope <scope>', description).argParser(collectScopes);
 }

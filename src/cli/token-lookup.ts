@@ -8,7 +8,7 @@ import type { CliContext } from './context.js';
 
 /** The `azsess token` options that decide which session answers. */
 export interface TokenLookupOptions
-  extends Pick<SignInOptions, 'protocol' | 'tenant' | 'clientId' | 'scope' | 'objectId' | 'msiResId' | 'authorityHost' | 'cloud' | BrowserFlagName>,
+  extends Pick<SignInOptions, 'protocol' | 'tenant' | 'clientId' | 'scope' | 'objectId' | 'msiResId' | 'authorityHost' | 'cloud' | 'account' | BrowserFlagName>,
     CredentialOptions {
   resource?: string;
   offset?: number;
@@ -29,7 +29,7 @@ export function browserFlags(opts: Pick<SignInOptions, BrowserFlagName>) {
 }
 
 /** The flags that name settings and a managed identity (token and login). */
-type SettingsFlags = Pick<SignInOptions, 'protocol' | 'tenant' | 'clientId' | 'objectId' | 'msiResId' | 'authorityHost' | 'cloud'>;
+type SettingsFlags = Pick<SignInOptions, 'protocol' | 'tenant' | 'clientId' | 'objectId' | 'msiResId' | 'authorityHost' | 'cloud' | 'account'>;
 
 export interface TokenLookup {
   query: TokenQuery;
@@ -47,6 +47,7 @@ export function settingFlags(opts: SettingsFlags) {
     ...(opts.clientId ? { clientId: opts.clientId } : {}),
     ...(opts.authorityHost !== undefined ? { authorityHost: opts.authorityHost } : {}),
     ...(opts.cloud ? { cloud: opts.cloud } : {}),
+    ...(opts.account ? { account: opts.account } : {}),
   };
 }
 

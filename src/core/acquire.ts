@@ -2,6 +2,7 @@ import type { AppTarget, ProtocolDeps, TokenResult } from '../protocols/types.js
 import { claimsToSend } from './claims.js';
 import { ConfigError } from './errors.js';
 import { defaultRedirectUri } from './session.js';
+import { isGuid } from './tenant.js';
 import type { TokenQuery } from './token-query.js';
 
 /**
@@ -60,7 +61,11 @@ export async function signInPerson(query: TokenQuery, deps: ProtocolDeps): Promi
     }
     case 'AzAuthCodeFlowCredentials': {
       const { signInWithAuthCode } = await import('../protocols/auth-code.js');
-      const browser = query.browser ?? { redirectUri: defaultRedirectUri, redirectUriGiven: false };
+      const given = query.browser ?? { redirectUri: defaultRedirectUri, redirectUriGiven: false };
+      // The account asked for (or whose session needs the sign-in) is the login hint, unless one was given.
+      const account = query.accountSelector && !isGuid(query.accountSelector) ? query.accountSelector : query.account?.upn;
+      const hint = !given.loginHint && account ? { loginHint: account } : {};
+      const browser = { ...given, ...hint };
       const token = await signInWithAuthCode(targetOf(query), query.scopeAuth, query.scope, browser, deps, claimsOf(query).claims);
       // The URI as configured, not the port used, so AzSessions.jl and later runs match the session.
       return { ...token, redirectUri: browser.redirectUri };

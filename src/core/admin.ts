@@ -1,4 +1,5 @@
-import type { ProtocolName } from './protocol-names.js';
+import { accountOf, forAccount, sameAccount, selectorAccount } from './accounts.js';
+import { isUserProtocol, type ProtocolName } from './protocol-names.js';
 import { audienceKey, resourceOfScope } from './scopes.js';
 import { resourceOf, sessionMatches, type Session, type SessionQuery } from './session.js';
 import { readManifest, updateManifest, type Manifest } from '../store/manifest.js';
@@ -18,12 +19,15 @@ export interface SessionSelector {
   clientId?: string;
   /** A session matches if it is for the resource of any of these scopes. */
   scopes?: string[];
+  /** Only this account's user sessions (a UPN or an object id). */
+  account?: string;
 }
 
 export function selectorMatches(session: Session, selector: SessionSelector): boolean {
   if (selector.protocol && session.protocol !== selector.protocol) return false;
   if (selector.tenant && session.tenant.toLowerCase() !== selector.tenant.toLowerCase()) return false;
   if (selector.clientId && session.clientId.toLowerCase() !== selector.clientId.toLowerCase()) return false;
+  if (selector.account && !(isUserProtocol(session.protocol) && sameAccount(accountOf(session), selectorAccount(selector.account)))) return false;
   if (selector.scopes && selector.scopes.length > 0) {
     const resource = resourceOf(session);
     const matched = selector.scopes.some(
@@ -116,7 +120,7 @@ export async function clearSessions(selector: SessionSelector, options: AdminOpt
 }
 
 function isEmptySelector(selector: SessionSelector): boolean {
-  return !selector.protocol && !selector.tenant && !selector.clientId && !selector.scopes?.length;
+  return !selector.protocol && !selector.tenant && !selector.clientId && !selector.scopes?.length && !selector.account;
 }
 
 /**
@@ -141,8 +145,9 @@ export async function clearCache(selector: SessionSelector, options: AdminOption
 export async function forgetAccessToken(query: SessionQuery, options: AdminOptions): Promise<number> {
   let dropped = 0;
   await updateSessions(options.home, options, (doc) => {
+    const wanted = forAccount(query, doc.sessions);
     for (const session of doc.sessions) {
-      if (!sessionMatches(session, query) || session.token === '') continue;
+      if (!sessionMatches(session, wanted) || session.token === '') continue;
       session.token = '';
       // AzSessions.jl trusts the expiry alone: make it refresh too.
       session.expiry = new Date(0);

@@ -1,6 +1,12 @@
 import { readSessions, type StoreOptions } from '../store/sessions.js';
-import { hasValidToken, sessionMatches, type Session } from './session.js';
+import { forAccount } from './accounts.js';
+import { hasValidToken, sessionMatches, type Session, type SessionQuery } from './session.js';
 import type { TokenQuery } from './token-query.js';
+
+/** The query with the account it is for, from a lock-free read of the sessions (a helper's cache key). */
+export async function withWantedAccount<Q extends SessionQuery>(query: Q, store: StoreOptions & { home: string }): Promise<Q> {
+  return forAccount(query, (await readSessions(store.home, store)).sessions);
+}
 
 /**
  * The cache-hit path of `azsess token`: one lock-free read of sessions.json, no network, and no
@@ -13,5 +19,7 @@ export async function findCachedToken(
   now: Date,
 ): Promise<Session | undefined> {
   const doc = await readSessions(store.home, store);
-  return doc.sessions.find((s) => sessionMatches(s, query) && hasValidToken(s, now, offsetSeconds));
+  // The account: --account's, else the one that signed in last (never another person's token).
+  const wanted = forAccount(query, doc.sessions);
+  return doc.sessions.find((s) => sessionMatches(s, wanted) && hasValidToken(s, now, offsetSeconds));
 }

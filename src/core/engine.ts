@@ -8,20 +8,23 @@ import {
   watchSessions,
 } from '../store/sessions.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
+import { accountFromTokens, describeAccount, forAccount, sameAccount, selectorAccount } from './accounts.js';
 import { acquireAppOnly, refreshFor, signInPerson, type SignInResult } from './acquire.js';
-import { InteractionRequiredError } from './errors.js';
-import { accountOf, decodeClaims } from './jwt.js';
+import { AuthenticationError } from './errors.js';
+import { decodeClaims } from './jwt.js';
 import type { Log } from './log.js';
-import { isUserProtocol, shortProtocolName } from './protocol-names.js';
+import { isUserProtocol } from './protocol-names.js';
+import { refusalFailure, signInNeeded } from './refusal-messages.js';
 import {
+  audienceText,
   defaultAuthority,
   hasValidToken,
-  isSiblingSession,
+  refreshCandidates,
   sameSession,
   sessionMatches,
   type Session,
 } from './session.js';
-import { loginCommandFor, type TokenQuery } from './token-query.js';
+import type { TokenQuery } from './token-query.js';
 
 export interface EngineDeps {
   store: StoreOptions & { home: string };
@@ -65,11 +68,28 @@ function sessionFrom(query: TokenQuery, token: TokenResult & { redirectUri?: str
     extra: base?.extra ?? {},
   };
   if (query.authority !== defaultAuthority && query.protocol !== 'AzVMCredentials') session.authority = query.authority;
-  const account = accountOf(decodeClaims(token.idToken ?? '')) ?? accountOf(decodeClaims(token.accessToken)) ?? base?.account;
-  if (account) session.account = account;
+  const account = isUserProtocol(query.protocol) ? accountFromTokens(token.idToken ?? '', token.accessToken) : {};
+  const upn = account.upn ?? base?.account;
+  const oid = account.oid ?? base?.accountOid;
+  if (upn) session.account = upn;
+  if (oid) session.accountOid = oid;
+  if (base?.signedIn) session.signedIn = base.signedIn;
+  // What was asked is this session's resource: remember the audience Entra gave it (an app id for Graph).
+  const aud = audienceText(decodeClaims(token.accessToken)?.aud);
+  if (aud !== undefined) session.tokenAudience = aud;
   if (query.options && Object.keys(query.options).length > 0) session.options = query.options;
   return session;
 }
+
+/** A new audience or tenant: consented at the candidate's sign-in, by the same person, then. */
+function carryFromCandidate(fresh: Session, candidate: Session): void {
+  if (candidate.scopeAuth.length) fresh.scopeAuth = candidate.scopeAuth;
+  if (candidate.signedIn) fresh.signedIn = candidate.signedIn;
+  fresh.account ??= candidate.account;
+  fresh.accountOid ??= candidate.accountOid;
+}
+
+
 
 /** Replaces the session (and any duplicate of it) with `session`, newest first as AzSessions.jl keeps them. */
 export function upsert(doc: SessionsDocument, session: Session): void {
@@ -80,12 +100,16 @@ function dropRefreshToken(doc: SessionsDocument, dead: Session): void {
   for (const s of doc.sessions) if (sameSession(s, dead) && s.refreshToken === dead.refreshToken) s.refreshToken = '';
 }
 
-/** `claims`: a claims request that Entra sent with its refusal, for the sign-in to ask for. */
-type LockedOutcome = { session: Session } | { needsSignIn: true; claims?: string };
+/**
+ * No session answered: `query` is the query with its account, `sessions` what was stored, and
+ * `refused` Entra's last refusal (quoted to the user; its claims request, if any, goes to the sign-in).
+ */
+type LockedOutcome = { session: Session } | { needsSignIn: true; query: TokenQuery; sessions: Session[]; refused?: OAuthError };
 
 /** Under the lock: the cached token if another process just made one, else a refresh, else nothing. */
-async function refreshUnderLock(query: TokenQuery, opts: TokenOptions, tx: SessionsTransaction, deps: EngineDeps): Promise<LockedOutcome> {
+async function refreshUnderLock(given: TokenQuery, opts: TokenOptions, tx: SessionsTransaction, deps: EngineDeps): Promise<LockedOutcome> {
   const doc = tx.read();
+  const query = forAccount(given, doc.sessions);
   const now = deps.now();
   const own = doc.sessions.find((s) => sessionMatches(s, query));
   // A claims challenge means the cached token was refused by a resource: get another one.
@@ -95,31 +119,29 @@ async function refreshUnderLock(query: TokenQuery, opts: TokenOptions, tx: Sessi
     await tx.update((d) => upsert(d, fresh));
     return { session: fresh };
   }
-  const candidates = [own, ...doc.sessions.filter((s) => s !== own && isSiblingSession(s, query))].filter(
-    (s): s is Session => s !== undefined && s.refreshToken !== '',
-  );
-  let claims: string | undefined;
-  for (const candidate of candidates) {
-    const used = candidate === own ? 'its refresh token' : `the refresh token of the ${candidate.scope.join(' ')} session`;
+  let refused: OAuthError | undefined;
+  for (const candidate of refreshCandidates(doc.sessions, query, own)) {
+    const used = candidate === own ? 'its refresh token' : `the refresh token of the ${candidate.scope.join(' ')} session at tenant ${candidate.tenant}`;
     deps.log.verbose(`Refreshing with ${used}.`);
+    let token: TokenResult;
     try {
-      const token = await refreshFor(query, candidate.refreshToken, await deps.network());
-      const fresh = sessionFrom(query, token, own);
-      if (!own) {
-        // A new audience: consented at the sibling's sign-in, by the same person.
-        fresh.scopeAuth = candidate.scopeAuth.length ? candidate.scopeAuth : fresh.scopeAuth;
-        if (!fresh.account && candidate.account) fresh.account = candidate.account;
-      }
-      await tx.update((d) => upsert(d, fresh));
-      return { session: fresh };
+      token = await refreshFor(query, candidate.refreshToken, await deps.network());
     } catch (err) {
-      if (!(err instanceof OAuthError) || !err.needsInteraction) throw err;
-      deps.log.verbose(`The identity provider wants a new sign-in: ${err.message}`);
-      claims = err.details.claims ?? claims;
-      if (candidate === own || err.refreshTokenIsDead) await tx.update((d) => dropRefreshToken(d, candidate));
+      if (!(err instanceof OAuthError)) throw err;
+      deps.log.verbose(`Entra ID refused the refresh: ${err.message}`);
+      refused = err;
+      // Only a dead refresh token is dropped, and only this session's; a refusal of one resource
+      // says nothing of the token and ends the search (the account's other tokens get the same).
+      if (!err.refreshTokenIsDead) break;
+      await tx.update((d) => dropRefreshToken(d, candidate));
+      continue;
     }
+    const fresh = sessionFrom(query, token, own);
+    if (!own) carryFromCandidate(fresh, candidate);
+    await tx.update((d) => upsert(d, fresh));
+    return { session: fresh };
   }
-  return claims ? { needsSignIn: true, claims } : { needsSignIn: true };
+  return { needsSignIn: true, query, sessions: doc.sessions, ...(refused ? { refused } : {}) };
 }
 
 /**
@@ -135,20 +157,24 @@ export async function acquireToken(query: TokenQuery, opts: TokenOptions, given:
     // A herd: while one process refreshes under the lock, the others watch the file for its token.
     whileWaiting: () => {
       const doc = changed();
+      if (!doc || query.claims) return undefined;
       const now = deps.now();
-      const session = query.claims ? undefined : doc?.sessions.find((s) => sessionMatches(s, query) && hasValidToken(s, now, opts.offsetSeconds));
+      const wanted = forAccount(query, doc.sessions);
+      const session = doc.sessions.find((s) => sessionMatches(s, wanted) && hasValidToken(s, now, opts.offsetSeconds));
       return session ? { session } : undefined;
     },
   });
   if ('session' in outcome) return outcome.session;
-  // Entra's own claims request, when its refusal carried one, is what the sign-in must satisfy.
-  const signInQuery = outcome.claims ? { ...query, claims: outcome.claims } : query;
-  if (!opts.interactive()) {
-    throw new InteractionRequiredError(
-      `No usable ${shortProtocolName(query.protocol)} session for ${query.scope.filter((s) => !['openid', 'offline_access'].includes(s)).join(' ')}, ` +
-        `and signing in needs a person at a terminal; run: ${loginCommandFor(signInQuery, opts.homeFlag)}`,
-    );
+  const { refused } = outcome;
+  if (refused) {
+    if (refused.refusal === 'other') throw refused;
+    const failure = refusalFailure(outcome.query, refused);
+    if (failure) throw failure;
   }
+  // Entra's own claims request, when its refusal carried one, is what the sign-in must satisfy.
+  const claims = refused?.details.claims;
+  const signInQuery = claims ? { ...outcome.query, claims } : outcome.query;
+  if (!opts.interactive()) throw signInNeeded(signInQuery, outcome.sessions, refused, opts.homeFlag);
   return signIn(signInQuery, deps);
 }
 
@@ -168,15 +194,29 @@ export async function login(query: TokenQuery, opts: Pick<TokenOptions, 'clearCa
 async function signIn(query: TokenQuery, deps: EngineDeps): Promise<Session> {
   const net = await deps.network();
   const token: SignInResult = await signInPerson(query, net);
-  const fresh = sessionFrom(query, token);
+  const fresh = { ...sessionFrom(query, token), signedIn: deps.now() };
+  checkSignedInAccount(query, fresh);
   // A person may have outlasted the command's deadline: the write still gets time to take the lock.
   const store = { ...deps.store, deadline: Math.max(deps.store.deadline, deps.now().getTime() + 30_000) };
   await updateSessions(store.home, store, (d) => upsert(d, fresh));
   return fresh;
 }
 
+/** A sign-in as another person than `--account` names is refused before anything is stored. */
+function checkSignedInAccount(query: TokenQuery, fresh: Session): void {
+  if (!query.accountSelector) return;
+  const got = { ...(fresh.account ? { upn: fresh.account } : {}), ...(fresh.accountOid ? { oid: fresh.accountOid } : {}) };
+  if (sameAccount(selectorAccount(query.accountSelector), got)) return;
+  throw new AuthenticationError(
+    `Signed in as ${describeAccount(got)}, but ${query.settings.account?.origin ?? '--account'} asks for ${query.accountSelector}; nothing was stored: ` +
+      `sign in again as ${query.accountSelector}, or change the account asked for.`,
+  );
+}
+
+/** `--clear-cache`: the sessions the query would use (its account's) are removed first. */
 async function clearMatching(query: TokenQuery, deps: EngineDeps): Promise<void> {
   await updateSessions(deps.store.home, deps.store, (doc) => {
-    doc.sessions = doc.sessions.filter((s) => !sessionMatches(s, query));
+    const wanted = forAccount(query, doc.sessions);
+    doc.sessions = doc.sessions.filter((s) => !sessionMatches(s, wanted));
   });
 }

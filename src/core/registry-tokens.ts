@@ -23,7 +23,9 @@ export function identityKey(query: SessionQuery): string {
   const options = Object.entries(query.options ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k}=${v}`);
-  return [query.protocol, query.authority.toLowerCase(), query.tenant.toLowerCase(), query.clientId.toLowerCase(), ...options].join(' ');
+  // A person's registry token is never another person's: the account is part of the identity.
+  const account = query.account ? [`account=${(query.account.oid ?? query.account.upn ?? '').toLowerCase()}`] : [];
+  return [query.protocol, query.authority.toLowerCase(), query.tenant.toLowerCase(), query.clientId.toLowerCase(), ...options, ...account].join(' ');
 }
 
 function usable(token: RegistryToken | undefined, identity: string, now: Date): token is RegistryToken {

@@ -1,3 +1,4 @@
+import { accountOf, sameAccount, servesTenant, type AccountRef } from './accounts.js';
 import { decodeClaims } from './jwt.js';
 import { isUserProtocol, type ProtocolName } from './protocol-names.js';
 import { audienceMatches, resourceOfScopes, sameScopes } from './scopes.js';
@@ -29,8 +30,17 @@ export interface Session {
   lock: boolean;
   /** Authority host URL, e.g. https://login.microsoftonline.com; absent means that default. */
   authority?: string;
-  /** The signed-in account, for `azsess status`. */
+  /** The signed-in account's UPN: user sessions of different accounts never replace each other. */
   account?: string;
+  /** The signed-in account's object id, so that a renamed UPN still matches. */
+  accountOid?: string;
+  /** When the account signed in (carried by refreshes): the most recent is the default account. */
+  signedIn?: Date;
+  /**
+   * The `aud` of the token when azsess stored it for this session's resource: Entra names some
+   * resources by app id (Graph `00000003-...`), so `aud` alone cannot say what the token is for.
+   */
+  tokenAudience?: string;
   /** azsess settings of a session that AzSessions.jl has no key for (managed identity id, ...). */
   options?: Record<string, string>;
   /** Keys neither azsess nor AzSessions.jl knows; written back as found. */
@@ -50,6 +60,10 @@ export interface SessionQuery {
   options?: Record<string, string>;
   /** Auth code flow: the redirect URI the session is for (unset: AzSessions.jl's default). */
   redirectUri?: string;
+  /** `--account` or AZSESS_ACCOUNT as given (a UPN or an object id). */
+  accountSelector?: string;
+  /** User protocols: the account whose sessions answer (accounts.ts's wantedAccount); unset: any. */
+  account?: AccountRef;
 }
 
 export const defaultAuthority = 'https://login.microsoftonline.com';
@@ -91,23 +105,36 @@ export function sessionMatches(session: Session, query: SessionQuery): boolean {
   if (session.tenant.toLowerCase() !== query.tenant.toLowerCase()) return false;
   if (session.protocol === 'AzAuthCodeFlowCredentials' && !sameRedirectUri(session.redirectUri, query.redirectUri)) return false;
   // Options tell apart sessions of the same scopes, e.g. CAE (`cae: 1`) from the others.
-  if (isUserProtocol(session.protocol)) return sameScopes(session.scope, query.scope) && sameOptions(session.options, query.options);
+  if (isUserProtocol(session.protocol)) {
+    if (query.account && !sameAccount(accountOf(session), query.account)) return false;
+    return sameScopes(session.scope, query.scope) && sameOptions(session.options, query.options);
+  }
   return session.resource === query.resource && sameOptions(session.options, query.options);
 }
 
 /**
- * Another session of the same person, app and authority whose refresh token can be redeemed for
- * a new audience (AzSessions.jl's "new audience").
+ * Another session of the same account, app and authority whose refresh token can be redeemed for
+ * the query (AzSessions.jl's "new audience"); at another tenant too when the query names a tenant,
+ * since a refresh token is not bound to one. A refresh token is never redeemed for another account.
  */
-export function isSiblingSession(session: Session, query: SessionQuery): boolean {
+export function canRefreshFor(session: Session, query: SessionQuery): boolean {
   return (
     session.protocol === query.protocol &&
     isUserProtocol(session.protocol) &&
     sameAuthority(session.authority, query.authority) &&
     session.clientId.toLowerCase() === query.clientId.toLowerCase() &&
-    session.tenant.toLowerCase() === query.tenant.toLowerCase() &&
+    servesTenant(session.tenant, query.tenant) &&
+    query.account !== undefined &&
+    sameAccount(accountOf(session), query.account) &&
     session.refreshToken !== ''
   );
+}
+
+/** The sessions whose refresh token may serve the query: its own first, then the same tenant's, then others'. */
+export function refreshCandidates(sessions: readonly Session[], query: SessionQuery, own: Session | undefined): Session[] {
+  const others = sessions.filter((s) => s !== own && canRefreshFor(s, query));
+  const sameTenant = (s: Session) => s.tenant.toLowerCase() === query.tenant.toLowerCase();
+  return [...(own && own.refreshToken !== '' ? [own] : []), ...others.filter(sameTenant), ...others.filter((s) => !sameTenant(s))];
 }
 
 /** Two stored sessions are duplicates when each would answer the other's query. */
@@ -121,6 +148,7 @@ export function sameSession(a: Session, b: Session): boolean {
     resource: b.resource,
     ...(b.options ? { options: b.options } : {}),
     redirectUri: b.redirectUri,
+    account: accountOf(b),
   });
 }
 
@@ -139,5 +167,16 @@ export function hasValidToken(session: Session, now: Date, offsetSeconds: number
   const resource = resourceOf(session);
   const claims = decodeClaims(session.token);
   if (!resource || !claims || claims.aud === undefined) return true;
+  // Stored by azsess for this resource: valid whatever Entra calls the audience (an app id).
+  if (session.tokenAudience !== undefined && sameAudienceClaim(claims.aud, session.tokenAudience)) return true;
   return audienceMatches(claims.aud, resource);
+}
+
+/** An `aud` claim as text, to record and compare (it may be a list). */
+export function audienceText(aud: string | string[] | undefined): string | undefined {
+  return aud === undefined ? undefined : Array.isArray(aud) ? aud.join(' ') : aud;
+}
+
+function sameAudienceClaim(aud: string | string[], recorded: string): boolean {
+  return audienceText(aud) === recorded;
 }

@@ -28,6 +28,8 @@ export interface SettingFlags {
   clientId?: string;
   authorityHost?: string;
   cloud?: CloudName;
+  /** `--account`: a UPN or an object id. */
+  account?: string;
 }
 
 export interface Settings {
@@ -37,6 +39,8 @@ export interface Settings {
   /** Never shown: status prints "set" or "not set". */
   clientSecret: Resolved<string | undefined>;
   authority: Resolved<string>;
+  /** The account of user sessions: `--account`, AZSESS_ACCOUNT, else (value unset) the default account. */
+  account: Resolved<string | undefined>;
 }
 
 /**
@@ -131,6 +135,9 @@ export function resolveSettings(flags: SettingFlags, env: Env, manifest?: Manife
     clientId,
     clientSecret,
     authority: resolveAuthority(flags, env),
+    account:
+      pick<string>({ value: flags.account?.trim(), source: 'flag', origin: '--account' }, fromEnv(env, 'AZSESS_ACCOUNT')) ??
+      { value: undefined, source: 'default', origin: 'default' },
   };
 }
 

@@ -136,8 +136,13 @@ export function buildTokenQuery(settings: Settings, input: QueryInput): TokenQue
   checkCredentialFlags(protocol, input.credentials?.flags ?? {});
   const short = shortProtocolName(protocol);
   const browser = browserSignIn(input, short);
+  const selector = settings.account.value?.trim();
+  if (selector && !isUserProtocol(protocol) && settings.account.source === 'flag') {
+    throw new UsageError(`--account names a person; ${short} signs in as an application, so it does not apply.`);
+  }
   const base = {
     protocol,
+    ...(selector && isUserProtocol(protocol) ? { accountSelector: selector } : {}),
     clientId: settings.clientId.value,
     tenant: settings.tenant.value,
     authority: settings.authority.value,
@@ -186,6 +191,9 @@ export function loginCommandFor(query: TokenQuery, homeFlag?: string): string {
   parts.push('--tenant', quote(query.tenant), '--client-id', quote(query.clientId));
   for (const scope of query.scope.filter((s) => !oidcScopes.has(s))) parts.push('--scope', quote(scope));
   if (query.redirectUri && query.redirectUri !== defaultRedirectUri) parts.push('--redirect-uri', quote(query.redirectUri));
+  // Several people may sign in to one app: the command names whose session is wanted.
+  const account = query.accountSelector ?? query.account?.upn ?? query.account?.oid;
+  if (account) parts.push('--account', quote(account));
   if (query.cae) parts.push('--cae');
   if (query.claims) parts.push('--claims', quote(query.claims));
   return parts.join(' ');

@@ -72,9 +72,18 @@ export function entraError(body: Record<string, unknown>): EntraErrorBody | unde
 
 // Refresh errors that a new sign-in fixes (entra-protocol.md 4.6).
 const interactionErrors = new Set(['invalid_grant', 'interaction_required', 'consent_required', 'login_required']);
-const interactionCodes = new Set([50058, 50076, 50078, 50079, 50173, 65001, 70008, 70043, 700082, 700084]);
-// Codes that mean the refresh token itself is finished (not merely lacking consent).
-const deadTokenCodes = new Set([50173, 70008, 70043, 700082, 700084]);
+const interactionCodes = new Set([50058, 50076, 50078, 50079, 50097, 50158, 50173, 65001, 70008, 70043, 700082, 700084]);
+// Only these say the refresh token itself is finished (4.6.1); the others concern one resource.
+const deadTokenCodes = new Set([70008, 70043, 700082, 700084, 50173, 54005, 9002313]);
+// Conditional Access blocks: a new sign-in of the same kind cannot satisfy them.
+const blockedCodes = new Set([53000, 53001, 53002, 53003, 530032]);
+const unknownResourceCodes = new Set([500011]);
+
+/**
+ * What a refused refresh means: `dead` (drop that refresh token), `blocked` (Conditional
+ * Access), `unknown-resource`, `interaction` (a new sign-in fixes it), or `other`.
+ */
+export type RefusalKind = 'dead' | 'blocked' | 'unknown-resource' | 'interaction' | 'other';
 
 /** An OAuth error from Entra, with what the engine needs to decide what comes next. */
 export class OAuthError extends AuthenticationError {
@@ -88,13 +97,29 @@ export class OAuthError extends AuthenticationError {
 
   /** A person signing in again would fix it. */
   get needsInteraction(): boolean {
+    if (this.entra.codes.some((c) => blockedCodes.has(c) || unknownResourceCodes.has(c))) return false;
     return interactionErrors.has(this.entra.error) || this.entra.codes.some((c) => interactionCodes.has(c));
   }
 
-  /** The refresh token used is expired or revoked: drop it. */
+  /**
+   * The refresh token used is expired, revoked or malformed: drop it (and only it). Only Entra's
+   * word on the token counts: an `invalid_grant` without a code keeps it (a sign-in replaces it).
+   */
   get refreshTokenIsDead(): boolean {
-    if (this.entra.codes.some((c) => deadTokenCodes.has(c))) return true;
-    return this.entra.error === 'invalid_grant' && !this.entra.codes.includes(65001);
+    return this.entra.codes.some((c) => deadTokenCodes.has(c));
+  }
+
+  get refusal(): RefusalKind {
+    if (this.refreshTokenIsDead) return 'dead';
+    if (this.entra.codes.some((c) => blockedCodes.has(c))) return 'blocked';
+    if (this.entra.codes.some((c) => unknownResourceCodes.has(c))) return 'unknown-resource';
+    return this.needsInteraction ? 'interaction' : 'other';
+  }
+
+  /** Entra's own sentence, `AADSTSnnnnn: reason`, without trace ids (they stay in `message`). */
+  get reason(): string {
+    const said = (this.entra.description || this.entra.error).replace(/[.\s]+$/, '');
+    return /^AADSTS\d+/.test(said) || this.entra.codes.length === 0 ? said : `AADSTS${this.entra.codes[0]}: ${said}`;
   }
 }
 

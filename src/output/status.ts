@@ -1,3 +1,4 @@
+import { accountsOf } from '../core/accounts.js';
 import { isUserProtocol, shortProtocolName, type ProtocolName } from '../core/protocol-names.js';
 import { resourceOf, type Session } from '../core/session.js';
 import type { RegistryToken } from '../core/registry-tokens.js';
@@ -9,6 +10,7 @@ export interface SessionSummary {
   tenant: string;
   client_id: string;
   account?: string;
+  account_oid?: string;
   scope?: string[];
   resource?: string;
   authority?: string;
@@ -30,9 +32,21 @@ export interface RegistrySummary {
   refresh_token: boolean;
 }
 
+/** A person signed in to an app (protocol, authority, client, tenant); `default` marks whose token answers without --account. */
+export interface AccountSummary {
+  account?: string;
+  account_oid?: string;
+  protocol: ProtocolName;
+  tenant: string;
+  client_id: string;
+  authority?: string;
+  default: boolean;
+}
+
 export interface StatusReport {
   home: Resolved<string>;
   settings: Record<string, Resolved<string>>;
+  accounts: AccountSummary[];
   sessions: SessionSummary[];
   registries: RegistrySummary[];
 }
@@ -58,12 +72,38 @@ export function summariseSession(session: Session, now: Date): SessionSummary {
     refresh_token: session.refreshToken !== '',
   };
   if (session.account) summary.account = session.account;
+  if (session.accountOid) summary.account_oid = session.accountOid;
   if (isUserProtocol(session.protocol)) summary.scope = session.scope;
   const resource = resourceOf(session);
   if (resource) summary.resource = resource;
   if (session.authority) summary.authority = session.authority;
   if (session.options && Object.keys(session.options).length > 0) summary.options = session.options;
   return summary;
+}
+
+/** The accounts of each app people signed in to, the default of each first. */
+export function summariseAccounts(sessions: readonly Session[]): AccountSummary[] {
+  const out: AccountSummary[] = [];
+  const seen = new Set<string>();
+  for (const s of sessions.filter((x) => isUserProtocol(x.protocol))) {
+    const app = { protocol: s.protocol, clientId: s.clientId, tenant: s.tenant, authority: s.authority ?? '' };
+    const key = JSON.stringify([app.protocol, app.authority, app.clientId.toLowerCase(), app.tenant.toLowerCase()]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const here = sessions.filter((x) => x.tenant.toLowerCase() === s.tenant.toLowerCase());
+    accountsOf(here, { ...app, authority: s.authority ?? 'https://login.microsoftonline.com' }).forEach((account, i) => {
+      out.push({
+        ...(account.upn ? { account: account.upn } : {}),
+        ...(account.oid ? { account_oid: account.oid } : {}),
+        protocol: s.protocol,
+        tenant: s.tenant,
+        client_id: s.clientId,
+        ...(s.authority ? { authority: s.authority } : {}),
+        default: i === 0,
+      });
+    });
+  }
+  return out;
 }
 
 export function buildStatusReport(
@@ -82,7 +122,9 @@ export function buildStatusReport(
       client_id: settings.clientId,
       client_secret: { ...secret, value: secret.value ? 'set' : 'not set' },
       authority_host: settings.authority,
+      account: { ...settings.account, value: settings.account.value ?? 'the last to sign in' },
     },
+    accounts: summariseAccounts(sessions),
     sessions: sessions.map((s) => summariseSession(s, now)),
     registries: registries.map((t) => summariseRegistry(t, now)),
   };
@@ -109,9 +151,15 @@ export function formatStatusText(report: StatusReport): string {
     client_id: 'client id',
     client_secret: 'client secret',
     authority_host: 'authority host',
+    account: 'account',
   };
   for (const [key, value] of Object.entries(report.settings)) {
     lines.push(`${(labels[key] ?? key).padEnd(16)}${value.value} (${source(value)})`);
+  }
+  if (report.accounts.length > 0) lines.push('', `Accounts (${report.accounts.length}; * marks the default of its app and tenant):`);
+  for (const a of report.accounts) {
+    const name = `${a.account ?? a.account_oid ?? 'unknown account'}${a.default ? ' (default)' : ''}`;
+    lines.push(`  ${a.default ? '*' : ' '} ${name}  ${shortProtocolName(a.protocol)}, tenant ${a.tenant}, client ${a.client_id}`);
   }
   lines.push('', report.sessions.length === 0 ? 'No stored sessions.' : `Sessions (${report.sessions.length}):`);
   for (const s of report.sessions) {

@@ -1,4 +1,5 @@
-import { lookupProtocol, type ProtocolName } from '../core/protocol-names.js';
+import { accountFromTokens } from '../core/accounts.js';
+import { isUserProtocol, lookupProtocol, type ProtocolName } from '../core/protocol-names.js';
 import { rememberSecret } from '../core/redact.js';
 import { joinScopes, splitScopes } from '../core/scopes.js';
 import type { Session } from '../core/session.js';
@@ -25,7 +26,8 @@ const federatedKeys = ['protocol', 'client_id', 'expiry', 'resource', 'tenant', 
 
 const known = new Set([
   'protocol', 'protocal', 'client_id', 'client_secret', 'expiry', 'id_token', 'lock', 'redirect_uri',
-  'refresh_token', 'resource', 'scope', 'scope_auth', 'tenant', 'token', 'authority', 'account', 'azsess_options',
+  'refresh_token', 'resource', 'scope', 'scope_auth', 'tenant', 'token', 'authority', 'account', 'account_oid',
+  'signed_in', 'token_aud', 'azsess_options',
 ]);
 
 /** The Julia reader's key list for a protocol (used by the compatibility tests too). */
@@ -99,9 +101,25 @@ export function decodeSession(entry: Record<string, unknown>): Session | undefin
   // Stored secrets join the redaction list too, should a message ever quote one by mistake.
   for (const secret of [session.token, session.refreshToken, session.idToken, session.clientSecret]) rememberSecret(secret);
   if (typeof entry.authority === 'string' && entry.authority) session.authority = entry.authority;
-  if (typeof entry.account === 'string' && entry.account) session.account = entry.account;
   if (options && Object.keys(options).length > 0) session.options = options;
+  if (typeof entry.token_aud === 'string') session.tokenAudience = entry.token_aud;
+  const signedIn = typeof entry.signed_in === 'string' ? parseExpiry(entry.signed_in) : undefined;
+  if (signedIn) session.signedIn = signedIn;
+  decodeAccount(session, entry);
   return session;
+}
+
+/**
+ * The account of a session: azsess's keys, else (AzSessions.jl writes none) the claims of its ID
+ * token or access token; written back as `account` and `account_oid` with the next change.
+ */
+function decodeAccount(session: Session, entry: Record<string, unknown>): void {
+  const stored = { upn: typeof entry.account === 'string' ? entry.account : '', oid: typeof entry.account_oid === 'string' ? entry.account_oid : '' };
+  const derived = isUserProtocol(session.protocol) && (!stored.upn || !stored.oid) ? accountFromTokens(session.idToken, session.token) : {};
+  const upn = stored.upn || derived.upn;
+  const oid = stored.oid || derived.oid;
+  if (upn) session.account = upn;
+  if (oid) session.accountOid = oid;
 }
 
 function juliaValue(session: Session, key: string): unknown {
@@ -129,6 +147,9 @@ export function encodeSession(session: Session): Record<string, unknown> {
   for (const key of requiredKeys(session.protocol)) entry[key] = juliaValue(session, key);
   if (session.authority) entry.authority = session.authority;
   if (session.account) entry.account = session.account;
+  if (session.accountOid) entry.account_oid = session.accountOid;
+  if (session.signedIn) entry.signed_in = formatExpiry(session.signedIn);
+  if (session.tokenAudience !== undefined) entry.token_aud = session.tokenAudience;
   if (session.options && Object.keys(session.options).length > 0) entry.azsess_options = session.options;
   return { ...entry, ...session.extra };
 }

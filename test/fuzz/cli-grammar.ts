@@ -39,13 +39,14 @@ const value = fc.oneof(
   fc.constantFrom('https://storage.azure.com/.default', 'https://management.azure.com/', '499b84ac-1321-427f-aa17-267ca6975798/.default', 'openid', '/', '-1', '0', '5', '1e9', 'NaN'),
   fc.constantFrom('json', 'raw', 'exec-credential', 'yaml', 'mars', 'Public', 'get', 'erase', 'store', 'bash', 'zsh', 'fish'),
   fc.constantFrom('http://login.example.com', 'https://127.0.0.1:1', 'http://127.0.0.1:1', '5', '/dev/null/x'),
+  fc.constantFrom('alice@azsess-test.onmicrosoft.com', '7e57a11c-0000-4000-8000-0000000a11ce', 'nobody@example.com'),
   fc.string({ maxLength: 12 }),
 );
 
 const flag = fc.constantFrom(
   '--scope', '--resource', '--protocol', '--tenant', '--client-id', '--object-id', '--msi-res-id', '--authority-host', '--cloud',
   '--offset', '--min-validity', '--output', '--timeout', '--server-id', '--home', '--client-secret', '--scope-auth', '--claims',
-  '--federated-token-source', '--federated-token-file', '--allow-host', '--registry', '--context', '--redirect-uri',
+  '--federated-token-source', '--federated-token-file', '--allow-host', '--registry', '--context', '--redirect-uri', '--account',
 );
 const bare = fc.constantFrom('--interactive', '--no-interactive', '--clear-cache', '--reset', '--manifest', '--cae', '--verbose', '-v', '--help', '--version', '--no-browser', '--', '--no-such-flag', '-x');
 

@@ -9,6 +9,13 @@ import { fileURLToPath } from 'node:url';
 export const TEST_TENANT_ID = '7e57a1d0-0000-4000-8000-00000000a2e5';
 /** Verified-domain alias of {@link TEST_TENANT_ID}; accepted wherever the GUID is. */
 export const TEST_TENANT_DOMAIN = 'azsess-test.onmicrosoft.com';
+/**
+ * A second tenant (GUID form) of which only some users are members (alice); a refresh token is
+ * redeemed there for a token whose `tid` is this tenant, as Entra does for guests and members.
+ */
+export const TEST_OTHER_TENANT_ID = '7e57a1d0-0000-4000-8000-00000000b2e5';
+/** Verified-domain alias of {@link TEST_OTHER_TENANT_ID}. */
+export const TEST_OTHER_TENANT_DOMAIN = 'azsess-other.onmicrosoft.com';
 /** Tenant aliases for user sign-in; app-only flows over them fail with AADSTS9001023. */
 export const MULTI_TENANT_ALIASES = ['common', 'organizations', 'consumers'] as const;
 
@@ -47,6 +54,8 @@ export interface TestUser {
   /** Object id: `oid` and `sub` of this user's tokens. */
   oid: string;
   name: string;
+  /** Tenants (GUIDs) the user belongs to, the home tenant first. */
+  tenants: readonly string[];
 }
 
 export const TEST_USERNAME = 'alice@azsess-test.onmicrosoft.com';
@@ -54,9 +63,17 @@ export const TEST_PASSWORD = 'Alice-7e57-Pa55word!';
 export const TEST_USER2_USERNAME = 'bob@azsess-test.onmicrosoft.com';
 export const TEST_USER2_PASSWORD = 'Bob-7e57-Pa55word!';
 
+export const TEST_USER3_USERNAME = 'carol@azsess-test.onmicrosoft.com';
+export const TEST_USER3_PASSWORD = 'Carol-7e57-Pa55word!';
+
+/** alice is a member of both tenants; bob and carol only of the test tenant. */
 export const TEST_USERS: readonly TestUser[] = [
-  { username: TEST_USERNAME, password: TEST_PASSWORD, oid: '7e57a11c-0000-4000-8000-0000000a11ce', name: 'Alice Tester' },
-  { username: TEST_USER2_USERNAME, password: TEST_USER2_PASSWORD, oid: '7e57b0b0-0000-4000-8000-000000000b0b', name: 'Bob Tester' },
+  {
+    username: TEST_USERNAME, password: TEST_PASSWORD, oid: '7e57a11c-0000-4000-8000-0000000a11ce', name: 'Alice Tester',
+    tenants: [TEST_TENANT_ID, TEST_OTHER_TENANT_ID],
+  },
+  { username: TEST_USER2_USERNAME, password: TEST_USER2_PASSWORD, oid: '7e57b0b0-0000-4000-8000-000000000b0b', name: 'Bob Tester', tenants: [TEST_TENANT_ID] },
+  { username: TEST_USER3_USERNAME, password: TEST_USER3_PASSWORD, oid: '7e57ca10-0000-4000-8000-00000000ca10', name: 'Carol Tester', tenants: [TEST_TENANT_ID] },
 ];
 
 /** A managed identity as the Azure platform knows it. */

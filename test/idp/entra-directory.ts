@@ -12,11 +12,16 @@ export interface DirectoryClient {
   secret?: string;
   /** Object id of the service principal (oid of app-only tokens). */
   oid: string;
+  /**
+   * A Microsoft first-party client, pre-authorised for Microsoft's resources: a refresh token it
+   * got can be redeemed for any of them although the sign-in did not name them.
+   */
+  firstParty?: boolean;
 }
 
 export const DIRECTORY_CLIENTS: readonly DirectoryClient[] = [
   { clientId: TEST_PUBLIC_CLIENT_ID, name: 'azsess test public client', isPublic: true, oid: '7e57c11e-5e1f-4000-8000-0000000050b0' },
-  { clientId: AZURE_CLI_CLIENT_ID, name: 'Microsoft Azure CLI', isPublic: true, oid: '7e57c11e-5e1f-4000-8000-0000000050c1' },
+  { clientId: AZURE_CLI_CLIENT_ID, name: 'Microsoft Azure CLI', isPublic: true, oid: '7e57c11e-5e1f-4000-8000-0000000050c1', firstParty: true },
   { clientId: TEST_CONFIDENTIAL_CLIENT_ID, name: 'azsess test confidential client', isPublic: false, secret: TEST_CLIENT_SECRET, oid: TEST_CONFIDENTIAL_CLIENT_OID },
 ];
 

@@ -99,7 +99,7 @@ async function dispatch(deps: FrontDeps, callback: ReturnType<Provider['callback
       const multi = tenantKind(route.tenant) === 'multi';
       deps.issued?.record('client_assertion', r.form.client_assertion);
       const audiences = assertionAudiences(deps.url(), route.tenant);
-      const prepared = await prepareTokenRequest(r.form, r.req.headers.authorization, multi, deps.state, audiences);
+      const prepared = await prepareTokenRequest(r.form, r.req.headers.authorization, multi, deps.state, audiences, route.tenant);
       // Claims requests shape the token (entra-provider.ts); oidc-provider has no use for them here.
       delete prepared.form.claims;
       Object.assign(context, {

@@ -5,6 +5,7 @@ import type { InteractionDetails } from 'oidc-provider';
 
 import { findClient, findUser, findUserByOid } from './entra-directory.js';
 import { consentPage, errorPage, loginPage } from './entra-pages.js';
+import { isMemberOf } from './entra-routes.js';
 import { sendHtml } from './http-server.js';
 
 /** The test IdP's own login and consent pages, driven through oidc-provider's interaction API. */
@@ -63,6 +64,11 @@ async function login(r: InteractionRequest, details: InteractionDetails): Promis
   }
   if (user.password !== r.form.password) {
     renderStep(r, details, 'AADSTS50126: Error validating credentials due to invalid username or password.', r.form.username);
+    return;
+  }
+  const tenant = r.tenantPath.slice(1);
+  if (!isMemberOf(tenant, user)) {
+    renderStep(r, details, `AADSTS50020: User account '${user.username}' does not exist in tenant '${tenant}'.`, r.form.username);
     return;
   }
   await r.provider.interactionFinished(r.req, r.res, { login: { accountId: user.oid } }, { mergeWithLastSubmission: false });

@@ -3,7 +3,6 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type Provider from 'oidc-provider';
 import type { KoaContext } from 'oidc-provider';
 
-import { TEST_TENANT_ID } from './constants.js';
 import { parseClaimsRequest } from './entra-claims.js';
 import { clientMetadata, findClient, findUserByOid, isLocalhostRedirect } from './entra-directory.js';
 import { deviceCodePage, deviceConfirmPage, errorPage, successPage } from './entra-pages.js';
@@ -11,6 +10,7 @@ import { audienceFor, permissionNames, resourceForIndicator } from './entra-reso
 import { createStorage } from './entra-storage.js';
 import { loadOidcProvider } from './load-oidc-provider.js';
 import { requestContext } from './entra-request-context.js';
+import { tenantIdFor } from './entra-routes.js';
 
 export interface ProviderSettings {
   /** Issuer: `<authority host>/<tenant id>/v2.0`, Entra's v2 issuer form. */
@@ -37,14 +37,16 @@ function signingKey(): Record<string, unknown> {
   return { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), use: 'sig', alg: 'RS256' };
 }
 
-async function findAccount(_ctx: unknown, sub: string) {
+async function findAccount(ctx: KoaContext | undefined, sub: string) {
   const user = findUserByOid(sub);
   if (!user) return undefined;
+  // The tenant of the path the token is asked at (the home tenant for common and organizations).
+  const tid = tenantIdFor(ctx?.req ? requestContext(ctx.req)?.tenant : undefined, user);
   return {
     accountId: user.oid,
     async claims() {
       return {
-        sub: user.oid, oid: user.oid, tid: TEST_TENANT_ID, ver: '2.0',
+        sub: user.oid, oid: user.oid, tid, ver: '2.0',
         preferred_username: user.username, name: user.name, email: user.username,
       };
     },
@@ -61,7 +63,7 @@ async function customizeAccessToken(ctx: KoaContext | undefined, token: any, jwt
   const acrs = parseClaimsRequest(entra?.claims).acrs;
   const common = {
     aud: p.aud, iss: p.iss, iat: p.iat, nbf: p.iat, exp: p.exp,
-    tid: TEST_TENANT_ID, appid: p.client_id, azp: p.client_id, appidacr: secretUsed, azpacr: secretUsed,
+    tid: tenantIdFor(entra?.tenant, user), appid: p.client_id, azp: p.client_id, appidacr: secretUsed, azpacr: secretUsed,
     uti: p.jti, ver: '2.0', ...(acrs.length > 0 ? { acrs } : {}),
   };
   jwt.header = { typ: 'JWT' };

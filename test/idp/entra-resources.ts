@@ -15,7 +15,15 @@ export interface KnownResource {
   id: string;
   /** Delegated permissions; `.default` means all of them. */
   permissions: readonly string[];
+  /**
+   * The resource's application id when Entra names it by that in `aud` although it is asked by
+   * URI (Microsoft Graph: `00000003-0000-0000-c000-000000000000`).
+   */
+  appId?: string;
 }
+
+/** Microsoft Graph's application id, its tokens' `aud`. */
+export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 
 export const RESOURCES = {
   arm: 'https://management.azure.com',
@@ -32,7 +40,7 @@ export const KNOWN_RESOURCES: readonly KnownResource[] = [
   { id: RESOURCES.arm, permissions: ['user_impersonation'] },
   { id: RESOURCES.armLegacy, permissions: ['user_impersonation'] },
   { id: RESOURCES.storage, permissions: ['user_impersonation'] },
-  { id: RESOURCES.graph, permissions: ['User.Read'] },
+  { id: RESOURCES.graph, permissions: ['User.Read'], appId: GRAPH_APP_ID },
   { id: RESOURCES.keyVault, permissions: ['user_impersonation'] },
   { id: RESOURCES.acr, permissions: ['user_impersonation'] },
   { id: RESOURCES.devops, permissions: ['user_impersonation'] },
@@ -59,10 +67,10 @@ export interface ParsedScope {
   resources: AskedResource[];
 }
 
-/** Finds a known resource by any spelling of its id (case, trailing slash). */
+/** Finds a known resource by any spelling of its id (case, trailing slash), or by its app id. */
 export function findResource(name: string): KnownResource | undefined {
   const key = name.replace(/\/$/, '').toLowerCase();
-  return KNOWN_RESOURCES.find((r) => r.id.toLowerCase() === key);
+  return KNOWN_RESOURCES.find((r) => r.id.toLowerCase() === key || r.appId === key);
 }
 
 /** Indicator for one spelling of a resource; GUID app ids get an absolute-URI form. */
@@ -78,9 +86,10 @@ export function indicatorsFor(asked: AskedResource): string[] {
   return [asked.indicator, other];
 }
 
-/** The token audience for an indicator (the bare GUID for app ids). */
+/** The token audience for an indicator: the bare GUID for app ids, and the app id of resources Entra names so. */
 export function audienceFor(indicator: string): string {
-  return indicator.startsWith('api://') ? indicator.slice('api://'.length) : indicator;
+  if (indicator.startsWith('api://')) return indicator.slice('api://'.length);
+  return findResource(indicator)?.appId ?? indicator;
 }
 
 export function resourceForIndicator(indicator: string): KnownResource | undefined {
@@ -134,7 +143,9 @@ export function entraScopesFor(audience: string, internal: Iterable<string>): st
   for (const token of internal) {
     const resource = resourceForIndicator(audience);
     if (resource && token.startsWith(`${resource.id}/`)) {
-      out.push(`${audience}/${token.slice(resource.id.length + 1)}`);
+      // Graph's scopes keep its URI (`https://graph.microsoft.com/User.Read`) though `aud` is its app id.
+      const prefix = resource.appId === audience ? resource.id : audience;
+      out.push(`${prefix}/${token.slice(resource.id.length + 1)}`);
     }
   }
   return out;

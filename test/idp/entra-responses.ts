@@ -1,10 +1,11 @@
 import type { KoaContext } from 'oidc-provider';
 
-import { TEST_TENANT_ID } from './constants.js';
+import { findUserByOid } from './entra-directory.js';
 import { mapProviderFailure } from './entra-error-map.js';
 import { entraErrorBody } from './entra-errors.js';
 import { requestContext, type EntraRequestContext } from './entra-request-context.js';
 import { OIDC_SCOPES, entraScopesFor } from './entra-resources.js';
+import { tenantIdFor } from './entra-routes.js';
 import type { IssuedValues } from './issued-values.js';
 
 export interface ResponseDeps {
@@ -94,7 +95,7 @@ function tokenBody(ctx: KoaContext, entra: EntraRequestContext, body: Record<str
     id_token: body.id_token,
   };
   if (entra.clientInfo && token?.accountId) {
-    out.client_info = Buffer.from(JSON.stringify({ uid: token.accountId, utid: TEST_TENANT_ID })).toString('base64url');
+    out.client_info = Buffer.from(JSON.stringify({ uid: token.accountId, utid: tenantIdFor(entra.tenant, findUserByOid(token.accountId)) })).toString('base64url');
   }
   issued.record('access_token', body.access_token);
   issued.record('refresh_token', body.refresh_token);

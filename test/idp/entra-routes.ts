@@ -1,4 +1,6 @@
-import { MULTI_TENANT_ALIASES, TEST_TENANT_DOMAIN, TEST_TENANT_ID } from './constants.js';
+import {
+  MULTI_TENANT_ALIASES, TEST_OTHER_TENANT_DOMAIN, TEST_OTHER_TENANT_ID, TEST_TENANT_DOMAIN, TEST_TENANT_ID, type TestUser,
+} from './constants.js';
 
 /** Where a request to the test IdP goes, from its path. */
 export interface EntraRoute {
@@ -40,10 +42,32 @@ export function classifyPath(path: string): EntraRoute {
   return { endpoint: 'unknown', tenant, rest };
 }
 
-/** `directory` for the test tenant (GUID or domain), `multi` for common/organizations/consumers. */
-export function tenantKind(tenant: string): 'directory' | 'multi' | undefined {
+/** The tenants of the directory: GUID and verified domain. */
+const DIRECTORY_TENANTS: ReadonlyArray<{ id: string; domain: string }> = [
+  { id: TEST_TENANT_ID, domain: TEST_TENANT_DOMAIN },
+  { id: TEST_OTHER_TENANT_ID, domain: TEST_OTHER_TENANT_DOMAIN },
+];
+
+/** The GUID of a directory tenant named by GUID or domain; undefined for aliases and unknown tenants. */
+export function directoryTenantId(tenant: string): string | undefined {
   const t = tenant.toLowerCase();
-  if (t === TEST_TENANT_ID || t === TEST_TENANT_DOMAIN) return 'directory';
-  if ((MULTI_TENANT_ALIASES as readonly string[]).includes(t)) return 'multi';
+  return DIRECTORY_TENANTS.find((d) => d.id === t || d.domain === t)?.id;
+}
+
+/** `directory` for a tenant of the directory (GUID or domain), `multi` for common/organizations/consumers. */
+export function tenantKind(tenant: string): 'directory' | 'multi' | undefined {
+  if (directoryTenantId(tenant)) return 'directory';
+  if ((MULTI_TENANT_ALIASES as readonly string[]).includes(tenant.toLowerCase())) return 'multi';
   return undefined;
+}
+
+/** The `tid` of a user's token asked at a tenant path: that tenant, or the user's home tenant for the aliases. */
+export function tenantIdFor(tenant: string | undefined, user: TestUser | undefined): string {
+  return directoryTenantId(tenant ?? '') ?? user?.tenants[0] ?? TEST_TENANT_ID;
+}
+
+/** Whether the user may get tokens at this tenant path (aliases: the home tenant). */
+export function isMemberOf(tenant: string, user: TestUser): boolean {
+  const id = directoryTenantId(tenant);
+  return id === undefined || user.tenants.includes(id);
 }

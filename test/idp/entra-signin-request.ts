@@ -1,7 +1,7 @@
 import { findClient } from './entra-directory.js';
 import { entraErrors } from './entra-errors.js';
 import {
-  RESOURCES, findResource, indicatorFor, indicatorsFor, parseEntraScope, type ParsedScope,
+  KNOWN_RESOURCES, RESOURCES, audienceFor, findResource, indicatorFor, indicatorsFor, parseEntraScope, type ParsedScope,
 } from './entra-resources.js';
 
 /**
@@ -14,7 +14,21 @@ function withDefaultResource(parsed: ParsedScope): ParsedScope {
   if (parsed.resources.length > 0) return parsed;
   const graph = findResource(RESOURCES.graph)!;
   const indicator = indicatorFor(graph, false);
-  return { ...parsed, resources: [{ resource: graph, audience: graph.id, indicator, scopes: [`${graph.id}/User.Read`] }] };
+  return { ...parsed, resources: [{ resource: graph, audience: audienceFor(indicator), indicator, scopes: [`${graph.id}/User.Read`] }] };
+}
+
+/**
+ * A first-party client (Azure CLI) is pre-authorised for Microsoft's resources: its grant covers
+ * them all, after the ones asked, so a later refresh for Key Vault or Graph needs no consent.
+ */
+function withPreauthorized(parsed: ParsedScope, clientId: string | undefined): ParsedScope {
+  if (!findClient(clientId)?.firstParty) return parsed;
+  const asked = new Set(parsed.resources.map((r) => r.resource.id));
+  const more = KNOWN_RESOURCES.filter((r) => !asked.has(r.id)).map((resource) => {
+    const indicator = indicatorFor(resource, false);
+    return { resource, audience: audienceFor(indicator), indicator, scopes: resource.permissions.map((p) => `${resource.id}/${p}`) };
+  });
+  return { ...parsed, resources: [...parsed.resources, ...more] };
 }
 
 function internalScope(parsed: ParsedScope): string {
@@ -37,7 +51,7 @@ export function prepareDeviceCodeRequest(input: Record<string, string>): { body:
     throw entraErrors.publicClientSentSecret();
   }
   if (!form.scope) throw entraErrors.missingParameter('scope');
-  const parsed = withDefaultResource(parseEntraScope(form.scope));
+  const parsed = withPreauthorized(withDefaultResource(parseEntraScope(form.scope)), form.client_id);
   const body = new URLSearchParams();
   for (const [key, value] of Object.entries(form)) if (key !== 'scope' && key !== 'resource') body.set(key, value);
   body.set('scope', internalScope(parsed));
@@ -51,7 +65,7 @@ export function prepareDeviceCodeRequest(input: Record<string, string>): { body:
  */
 export function prepareAuthorizeQuery(input: URLSearchParams): { query: URLSearchParams; scope: ParsedScope } {
   const query = new URLSearchParams(input);
-  const parsed = withDefaultResource(parseEntraScope(query.get('scope') ?? ''));
+  const parsed = withPreauthorized(withDefaultResource(parseEntraScope(query.get('scope') ?? '')), query.get('client_id') ?? undefined);
   query.set('scope', internalScope(parsed));
   query.delete('resource');
   for (const indicator of indicators(parsed)) query.append('resource', indicator);

@@ -1,10 +1,12 @@
 import type Provider from 'oidc-provider';
 
 import { verifyClientAssertion, type ClientAuthentication } from './entra-client-assertion.js';
-import { findClient, type DirectoryClient } from './entra-directory.js';
+import { findClient, findUserByOid, type DirectoryClient } from './entra-directory.js';
 import { entraErrors } from './entra-errors.js';
 import type { FederatedCredentialStore } from './entra-federated.js';
+import { notMemberError, refusalError, takeRefusal, type RefreshRefusal } from './entra-refusals.js';
 import { parseEntraScope, type ParsedScope } from './entra-resources.js';
+import { isMemberOf } from './entra-routes.js';
 
 /** Adapter state the token endpoint needs across requests. */
 export interface TokenEndpointState {
@@ -16,6 +18,8 @@ export interface TokenEndpointState {
   lastPoll: Map<string, number>;
   /** Federated identity credentials of the directory's apps. */
   federated: FederatedCredentialStore;
+  /** Per-user, per-resource refusals of the refresh grant (entra-refusals.ts). */
+  refusals: RefreshRefusal[];
 }
 
 export interface PreparedTokenRequest {
@@ -64,14 +68,19 @@ function appOnly(form: Record<string, string>, multiTenant: boolean): ParsedScop
   return parsed;
 }
 
-async function refresh(form: Record<string, string>, state: TokenEndpointState): Promise<ParsedScope | undefined> {
+async function refresh(form: Record<string, string>, state: TokenEndpointState, tenant: string): Promise<ParsedScope | undefined> {
   const reason = state.revoked.get(form.refresh_token ?? '');
   if (reason) throw reason === 'inactive' ? entraErrors.refreshTokenInactive() : entraErrors.refreshTokenRevoked();
+  const stored = await state.provider.RefreshToken.find(form.refresh_token ?? '', { ignoreExpiration: true });
+  // A refresh token is not bound to a tenant: redeemed at another one it works where the user is a member.
+  const user = findUserByOid(stored?.accountId);
+  if (user && !isMemberOf(tenant, user)) throw notMemberError(user, tenant, form.client_id ?? '');
   if (!form.scope) return undefined;
   const parsed = parseEntraScope(form.scope);
   // Entra answers for the first resource only when the scope names several.
   const first = parsed.resources[0];
-  const stored = await state.provider.RefreshToken.find(form.refresh_token ?? '', { ignoreExpiration: true });
+  const refusal = user && first ? takeRefusal(state.refusals, user, first.resource) : undefined;
+  if (refusal) throw refusalError(refusal, first!.resource, form.client_id ?? '');
   // OIDC scopes not granted at sign-in are dropped (Entra grants them silently).
   const oidc = stored ? parsed.oidc.filter((s) => stored.scopes.has(s)) : parsed.oidc;
   form.scope = [...oidc, ...(first?.scopes ?? [])].join(' ');
@@ -132,6 +141,7 @@ export async function prepareTokenRequest(
   multiTenant: boolean,
   state: TokenEndpointState,
   assertionAudiences: string[] = [],
+  tenant = '',
 ): Promise<PreparedTokenRequest> {
   const form = { ...input };
   takeBasicAuth(form, authorization);
@@ -142,7 +152,7 @@ export async function prepareTokenRequest(
     case 'client_credentials':
       return { form, client, scope: appOnly(form, multiTenant), ...(clientAuth ? { clientAuth } : {}) };
     case 'refresh_token':
-      return { form, client, scope: await refresh(form, state) };
+      return { form, client, scope: await refresh(form, state, tenant) };
     case DEVICE_CODE:
       checkPollRate(form, state);
       return { form, client, scope: redemption(form, false) };

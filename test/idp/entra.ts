@@ -9,6 +9,7 @@ import { CAUSE, entraResponses } from './entra-responses.js';
 import {
   approveDeviceCodeOverHttp, completeAuthorizationOverHttp, type AuthorizationResult, type SignInOptions,
 } from './entra-sign-in.js';
+import type { RefreshRefusal } from './entra-refusals.js';
 import type { TokenEndpointState } from './entra-token-request.js';
 import { Faults, type RequestHandler } from './faults.js';
 import { listenLoopback } from './http-server.js';
@@ -52,6 +53,14 @@ export interface TestIdp {
    * of `issuer` with this `subject` and one of `audiences` (default `api://AzureADTokenExchange`).
    */
   addFederatedCredential(credential: { issuer: string; subject: string; audiences?: string[]; clientId?: string }): void;
+  /**
+   * Refuses refreshes for one resource (for one user, or all), as Entra does per resource: MFA
+   * (50076, 50079), Conditional Access (53003), consent (65001), unknown resource (500011). The
+   * refresh token keeps working for other resources.
+   */
+  refuseRefresh(refusal: RefreshRefusal): void;
+  /** Removes every refusal added with `refuseRefresh`. */
+  clearRefusals(): void;
   /** Every refresh token issued so far fails from now on: AADSTS50173 (`revoked`) or AADSTS700082 (`inactive`). */
   revokeRefreshTokens(reason?: 'revoked' | 'inactive'): void;
   /** Approves (or declines) a device code through the IdP's pages over HTTP, as a person would. */
@@ -97,7 +106,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
   provider.on('authorization_code.saved', (code: { jti: string }) => issued.record('authorization_code', code.jti));
 
   const federated = new FederatedCredentialStore();
-  const state: TokenEndpointState = { provider, deviceCodeInterval, revoked: new Map(), lastPoll: new Map(), federated };
+  const state: TokenEndpointState = { provider, deviceCodeInterval, revoked: new Map(), lastPoll: new Map(), federated, refusals: [] };
   handler = createEntraFront({ provider, requests, faults, state, issued, url: () => server.url });
 
   return {
@@ -116,6 +125,8 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
     issued,
     faults,
     addFederatedCredential: (credential) => federated.add({ clientId: TEST_CONFIDENTIAL_CLIENT_ID, audiences: [FEDERATED_AUDIENCE], ...credential }),
+    refuseRefresh: (refusal) => state.refusals.push({ ...refusal }),
+    clearRefusals: () => state.refusals.splice(0),
     revokeRefreshTokens(reason = 'revoked') {
       for (const token of issued.values('refresh_token')) state.revoked.set(token, reason);
     },

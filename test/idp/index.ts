@@ -2,8 +2,9 @@
 export * from './constants.js';
 export { startTestIdp, type TestIdp, type TestIdpOptions } from './entra.js';
 export type { AuthorizationResult, SignInOptions } from './entra-sign-in.js';
+export type { RefreshRefusal, RefusalCode } from './entra-refusals.js';
 export { EntraError, entraErrorBody, entraErrors, entraTimestamp, type EntraErrorBody } from './entra-errors.js';
-export { KNOWN_RESOURCES, OIDC_SCOPES, RESOURCES, type KnownResource } from './entra-resources.js';
+export { GRAPH_APP_ID, KNOWN_RESOURCES, OIDC_SCOPES, RESOURCES, type KnownResource } from './entra-resources.js';
 export * from './managed-identity-fakes.js';
 export { startTestTokenIssuer, WorkloadTokenIssuer, type TestTokenIssuer, type WorkloadTokenClaims } from './token-issuer.js';
 export {

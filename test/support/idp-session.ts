@@ -18,7 +18,7 @@ export async function withDeviceCodeApproval(
   idp: TestIdp,
   args: string[],
   options: RunOptions,
-  approval: { decline?: boolean; skip?: boolean } = {},
+  approval: { decline?: boolean; skip?: boolean; username?: string; password?: string } = {},
 ): Promise<CliResult> {
   let approving: Promise<void> | undefined;
   const result = await runCli(args, {
@@ -29,7 +29,8 @@ export async function withDeviceCodeApproval(
         seen += d.toString();
         const code = /enter the code (\S+)/.exec(seen)?.[1];
         if (code && !approving && !approval.skip) {
-          approving = idp.approveDeviceCode(code, approval.decline ? { decline: true } : {});
+          const { skip: _skip, ...signIn } = approval;
+          approving = idp.approveDeviceCode(code, signIn);
         }
       });
       options.onSpawn?.(child);

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { clearCache } from '../../core/admin.js';
 import type { ProtocolName } from '../../core/protocol-names.js';
 import type { CliContext } from '../context.js';
@@ -10,6 +10,7 @@ export interface ClearCacheOptions extends CommonOptions {
   tenant?: string;
   clientId?: string;
   scope?: string[];
+  account?: string;
 }
 
 export function clearCacheCommand(ctx: CliContext): Command {
@@ -19,12 +20,14 @@ export function clearCacheCommand(ctx: CliContext): Command {
     .addOption(tenantOption())
     .addOption(clientIdOption('only sessions of this application (client) id'))
     .addOption(scopeOption('only sessions for the resource of this scope (repeatable)'))
+    .addOption(new Option('--account <upn-or-oid>', "only this account's sessions, by UPN or object id (default: $AZSESS_ACCOUNT, else every account)"))
     .addHelpText(
       'after',
       examples(
         'azsess clear-cache',
         'azsess clear-cache --protocol device-code --scope https://storage.azure.com/.default',
         'azsess clear-cache --tenant contoso.onmicrosoft.com --client-id 8f6c2b0e-3b7a-4c55-9f0d-1a2b3c4d5e6f',
+        'azsess clear-cache --account bob@contoso.com',
       ),
     );
   addCommonOptions(cmd);
@@ -39,6 +42,7 @@ export async function runClearCache(opts: ClearCacheOptions, ctx: CliContext): P
       ...(opts.tenant ? { tenant: opts.tenant } : {}),
       ...(opts.clientId ? { clientId: opts.clientId } : {}),
       ...(opts.scope ? { scopes: opts.scope } : {}),
+      ...((opts.account ?? ctx.env.AZSESS_ACCOUNT) ? { account: opts.account ?? ctx.env.AZSESS_ACCOUNT } : {}),
     },
     rt.store,
   );

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { authorityFromFlag, checkAuthorityFlags } from '../../core/settings.js';
 import type { CloudName } from '../../core/authority.js';
 import { shortProtocolName, type ProtocolName } from '../../core/protocol-names.js';
-import { authorityOptions, clientIdOption, protocolOption, tenantOption } from '../options.js';
+import { accountOption, authorityOptions, clientIdOption, protocolOption, tenantOption } from '../options.js';
 import type { CommonOptions } from '../runtime.js';
 
 /** The settings a credential helper's command line may fix (else environment, manifest, default). */
@@ -13,10 +13,11 @@ export interface HelperSettingOptions extends CommonOptions {
   clientId?: string;
   authorityHost?: string;
   cloud?: CloudName;
+  account?: string;
 }
 
 export function addHelperSettingOptions(cmd: Command): Command {
-  cmd.addOption(protocolOption()).addOption(tenantOption()).addOption(clientIdOption());
+  cmd.addOption(protocolOption()).addOption(tenantOption()).addOption(clientIdOption()).addOption(accountOption());
   for (const option of authorityOptions()) cmd.addOption(option);
   return cmd;
 }
@@ -32,5 +33,6 @@ export function helperSettingArgs(opts: HelperSettingOptions): string[] {
   if (opts.clientId) args.push('--client-id', opts.clientId);
   if (opts.authorityHost !== undefined) args.push('--authority-host', authorityFromFlag(opts.authorityHost));
   if (opts.cloud) args.push('--cloud', opts.cloud);
+  if (opts.account) args.push('--account', opts.account);
   return args;
 }

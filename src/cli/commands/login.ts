@@ -1,8 +1,8 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { isUserProtocol, shortProtocolName } from '../../core/protocol-names.js';
 import { decodeClaims } from '../../core/jwt.js';
 import { oidcScopes } from '../../core/scopes.js';
-import type { Session } from '../../core/session.js';
+import { defaultAuthority, type Session } from '../../core/session.js';
 import { resolveSettings } from '../../core/settings.js';
 import { buildTokenQuery } from '../../core/token-query.js';
 import { readManifest } from '../../core/admin.js';
@@ -16,12 +16,18 @@ import { browserFlags, identityFlags, settingFlags } from '../token-lookup.js';
 
 export interface LoginOptions extends SignInOptions, CredentialOptions {
   scopeAuth?: string[];
+  output?: 'text' | 'json';
 }
 
 export function loginCommand(ctx: CliContext): Command {
   const cmd = new Command('login')
     .description('sign in now and record the session (app-only protocols: get and cache a token, which checks the setup)')
-    .option('--scope-auth <scope>', 'also consent to this scope at sign-in, so later audiences need no new sign-in (repeatable)', collectScopes);
+    .option('--scope-auth <scope>', 'also consent to this scope at sign-in, so later audiences need no new sign-in (repeatable)', collectScopes)
+    .addOption(
+      new Option('--output <format>', 'text: a sentence on stderr; json: also who signed in on stdout (account, tenant, client_id, authority, protocol), never a token')
+        .choices(['text', 'json'])
+        .default('text'),
+    );
   addSignInOptions(cmd);
   addCredentialOptions(cmd);
   cmd.addHelpText(
@@ -31,15 +37,32 @@ export function loginCommand(ctx: CliContext): Command {
       'azsess login --scope https://storage.azure.com/.default --scope-auth https://vault.azure.net/user_impersonation',
       'azsess login --protocol client-credentials --tenant contoso.onmicrosoft.com --client-id $APP',
       'azsess login --protocol auth-code --login-hint alice@contoso.com   # in a browser on this machine',
+      'azsess login --account bob@contoso.com --output json   # refused unless bob signs in'
     ),
   );
   addCommonOptions(cmd);
   return cmd.action(async (_opts, command: Command) => runLogin(command.optsWithGlobals(), ctx));
 }
 
+/** The tenant the token was issued in (its `tid`), else the one asked. */
+function tenantOf(session: Session): string {
+  const claims = decodeClaims(session.idToken) ?? decodeClaims(session.token);
+  return typeof claims?.tid === 'string' ? claims.tid : session.tenant;
+}
+
+/** azure-identity's AuthenticationRecord: who signed in where, for tools that wrap azsess. */
+export function authenticationRecord(session: Session): Record<string, string | null> {
+  return {
+    account: session.account ?? null,
+    tenant: tenantOf(session),
+    client_id: session.clientId,
+    authority: session.authority ?? defaultAuthority,
+    protocol: shortProtocolName(session.protocol),
+  };
+}
+
 function summary(session: Session, now: Date): string {
-  const claims = decodeClaims(session.token);
-  const tenant = typeof claims?.tid === 'string' ? claims.tid : session.tenant;
+  const tenant = tenantOf(session);
   const what = isUserProtocol(session.protocol)
     ? session.scope.filter((s) => !oidcScopes.has(s)).join(' ')
     : session.resource;
@@ -67,4 +90,5 @@ export async function runLogin(opts: LoginOptions, ctx: CliContext): Promise<voi
     network: () => startNetwork(rt, signInChoices(opts, ctx.argv)),
   });
   rt.log.info(summary(session, ctx.now()));
+  if (opts.output === 'json') ctx.stdout.write(`${JSON.stringify(authenticationRecord(session))}\n`);
 }

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import type { CloudName } from '../../core/authority.js';
 import type { ProtocolName } from '../../core/protocol-names.js';
 import { defaultRedirectUri } from '../../core/session.js';
-import { authorityOptions, clientIdOption, parseSeconds, protocolOption, scopeOption, tenantOption } from '../options.js';
+import { accountOption, authorityOptions, clientIdOption, parseSeconds, protocolOption, scopeOption, tenantOption } from '../options.js';
 import { parseRedirectUri } from '../option-parsers.js';
 import type { CommonOptions } from '../runtime.js';
 
@@ -27,6 +27,8 @@ export interface SignInOptions extends CommonOptions {
   domainHint?: string;
   /** device-code: the prompt as text (default) or one JSON line. */
   promptFormat?: 'text' | 'json';
+  /** A UPN or an object id. */
+  account?: string;
 }
 
 export function addSignInOptions(cmd: Command): Command {
@@ -36,7 +38,8 @@ export function addSignInOptions(cmd: Command): Command {
     .addOption(tenantOption())
     .addOption(clientIdOption('application (client) id; with vm, a user-assigned identity by client id'))
     .option('--object-id <id>', 'vm: a user-assigned identity by object (principal) id')
-    .option('--msi-res-id <id>', 'vm: a user-assigned identity by ARM resource id');
+    .option('--msi-res-id <id>', 'vm: a user-assigned identity by ARM resource id')
+    .addOption(accountOption());
   for (const option of authorityOptions()) cmd.addOption(option);
   return cmd
     .addOption(

@@ -1,12 +1,12 @@
 import { Command, Option } from 'commander';
-import { loadState } from '../../core/admin.js';
+import { loadState, selectorMatches } from '../../core/admin.js';
 import type { CloudName } from '../../core/authority.js';
 import type { ProtocolName } from '../../core/protocol-names.js';
 import { registryTokensOf } from '../../core/registry-tokens.js';
 import { resolveSettings } from '../../core/settings.js';
 import { buildStatusReport, formatStatusText } from '../../output/status.js';
 import type { CliContext } from '../context.js';
-import { addCommonOptions, authorityOptions, clientIdOption, examples, protocolOption, tenantOption } from '../options.js';
+import { accountOption, addCommonOptions, authorityOptions, clientIdOption, examples, protocolOption, tenantOption } from '../options.js';
 import { startRuntime, type CommonOptions } from '../runtime.js';
 
 export interface StatusOptions extends CommonOptions {
@@ -16,6 +16,7 @@ export interface StatusOptions extends CommonOptions {
   clientId?: string;
   authorityHost?: string;
   cloud?: CloudName;
+  account?: string;
 }
 
 export function statusCommand(ctx: CliContext): Command {
@@ -24,9 +25,10 @@ export function statusCommand(ctx: CliContext): Command {
     .addOption(new Option('--output <format>', 'text for people, json for scripts').choices(['text', 'json']).default('text'))
     .addOption(protocolOption())
     .addOption(tenantOption())
-    .addOption(clientIdOption());
+    .addOption(clientIdOption())
+    .addOption(accountOption());
   for (const option of authorityOptions()) cmd.addOption(option);
-  cmd.addHelpText('after', examples('azsess status', 'azsess status --output json | jq .sessions'));
+  cmd.addHelpText('after', examples('azsess status', 'azsess status --output json | jq .accounts', 'azsess status --account alice@contoso.com'));
   addCommonOptions(cmd);
   return cmd.action(async (_opts, command: Command) => runStatus(command.optsWithGlobals(), ctx));
 }
@@ -41,10 +43,14 @@ export async function runStatus(opts: StatusOptions, ctx: CliContext): Promise<v
       ...(opts.clientId ? { clientId: opts.clientId } : {}),
       ...(opts.authorityHost !== undefined ? { authorityHost: opts.authorityHost } : {}),
       ...(opts.cloud ? { cloud: opts.cloud } : {}),
+      ...(opts.account ? { account: opts.account } : {}),
     },
     ctx.env,
     manifest,
   );
-  const report = buildStatusReport(rt.home, settings, doc.sessions, ctx.now(), registryTokensOf(doc));
+  // With an account asked for, only that person's sessions.
+  const account = settings.account.value;
+  const sessions = account ? doc.sessions.filter((s) => selectorMatches(s, { account })) : doc.sessions;
+  const report = buildStatusReport(rt.home, settings, sessions, ctx.now(), registryTokensOf(doc));
   ctx.stdout.write(opts.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatStatusText(report));
 }

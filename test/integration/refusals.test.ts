@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { decodeJwt, GRAPH_APP_ID } from '../idp/index.js';
+import { useIdpAndHome } from '../support/idp-fixture.js';
+import { expireStoredTokens, idpEnv, readStoredSessions, withDeviceCodeApproval } from '../support/idp-session.js';
+import { runCli } from '../support/run-cli.js';
+
+/** Issue 11: Graph's app-id audience, and refusals of one resource that never destroy a session. */
+
+const fx = useIdpAndHome({ deviceCodeInterval: 1 });
+
+const GRAPH = 'https://graph.microsoft.com/.default';
+const VAULT = 'https://vault.azure.net/.default';
+// The Azure CLI client is pre-authorised for Microsoft's resources, as in Entra.
+const env = () => idpEnv(fx.idp, { AZURE_CLIENT_ID: fx.idp.azureCliClientId });
+const run = (args: string[]) => runCli(args, { userHome: fx.tmp.userHome, env: env() });
+const login = (args: string[] = []) =>
+  withDeviceCodeApproval(fx.idp, ['login', '--protocol', 'device-code', ...args], { userHome: fx.tmp.userHome, env: env() });
+
+function refreshTokens(): string[] {
+  return readStoredSessions(fx.tmp.home).map((s) => s.refreshToken);
+}
+
+describe('audiences named by app id', () => {
+  test('finding 3: a Graph token is served from the cache: zero requests, also for five at once', async () => {
+    assert.equal((await login()).code, 0);
+    const first = await run(['token', '--scope', GRAPH, '--no-interactive']);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(decodeJwt(first.stdout.trim()).aud, GRAPH_APP_ID);
+    fx.idp.requests.reset();
+    const again = await Promise.all(Array.from({ length: 5 }, () => run(['token', '--scope', GRAPH])));
+    for (const r of again) assert.equal(r.stdout, first.stdout, r.stderr);
+    assert.equal(fx.idp.requests.count(), 0);
+  });
+});
+
+describe('refusals of one resource', () => {
+  test('finding 2: MFA demanded for Key Vault keeps every refresh token, and Graph still refreshes', async () => {
+    assert.equal((await login()).code, 0);
+    assert.equal((await run(['token', '--scope', GRAPH, '--no-interactive'])).code, 0);
+    const before = refreshTokens();
+    fx.idp.refuseRefresh({ resource: 'https://vault.azure.net', code: 50076 });
+    const vault = await run(['token', '--scope', VAULT, '--no-interactive']);
+    assert.equal(vault.code, 3, vault.stderr);
+    assert.deepEqual(refreshTokens(), before, 'no refresh token was dropped');
+    expireStoredTokens(fx.tmp.home);
+    const graph = await run(['token', '--scope', GRAPH, '--no-interactive']);
+    assert.equal(graph.code, 0, graph.stderr);
+    fx.idp.clearRefusals();
+  });
+
+  test('finding 5: MFA: exit 3 quoting AADSTS50076 and its reason, then the exact login command with --account; no trace id', async () => {
+    assert.equal((await login()).code, 0);
+    fx.idp.refuseRefresh({ resource: 'https://vault.azure.net', code: 50076 });
+    const r = await run(['token', '--scope', VAULT, '--no-interactive']);
+    assert.equal(r.code, 3, r.stderr);
+    const lines = r.stderr.trim().split('\n').filter((l) => !/Unsupported runtime/.test(l));
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(r.stderr, /AADSTS50076/);
+    assert.match(r.stderr, /multi-factor authentication/);
+    assert.match(r.stderr, /run: azsess login --protocol device-code .*--scope https:\/\/vault\.azure\.net\/\.default .*--account alice@azsess-test\.onmicrosoft\.com/);
+    assert.doesNotMatch(r.stderr, /trace id|correlation id/i);
+    const verbose = await run(['token', '--scope', VAULT, '--no-interactive', '--verbose']);
+    assert.match(verbose.stderr, /trace id/i, '--verbose keeps the ids');
+    fx.idp.clearRefusals();
+  });
+
+  test('with a terminal (--interactive), MFA for one resource leads to a sign-in for it; the other sessions stay', async () => {
+    assert.equal((await login()).code, 0);
+    const arm = readStoredSessions(fx.tmp.home)[0]!;
+    fx.idp.refuseRefresh({ resource: 'https://vault.azure.net', code: 50076, times: 1 });
+    const r = await withDeviceCodeApproval(fx.idp, ['token', '--scope', VAULT, '--interactive'], { userHome: fx.tmp.userHome, env: env() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(decodeJwt(r.stdout.trim()).aud, 'https://vault.azure.net');
+    assert.equal(fx.idp.requests.count({ endpoint: 'devicecode' }), 2);
+    const sessions = readStoredSessions(fx.tmp.home);
+    assert.equal(sessions.length, 2);
+    assert.equal(sessions.find((s) => s.scope.includes('https://management.azure.com/user_impersonation'))!.refreshToken, arm.refreshToken);
+  });
+
+  test('finding 5: Conditional Access (53003) is exit 4 suggesting auth-code or a compliant device, not a device-code sign-in', async () => {
+    assert.equal((await login()).code, 0);
+    const before = refreshTokens();
+    fx.idp.refuseRefresh({ resource: 'https://vault.azure.net', code: 53003 });
+    const r = await run(['token', '--scope', VAULT, '--interactive']);
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /AADSTS53003/);
+    assert.match(r.stderr, /--protocol auth-code/);
+    assert.match(r.stderr, /compliant/);
+    assert.equal(fx.idp.requests.count({ endpoint: 'devicecode' }), 1, 'no new sign-in was started');
+    assert.deepEqual(refreshTokens(), before);
+    fx.idp.clearRefusals();
+  });
+
+  test('an unknown resource (500011) is exit 4 naming it; the refresh token is kept', async () => {
+    assert.equal((await login()).code, 0);
+    const before = refreshTokens();
+    fx.idp.refuseRefresh({ resource: 'https://vault.azure.net', code: 500011 });
+    const r = await run(['token', '--scope', VAULT, '--interactive']);
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /AADSTS500011/);
+    assert.match(r.stderr, /https:\/\/vault\.azure\.net/);
+    assert.deepEqual(refreshTokens(), before);
+    fx.idp.clearRefusals();
+  });
+
+  test('consent missing (65001) is exit 3 with the login command; a dead token (50173) drops only that session’s refresh token', async () => {
+    assert.equal((await login()).code, 0);
+    fx.idp.refuseRefresh({ resource: 'https://vault.azure.net', code: 65001 });
+    const consent = await run(['token', '--scope', VAULT, '--no-interactive']);
+    assert.equal(consent.code, 3, consent.stderr);
+    assert.match(consent.stderr, /AADSTS65001.*run: azsess login /);
+    fx.idp.clearRefusals();
+    expireStoredTokens(fx.tmp.home);
+    fx.idp.revokeRefreshTokens();
+    const dead = await run(['token', '--no-interactive']);
+    assert.equal(dead.code, 3, dead.stderr);
+    assert.match(dead.stderr, /AADSTS50173/);
+    assert.deepEqual(refreshTokens(), [''], 'the dead refresh token is dropped');
+  });
+});
