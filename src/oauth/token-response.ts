@@ -101,12 +101,10 @@ export class OAuthError extends AuthenticationError {
     return interactionErrors.has(this.entra.error) || this.entra.codes.some((c) => interactionCodes.has(c));
   }
 
-  /**
-   * The refresh token used is expired, revoked or malformed: drop it (and only it). Only Entra's
-   * word on the token counts: an `invalid_grant` without a code keeps it (a sign-in replaces it).
-   */
+  /** The refresh token used is expired, revoked or malformed: drop it (and only it). */
   get refreshTokenIsDead(): boolean {
-    return this.entra.codes.some((c) => deadTokenCodes.has(c));
+    if (this.entra.codes.some((c) => deadTokenCodes.has(c))) return true;
+    return this.entra.error === 'invalid_grant' && this.entra.codes.length === 0;
   }
 
   get refusal(): RefusalKind {

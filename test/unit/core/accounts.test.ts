@@ -87,7 +87,7 @@ test('refusal table: only a dead refresh token is dropped; per-resource refusals
   const refusal = (error: string, codes: number[]) =>
     new OAuthError('m', { error, description: codes.length ? `AADSTS${codes[0]}: reason.` : 'reason', codes }, {}).refusal;
   for (const code of [70008, 70043, 700082, 700084, 50173, 54005, 9002313]) assert.equal(refusal('invalid_grant', [code]), 'dead', String(code));
-  assert.equal(refusal('invalid_grant', []), 'interaction', 'without a code Entra has not said the token is dead: kept');
+  assert.equal(refusal('invalid_grant', []), 'dead', 'invalid_grant with no code on the token sent');
   for (const code of [50076, 50079, 50078, 50058, 65001, 50158, 50097]) assert.equal(refusal('invalid_grant', [code]), 'interaction', String(code));
   for (const code of [53000, 53001, 53002, 53003, 530032]) assert.equal(refusal('invalid_grant', [code]), 'blocked', String(code));
   assert.equal(refusal('invalid_resource', [500011]), 'unknown-resource');
