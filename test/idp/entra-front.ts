@@ -5,7 +5,8 @@ import type Provider from 'oidc-provider';
 
 import { TEST_TENANT_DOMAIN, TEST_TENANT_ID } from './constants.js';
 import { findClient, redirectAllowed } from './entra-directory.js';
-import { EntraError, entraErrorBody, entraErrors, newTraceIds } from './entra-errors.js';
+import { EntraError, entraErrorBody, entraErrors } from './entra-errors.js';
+import { setEntraHeaders } from './entra-headers.js';
 import { handleInteraction } from './entra-interactions.js';
 import { errorPage } from './entra-pages.js';
 import { setRequestContext, type EntraRequestContext } from './entra-request-context.js';
@@ -161,11 +162,8 @@ export function createEntraFront(deps: FrontDeps) {
       grantType: form.grant_type, resource: firstResource(scope), scope, clientId: withBasic.client_id ?? query.client_id,
     });
     res.on('finish', () => { record.status = res.statusCode; });
+    const ids = setEntraHeaders(req, res);
     await deps.faults.handle(route.endpoint, req, res, async () => {
-      const sentId = req.headers['client-request-id'];
-      const ids = newTraceIds(typeof sentId === 'string' ? sentId : undefined);
-      res.setHeader('x-ms-request-id', ids.traceId);
-      if (typeof sentId === 'string') res.setHeader('client-request-id', sentId);
       const context: EntraRequestContext = {
         tenant: route.tenant, tenantPath: `/${route.tenant}`, endpoint: route.endpoint, ids, grantType: form.grant_type,
       };
