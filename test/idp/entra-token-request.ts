@@ -2,6 +2,7 @@ import type Provider from 'oidc-provider';
 
 import { verifyClientAssertion, type ClientAuthentication } from './entra-client-assertion.js';
 import { findClient, type DirectoryClient } from './entra-directory.js';
+import type { DevicePolling } from './entra-device-polling.js';
 import { entraErrors } from './entra-errors.js';
 import type { FederatedCredentialStore } from './entra-federated.js';
 import { parseEntraScope, type ParsedScope } from './entra-resources.js';
@@ -9,11 +10,10 @@ import { parseEntraScope, type ParsedScope } from './entra-resources.js';
 /** Adapter state the token endpoint needs across requests. */
 export interface TokenEndpointState {
   provider: Provider;
-  deviceCodeInterval: number;
+  /** Device code pacing, for `slow_down`. */
+  polling: DevicePolling;
   /** Refresh tokens revoked by the test, and why. */
   revoked: Map<string, 'revoked' | 'inactive'>;
-  /** Last poll time per device code, for `slow_down`. */
-  lastPoll: Map<string, number>;
   /** Federated identity credentials of the directory's apps. */
   federated: FederatedCredentialStore;
 }
@@ -27,8 +27,6 @@ export interface PreparedTokenRequest {
 }
 
 const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
-// Node timers may fire a millisecond early; a client that waits `interval` is not "too fast".
-const POLL_TOLERANCE_MS = 20;
 
 /** RFC 6749 §2.3.1 Basic client auth, moved into the body (the provider only knows client_secret_post). */
 export function takeBasicAuth(form: Record<string, string>, authorization: string | undefined): void {
@@ -95,13 +93,7 @@ function redemption(form: Record<string, string>, strict: boolean): ParsedScope 
 
 function checkPollRate(form: Record<string, string>, state: TokenEndpointState): void {
   const code = form.device_code;
-  if (!code) return;
-  const now = Date.now();
-  const last = state.lastPoll.get(code);
-  state.lastPoll.set(code, now);
-  if (last !== undefined && now - last < state.deviceCodeInterval * 1000 - POLL_TOLERANCE_MS) {
-    throw entraErrors.slowDown(state.deviceCodeInterval);
-  }
+  if (code && state.polling.tooEarly(code)) throw entraErrors.slowDown(state.polling.intervalOf(code) ?? 0);
 }
 
 /**

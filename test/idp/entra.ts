@@ -2,6 +2,7 @@ import {
   AZURE_CLI_CLIENT_ID, FEDERATED_AUDIENCE, TEST_CLIENT_SECRET, TEST_CONFIDENTIAL_CLIENT_ID, TEST_PASSWORD, TEST_PUBLIC_CLIENT_ID,
   TEST_TENANT_DOMAIN, TEST_TENANT_ID, TEST_USERNAME, TEST_USERS, type TestUser,
 } from './constants.js';
+import { DevicePolling } from './entra-device-polling.js';
 import { FederatedCredentialStore } from './entra-federated.js';
 import { createEntraFront } from './entra-front.js';
 import { createEntraProvider } from './entra-provider.js';
@@ -22,7 +23,10 @@ export interface TestIdpOptions {
   caeAccessTokenTtl?: number;
   /** Refresh token lifetime in seconds (default 90 days). */
   refreshTokenTtl?: number;
-  /** Device code polling interval in seconds, enforced with `slow_down` (default 1; Entra uses 5). */
+  /**
+   * Device code polling `interval` in seconds (default 5, as Entra): enforced from the first poll,
+   * each `slow_down` adds 5 s for the rest of the flow; 0 turns pacing off (IdP self-tests only).
+   */
   deviceCodeInterval?: number;
   /** Device code lifetime in seconds (default 900, as Entra). */
   deviceCodeExpiresIn?: number;
@@ -84,10 +88,10 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
     deviceCodeExpiresIn: options.deviceCodeExpiresIn ?? 900,
     rotateRefreshTokens: options.rotateRefreshTokens ?? false,
   });
-  const deviceCodeInterval = options.deviceCodeInterval ?? 1;
+  const polling = new DevicePolling(options.deviceCodeInterval ?? 5);
   provider.use(entraResponses({
     issued,
-    deviceCodeInterval,
+    polling,
     authority: server.url,
     onDeviceCode: (userCode, uri) => verificationUris.set(userCode, uri),
   }));
@@ -97,7 +101,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
   provider.on('authorization_code.saved', (code: { jti: string }) => issued.record('authorization_code', code.jti));
 
   const federated = new FederatedCredentialStore();
-  const state: TokenEndpointState = { provider, deviceCodeInterval, revoked: new Map(), lastPoll: new Map(), federated };
+  const state: TokenEndpointState = { provider, polling, revoked: new Map(), federated };
   handler = createEntraFront({ provider, requests, faults, state, issued, url: () => server.url });
 
   return {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { TEST_TENANT_DOMAIN } from './constants.js';
+import { DevicePolling } from './entra-device-polling.js';
 import { startTestIdp, type TestIdp } from './entra.js';
 import {
   DEVICE_CODE_GRANT, assertEntraError, endpoint, pollDeviceCode, refresh, requestDeviceCode, signInWithDeviceCode, verifyWithIdpKeys,
@@ -141,6 +142,19 @@ describe('test IdP: device code flow and refresh', () => {
     assert.equal(response.headers.get('x-ms-request-id'), response.json.trace_id);
   });
 
+  test("Entra's diagnostic headers are on every answer, a faulted one included", async () => {
+    const id = '0f0e0d0c-0b0a-4908-8706-050403020101';
+    idp.faults.add('token', { status: 429, headers: { 'Retry-After': '1' }, body: {} }, { times: 1 });
+    const faulted = await postForm(endpoint(idp, 'token'), { client_id: idp.publicClientId }, { 'client-request-id': id });
+    const real = await getJson(`${idp.authority}/v2.0/.well-known/openid-configuration`);
+    for (const response of [faulted, real]) {
+      assert.match(response.headers.get('x-ms-request-id') ?? '', /^[0-9a-f-]{36}$/);
+      assert.match(response.headers.get('x-ms-ests-server') ?? '', /ProdSlices$/);
+    }
+    assert.equal(faulted.status, 429);
+    assert.equal(faulted.headers.get('client-request-id'), id);
+  });
+
   test('unknown resources and public clients with secrets are refused', async () => {
     assertEntraError(await requestDeviceCode(idp, 'https://unknown.example.com/.default'), 400, 'invalid_resource', 500011);
     assertEntraError(await requestDeviceCode(idp, 'https://management.azure.com/not_a_permission'), 400, 'invalid_scope', 70011);
@@ -152,17 +166,36 @@ describe('test IdP: device code flow and refresh', () => {
 });
 
 describe('test IdP: polling rate, expiry and rotation', () => {
-  test('polling faster than the interval answers slow_down', async () => {
-    const idp = await startTestIdp({ deviceCodeInterval: 1 });
+  test('the interval is 5 s by default and holds from the first poll; slow_down adds 5 s for the rest of the flow', async () => {
+    const idp = await startTestIdp();
     try {
       const code = await requestDeviceCode(idp, 'https://management.azure.com/.default');
-      assert.equal(code.json.interval, 1);
-      assertEntraError(await pollDeviceCode(idp, code.json.device_code), 400, 'authorization_pending', 70016);
+      assert.equal(code.json.interval, 5, "Entra's default");
+      assertEntraError(await pollDeviceCode(idp, code.json.device_code), 400, 'slow_down', undefined);
       assertEntraError(await pollDeviceCode(idp, code.json.device_code), 400, 'slow_down', undefined);
       assert.equal(idp.requests.count({ endpoint: 'token', status: 400 }), 2);
     } finally {
       await idp.close();
     }
+  });
+
+  test('DevicePolling: first poll measured from the answer, each slow_down remembered', () => {
+    let now = 0;
+    const polling = new DevicePolling(3, () => now);
+    polling.issued('c');
+    now = 2990;
+    assert.equal(polling.tooEarly('c'), false, 'within the 20 ms a timer may fire early');
+    now += 2000;
+    assert.equal(polling.tooEarly('c'), true);
+    assert.equal(polling.intervalOf('c'), 8);
+    now += 7000;
+    assert.equal(polling.tooEarly('c'), true, '8 s now, not 3');
+    assert.equal(polling.intervalOf('c'), 13);
+    now += 13_000;
+    assert.equal(polling.tooEarly('c'), false);
+    polling.issued('d');
+    assert.equal(polling.tooEarly('d'), true, 'a poll right after the answer is too early');
+    assert.equal(polling.tooEarly('unknown'), false, 'left to the grant');
   });
 
   test('expired device codes and refresh tokens', async () => {

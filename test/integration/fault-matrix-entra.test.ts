@@ -18,7 +18,7 @@ let idp: TestIdp;
 let signedIn: Session;
 
 before(async () => {
-  idp = await startTestIdp();
+  idp = await startTestIdp({ deviceCodeInterval: 1 });
   const tmp = makeTmpHome();
   try {
     const login = await withDeviceCodeApproval(idp, ['login', '--protocol', 'device-code'], { userHome: tmp.userHome, env: idpEnv(idp) });

@@ -40,7 +40,7 @@ async function git(args: string[], cwd = tmp.userHome) {
 }
 
 before(async () => {
-  idp = await startTestIdp();
+  idp = await startTestIdp({ deviceCodeInterval: 1 });
   tmp = makeTmpHome();
   const root = join(tmp.userHome, 'srv');
   mkdirSync(root);

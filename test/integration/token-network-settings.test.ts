@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startConnectProxy, type ConnectProxy } from '../support/connect-proxy.js';
-import { idpEnv } from '../support/idp-session.js';
+import { DEVICE_CODE_GRANT, idpEnv, withDeviceCodeApproval } from '../support/idp-session.js';
 import { runCli } from '../support/run-cli.js';
 import { useIdpAndHome } from '../support/idp-fixture.js';
 
@@ -36,28 +36,15 @@ describe('proxies', () => {
 });
 
 describe('device code polling', () => {
-  test('slow_down adds 5 seconds to the polling interval', async () => {
+  test('slow_down adds 5 seconds to the polling interval for the rest of the flow', async () => {
     fx.idp.faults.add('token', { status: 400, body: { error: 'slow_down', error_description: 'Polling too fast.', error_codes: [] } }, { times: 1 });
-    let approved = false;
-    const r = await runCli(['login', '--verbose'], {
-      userHome: fx.tmp.userHome,
-      env: idpEnv(fx.idp),
-      onSpawn: (child) => {
-        child.stderr!.on('data', (d: Buffer) => {
-          const code = /enter the code (\S+)/.exec(d.toString())?.[1];
-          if (code && !approved) {
-            approved = true;
-            // Approve only after the slowed-down poll, so the gap is measured between real polls.
-            setTimeout(() => void fx.idp.approveDeviceCode(code), 2500);
-          }
-        });
-      },
-    });
+    // The person approves once the IdP has seen the poll after the slowed-down one.
+    const r = await withDeviceCodeApproval(fx.idp, ['login', '--verbose'], { userHome: fx.tmp.userHome, env: idpEnv(fx.idp) }, { afterPolls: 2 });
     assert.equal(r.code, 0, r.stderr);
-    const polls = fx.idp.requests.filter({ endpoint: 'token' }).map((p) => p.time);
-    assert.ok(polls.length >= 2);
+    const polls = fx.idp.requests.filter({ endpoint: 'token', grantType: DEVICE_CODE_GRANT }).map((p) => p.time);
+    assert.ok(polls.length >= 3, `${polls.length} polls`);
     const gaps = polls.slice(1).map((t, i) => t - polls[i]!);
-    assert.ok(gaps[0]! >= 5900, `the poll after slow_down waited ${gaps[0]} ms (interval 1 s + 5 s)`);
+    for (const gap of gaps) assert.ok(gap >= 6000, `a poll after slow_down waited ${gap} ms (interval 1 s + 5 s, for every later poll): ${gaps.join(', ')}`);
     assert.match(r.stderr, /poll more slowly; now every 6 s/);
   });
 
@@ -66,9 +53,8 @@ describe('device code polling', () => {
       userHome: fx.tmp.userHome,
       env: idpEnv(fx.idp),
       onSpawn: (child) => {
-        child.stderr!.on('data', (d: Buffer) => {
-          if (/enter the code/.test(d.toString())) setTimeout(() => child.kill('SIGINT'), 300);
-        });
+        // Interrupted while polling: once the IdP has seen the first poll.
+        void fx.idp.requests.waitFor({ endpoint: 'token', grantType: DEVICE_CODE_GRANT }).then(() => child.kill('SIGINT'));
       },
     });
     assert.equal(r.code, 130, r.stderr);
