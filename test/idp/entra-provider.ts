@@ -9,6 +9,7 @@ import { clientMetadata, findClient, findUserByOid, isLocalhostRedirect } from '
 import { deviceCodePage, deviceConfirmPage, errorPage, successPage } from './entra-pages.js';
 import { audienceFor, permissionNames, resourceForIndicator } from './entra-resources.js';
 import { createStorage } from './entra-storage.js';
+import { withTokenVersion } from './entra-token-version.js';
 import { loadOidcProvider } from './load-oidc-provider.js';
 import { requestContext } from './entra-request-context.js';
 
@@ -75,6 +76,7 @@ async function customizeAccessToken(ctx: KoaContext | undefined, token: any, jwt
     const oid = findClient(p.client_id)?.oid ?? p.client_id;
     jwt.payload = { ...common, idtyp: 'app', oid, sub: oid };
   }
+  jwt.payload = withTokenVersion(jwt.payload);
 }
 
 async function getResourceServerInfo(indicator: string, settings: ProviderSettings, invalidTarget: () => Error) {

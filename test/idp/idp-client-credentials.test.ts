@@ -24,6 +24,7 @@ describe('test IdP: client credentials', () => {
     assert.equal(claims.idtyp, 'app');
     assert.equal(claims.scp, undefined);
     assert.equal(claims.tid, idp.tenantId);
+    assert.deepEqual([claims.iss, claims.ver, claims.azp], [`https://sts.windows.net/${idp.tenantId}/`, '1.0', undefined], 'a v1 token, as ARM gets');
     assert.equal(idp.requests.last({ endpoint: 'token' })?.grantType, 'client_credentials');
   });
 

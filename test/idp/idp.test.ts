@@ -41,16 +41,17 @@ describe('test IdP: device code flow and refresh', () => {
     const claims = decodeJwt(token.json.access_token);
     assert.equal(claims.aud, 'https://management.azure.com/', 'trailing slash kept as asked');
     assert.equal(claims.tid, idp.tenantId);
-    assert.equal(claims.iss, `${idp.authority}/v2.0`);
+    assert.equal(claims.iss, `https://sts.windows.net/${idp.tenantId}/`, 'ARM takes v1 tokens');
+    assert.equal(claims.ver, '1.0');
     assert.equal(claims.exp - claims.iat, 3600);
     assert.equal(claims.nbf, claims.iat);
     assert.equal(claims.oid, idp.users[0]!.oid);
     assert.equal(claims.sub, claims.oid);
-    assert.equal(claims.azp, idp.publicClientId);
     assert.equal(claims.appid, idp.publicClientId);
     assert.equal(claims.scp, 'user_impersonation');
-    assert.equal(claims.preferred_username, idp.username);
     assert.equal(claims.upn, idp.username);
+    assert.equal(claims.unique_name, idp.username);
+    for (const v2Only of ['azp', 'azpacr', 'preferred_username']) assert.equal(claims[v2Only], undefined, `no ${v2Only} in a v1 token`);
     assert.ok(await verifyWithIdpKeys(idp, token.json.access_token), 'signed by a key of the JWKS');
 
     const id = decodeJwt(token.json.id_token);
@@ -67,7 +68,9 @@ describe('test IdP: device code flow and refresh', () => {
     const first = await signInWithDeviceCode(idp, ARM_AND_STORAGE);
     const storage = await refresh(idp, first.refresh_token, 'https://storage.azure.com/.default openid offline_access');
     assert.equal(storage.status, 200, JSON.stringify(storage.json));
-    assert.equal(decodeJwt(storage.json.access_token).aud, 'https://storage.azure.com');
+    const storageClaims = decodeJwt(storage.json.access_token);
+    assert.equal(storageClaims.aud, 'https://storage.azure.com');
+    assert.deepEqual([storageClaims.iss, storageClaims.ver, storageClaims.azp], [`${idp.authority}/v2.0`, '2.0', idp.publicClientId]);
     assert.equal(storage.json.scope, 'https://storage.azure.com/user_impersonation openid offline_access');
     assert.ok(storage.json.refresh_token && storage.json.refresh_token !== first.refresh_token, 'a fresh refresh token each time');
 
@@ -89,6 +92,7 @@ describe('test IdP: device code flow and refresh', () => {
     const aks = await refresh(idp, token.refresh_token, '6dae42f8-4368-4678-94ff-3960e28e3630/.default');
     assert.equal(decodeJwt(aks.json.access_token).aud, '6dae42f8-4368-4678-94ff-3960e28e3630');
     assert.equal(decodeJwt(aks.json.access_token).scp, 'user.read');
+    assert.deepEqual([decodeJwt(aks.json.access_token).iss, decodeJwt(aks.json.access_token).ver], [`https://sts.windows.net/${idp.tenantId}/`, '1.0'], 'AKS takes v1 tokens');
     assert.equal(token.id_token, undefined, 'no id_token without openid');
   });
 
@@ -109,7 +113,7 @@ describe('test IdP: device code flow and refresh', () => {
     const other = await requestDeviceCode(idp, ARM_AND_STORAGE);
     await idp.approveDeviceCode(other.json.user_code, { username: idp.users[1]!.username, password: idp.users[1]!.password });
     const bob = await pollDeviceCode(idp, other.json.device_code);
-    assert.equal(decodeJwt(bob.json.access_token).preferred_username, idp.users[1]!.username);
+    assert.equal(decodeJwt(bob.json.access_token).upn, idp.users[1]!.username);
   });
 
   test('revoked refresh tokens fail; later sign-ins work', async () => {

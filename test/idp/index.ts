@@ -4,6 +4,7 @@ export { startTestIdp, type TestIdp, type TestIdpOptions } from './entra.js';
 export type { AuthorizationResult, SignInOptions } from './entra-sign-in.js';
 export { EntraError, entraErrorBody, entraErrors, entraTimestamp, type EntraErrorBody } from './entra-errors.js';
 export { KNOWN_RESOURCES, OIDC_SCOPES, RESOURCES, type KnownResource } from './entra-resources.js';
+export { isV1Audience, v1Issuer } from './entra-token-version.js';
 export * from './managed-identity-fakes.js';
 export { startTestTokenIssuer, WorkloadTokenIssuer, type TestTokenIssuer, type WorkloadTokenClaims } from './token-issuer.js';
 export {
