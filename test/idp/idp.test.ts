@@ -81,7 +81,9 @@ describe('test IdP: device code flow and refresh', () => {
     const twoResources = await refresh(idp, first.refresh_token, 'https://storage.azure.com/.default https://management.azure.com/.default');
     assert.equal(decodeJwt(twoResources.json.access_token).aud, 'https://storage.azure.com', 'first resource wins');
 
-    assertEntraError(await refresh(idp, first.refresh_token, 'https://vault.azure.net/.default'), 400, 'invalid_grant', 65001);
+    const vault = await refresh(idp, first.refresh_token, 'https://vault.azure.net/.default');
+    assertEntraError(vault, 400, 'invalid_grant', 65001);
+    assert.equal(vault.json.suberror, 'consent_required');
     assertEntraError(await refresh(idp, first.refresh_token, 'https://nothing.example.com/.default'), 400, 'invalid_resource', 500011);
     assertEntraError(await refresh(idp, 'not-a-refresh-token', 'https://storage.azure.com/.default'), 400, 'invalid_grant', 9002313);
   });
@@ -119,7 +121,10 @@ describe('test IdP: device code flow and refresh', () => {
   test('revoked refresh tokens fail; later sign-ins work', async () => {
     const first = await signInWithDeviceCode(idp, ARM_AND_STORAGE);
     idp.revokeRefreshTokens();
-    assertEntraError(await refresh(idp, first.refresh_token, 'https://management.azure.com/.default'), 400, 'invalid_grant', 50173);
+    const revoked = await refresh(idp, first.refresh_token, 'https://management.azure.com/.default');
+    assertEntraError(revoked, 400, 'invalid_grant', 50173);
+    assert.equal(revoked.json.suberror, 'bad_token');
+    assert.equal(revoked.json.claims, undefined);
     const second = await signInWithDeviceCode(idp, ARM_AND_STORAGE);
     assert.equal((await refresh(idp, second.refresh_token, 'https://storage.azure.com/.default')).status, 200);
     idp.revokeRefreshTokens('inactive');
