@@ -111,6 +111,8 @@ export const entraErrors = {
     'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.'),
   refreshTokenInactive: () => new EntraError('invalid_grant', 700082,
     'The refresh token has expired due to inactivity. The token was issued on a date and was inactive for 90.00:00:00.'),
+  redirectMismatch: (redirectUri: string, clientId: string) => new EntraError('invalid_request', 50011,
+    `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal.`),
   notFound: (path: string) => new EntraError('invalid_request', undefined,
     `The request path '${path}' is not an endpoint of this test identity provider.`, 404),
 };

@@ -75,6 +75,13 @@ async function forward(
   await callback(target, r.res);
 }
 
+/** Entra shows an unregistered redirect URI on its own error page (AADSTS50011), never redirects to it. */
+function checkRedirect(query: URLSearchParams): void {
+  const client = findClient(query.get('client_id') ?? undefined);
+  const redirectUri = query.get('redirect_uri');
+  if (client && redirectUri !== null && !redirectAllowed(client, redirectUri)) throw entraErrors.redirectMismatch(redirectUri, client.clientId);
+}
+
 function authorizeFailure(r: Incoming, error: EntraError): void {
   const query = new URL(r.req.url ?? '/', 'http://x').searchParams;
   const client = findClient(query.get('client_id') ?? undefined);
@@ -116,6 +123,12 @@ async function dispatch(deps: FrontDeps, callback: ReturnType<Provider['callback
       return forward(callback, r, '/oauth2/v2.0/devicecode', prepared.body.toString());
     }
     case 'authorize': {
+      try {
+        checkRedirect(new URLSearchParams(query));
+      } catch (error) {
+        if (error instanceof EntraError) return sendHtml(r.res, error.status, errorPage('Sign in failed', error.message, error.status));
+        throw error;
+      }
       try {
         const prepared = prepareAuthorizeQuery(new URLSearchParams(query));
         return forward(callback, r, `/oauth2/v2.0/authorize?${prepared.query}`);
