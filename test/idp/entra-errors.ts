@@ -113,6 +113,8 @@ export const entraErrors = {
     'The refresh token has expired due to inactivity. The token was issued on a date and was inactive for 90.00:00:00.'),
   redirectMismatch: (redirectUri: string, clientId: string) => new EntraError('invalid_request', 50011,
     `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal.`),
+  loopDetected: () => new EntraError('invalid_request', 50196,
+    'The server terminated an operation because it encountered a client request loop. Please contact your app vendor.'),
   notFound: (path: string) => new EntraError('invalid_request', undefined,
     `The request path '${path}' is not an endpoint of this test identity provider.`, 404),
 };

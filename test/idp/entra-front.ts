@@ -8,6 +8,7 @@ import { findClient, redirectAllowed } from './entra-directory.js';
 import { EntraError, entraErrorBody, entraErrors } from './entra-errors.js';
 import { setEntraHeaders } from './entra-headers.js';
 import { handleInteraction } from './entra-interactions.js';
+import { loopKey } from './entra-loop-detection.js';
 import { errorPage } from './entra-pages.js';
 import { setRequestContext, type EntraRequestContext } from './entra-request-context.js';
 import { classifyPath, tenantKind, type EntraRoute } from './entra-routes.js';
@@ -104,6 +105,7 @@ async function dispatch(deps: FrontDeps, callback: ReturnType<Provider['callback
   const query = new URL(r.req.url ?? '/', 'http://x').search;
   switch (route.endpoint) {
     case 'token': {
+      if (deps.state.loops.isLoop(loopKey(route.tenant, r.form))) throw entraErrors.loopDetected();
       const multi = tenantKind(route.tenant) === 'multi';
       deps.issued?.record('client_assertion', r.form.client_assertion);
       const audiences = assertionAudiences(deps.url(), route.tenant);

@@ -4,6 +4,7 @@ import { verifyClientAssertion, type ClientAuthentication } from './entra-client
 import { findClient, type DirectoryClient } from './entra-directory.js';
 import type { DevicePolling } from './entra-device-polling.js';
 import { entraErrors } from './entra-errors.js';
+import type { LoopDetector } from './entra-loop-detection.js';
 import type { FederatedCredentialStore } from './entra-federated.js';
 import { parseEntraScope, type ParsedScope } from './entra-resources.js';
 
@@ -16,6 +17,8 @@ export interface TokenEndpointState {
   revoked: Map<string, 'revoked' | 'inactive'>;
   /** Federated identity credentials of the directory's apps. */
   federated: FederatedCredentialStore;
+  /** Identical requests repeated too often get AADSTS50196. */
+  loops: LoopDetector;
 }
 
 export interface PreparedTokenRequest {

@@ -3,6 +3,7 @@ import {
   TEST_TENANT_DOMAIN, TEST_TENANT_ID, TEST_USERNAME, TEST_USERS, type TestUser,
 } from './constants.js';
 import { DevicePolling } from './entra-device-polling.js';
+import { ENTRA_LOOP_DETECTION, LoopDetector, type LoopDetectionOptions } from './entra-loop-detection.js';
 import { FederatedCredentialStore } from './entra-federated.js';
 import { createEntraFront } from './entra-front.js';
 import { createEntraProvider } from './entra-provider.js';
@@ -30,6 +31,11 @@ export interface TestIdpOptions {
   deviceCodeInterval?: number;
   /** Device code lifetime in seconds (default 900, as Entra). */
   deviceCodeExpiresIn?: number;
+  /**
+   * Loop detection (AADSTS50196): more than `threshold` identical token requests within
+   * `windowSeconds` are refused (default 12 in 300 s, roughly Entra's); false turns it off.
+   */
+  loopDetection?: LoopDetectionOptions | false;
   /** Rotation with reuse detection: a used refresh token dies and its reuse revokes the grant (default false, as Entra). */
   rotateRefreshTokens?: boolean;
 }
@@ -56,6 +62,8 @@ export interface TestIdp {
    * of `issuer` with this `subject` and one of `audiences` (default `api://AzureADTokenExchange`).
    */
   addFederatedCredential(credential: { issuer: string; subject: string; audiences?: string[]; clientId?: string }): void;
+  /** Forgets the requests loop detection has counted (a test's fresh start; useIdpAndHome does it before each test). */
+  resetLoopDetection(): void;
   /** Every refresh token issued so far fails from now on: AADSTS50173 (`revoked`) or AADSTS700082 (`inactive`). */
   revokeRefreshTokens(reason?: 'revoked' | 'inactive'): void;
   /** Approves (or declines) a device code through the IdP's pages over HTTP, as a person would. */
@@ -101,7 +109,8 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
   provider.on('authorization_code.saved', (code: { jti: string }) => issued.record('authorization_code', code.jti));
 
   const federated = new FederatedCredentialStore();
-  const state: TokenEndpointState = { provider, polling, revoked: new Map(), federated };
+  const loops = new LoopDetector(options.loopDetection ?? ENTRA_LOOP_DETECTION);
+  const state: TokenEndpointState = { provider, polling, revoked: new Map(), federated, loops };
   handler = createEntraFront({ provider, requests, faults, state, issued, url: () => server.url });
 
   return {
@@ -120,6 +129,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
     issued,
     faults,
     addFederatedCredential: (credential) => federated.add({ clientId: TEST_CONFIDENTIAL_CLIENT_ID, audiences: [FEDERATED_AUDIENCE], ...credential }),
+    resetLoopDetection: () => loops.reset(),
     revokeRefreshTokens(reason = 'revoked') {
       for (const token of issued.values('refresh_token')) state.revoked.set(token, reason);
     },

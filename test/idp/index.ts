@@ -1,6 +1,7 @@
 /** The test identity provider, managed-identity fakes and faults; see README.md. */
 export * from './constants.js';
 export { startTestIdp, type TestIdp, type TestIdpOptions } from './entra.js';
+export { ENTRA_LOOP_DETECTION, type LoopDetectionOptions } from './entra-loop-detection.js';
 export type { AuthorizationResult, SignInOptions } from './entra-sign-in.js';
 export { EntraError, entraErrorBody, entraErrors, entraTimestamp, type EntraErrorBody } from './entra-errors.js';
 export { KNOWN_RESOURCES, OIDC_SCOPES, RESOURCES, type KnownResource } from './entra-resources.js';
