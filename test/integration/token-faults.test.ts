@@ -82,6 +82,17 @@ describe('giving up with exit 5 and one sentence', () => {
     assert.equal(bad.stderr, 'azsess: error: AZSESS_TIMEOUT must be a number of seconds above 0, not "-1"; fix or unset it.\n');
   });
 
+  test('the same request too often: Entra\'s loop detection (AADSTS50196) is explained, not blamed on the secret', async () => {
+    // --offset beyond the token's life makes every run ask again: a client loop, to Entra.
+    const again = () => token(['--offset', '4000', '--timeout', '3']);
+    for (let i = 0; i < 12; i++) assert.equal((await again()).code, 0);
+    const r = await again();
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /AADSTS50196/);
+    assert.doesNotMatch(r.stderr, /secret/);
+    assert.match(r.stderr, /same request too often.*wait a few minutes/);
+  });
+
   test('a 200 that is not JSON names the status and the content type', async () => {
     fx.idp.faults.add('token', { nonJson: true });
     const r = await token();
