@@ -111,7 +111,10 @@ describe('giving up with exit 5 and one sentence', () => {
   test('nothing stored is lost when the service fails', async () => {
     assert.equal((await token(['--resource', 'https://vault.azure.net'])).code, 0);
     fx.idp.faults.add('token', { status: 500 });
-    assert.equal((await token(['--timeout', '2'])).code, 5);
+    const failed = await token(['--timeout', '2']);
+    assert.equal(failed.code, 5);
+    // Entra names even a failed answer (x-ms-request-id): the sentence quotes it for support.
+    assert.match(failed.stderr, /kept failing \(HTTP 500\) \(.*; trace id [0-9a-f-]{36}, client-request-id /);
     assert.deepEqual(readStoredSessions(fx.tmp.home).map((s) => s.resource), ['https://vault.azure.net']);
   });
 });
