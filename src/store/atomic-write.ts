@@ -6,12 +6,22 @@ export const fileMode = 0o600;
 
 const tmpMarker = '.tmp-';
 
+/** Removes a temp file of ours; a lock-taker's clean-up may have removed it already. */
+function removeTemp(tmp: string): void {
+  try {
+    unlinkSync(tmp);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
 /**
  * Replaces `path` with `text` so that readers see the old file or the new one, never a part:
  * temp file in the same directory, fsync, rename, then fsync the directory so the rename
  * survives a power cut. `mode` is the new file's (owner read and write unless said otherwise).
+ * `beforeRename` may throw to abandon the write at the last moment (the lock is no longer ours).
  */
-export function writeFileAtomically(path: string, text: string, mode: number = fileMode): void {
+export function writeFileAtomically(path: string, text: string, mode: number = fileMode, beforeRename?: () => void): void {
   // pid + random is unique enough: 'wx' refuses to reuse a name, and node:crypto costs start-up time.
   const tmp = `${path}${tmpMarker}${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   const fd = openSync(tmp, 'wx', mode);
@@ -23,14 +33,15 @@ export function writeFileAtomically(path: string, text: string, mode: number = f
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
-    unlinkSync(tmp);
+    removeTemp(tmp);
     throw err;
   }
   closeSync(fd);
   try {
+    beforeRename?.();
     renameSync(tmp, path);
   } catch (err) {
-    unlinkSync(tmp);
+    removeTemp(tmp);
     throw err;
   }
   syncDirectory(dirname(path));

@@ -1,3 +1,4 @@
+import * as nodeFs from 'node:fs';
 import { mkdirSync, rmdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
 import { ServiceError } from '../core/errors.js';
@@ -12,8 +13,19 @@ export const staleLockMs = 10_000;
 export interface HeldLock {
   /** True when the lock was judged stale and taken by another process while we held it. */
   readonly compromised: boolean;
+  /**
+   * Whether no other process can have judged the lock stale yet: it was refreshed less than the
+   * stale time ago. Checked synchronously right before a commit, this catches a holder that
+   * stalled (stopped, starved, suspended) before its own refresh timer could notice the loss.
+   */
+  stillOurs(): boolean;
+  /** Waits until the lock is known to be ours again (refreshed) or known to be lost (compromised). */
+  settled(): Promise<void>;
   release(): Promise<void>;
 }
+
+/** Margin before the stale time: the commit after the check, and clocks that step. */
+const ownershipMarginMs = 500;
 
 export interface LockWait<T> {
   /**
@@ -91,12 +103,34 @@ function winsProbe(target: string): boolean {
 }
 
 
-async function tryLock(target: string, staleMs: number, onCompromised: () => void): Promise<(() => Promise<void>) | undefined> {
+/**
+ * node:fs for proper-lockfile, noting the mtime it gives the lock at each refresh: other
+ * processes judge staleness from that mtime, so it tells how long the lock is surely ours.
+ */
+function refreshNotingFs(onRefresh: (mtimeMs: number) => void): typeof nodeFs {
+  // A plain copy: the bundle's module namespace has getters only, which cannot be shadowed.
+  return Object.assign({ ...nodeFs }, {
+    utimes(path: nodeFs.PathLike, atime: Date, mtime: Date, callback: (err: NodeJS.ErrnoException | null) => void) {
+      nodeFs.utimes(path, atime, mtime, (err) => {
+        if (!err) onRefresh(mtime.getTime());
+        callback(err);
+      });
+    },
+  });
+}
+
+async function tryLock(
+  target: string,
+  staleMs: number,
+  onCompromised: () => void,
+  onRefresh: (mtimeMs: number) => void,
+): Promise<(() => Promise<void>) | undefined> {
   // Loaded only when a lock is really tried: the cache-hit path and lock waiters never need it.
   const { lockfile } = await import('./lockfile-module.js');
   try {
     return await lockfile.lock(target, {
       realpath: false,
+      fs: refreshNotingFs(onRefresh),
       stale: Math.max(staleMs, 2000),
       // We retry ourselves, bounded by the command's deadline rather than a retry count.
       retries: 0,
@@ -136,19 +170,14 @@ export async function acquireLock<T = never>(
       }
       const state = lockState(target, staleMs);
       if (state === 'stale' || (state === 'absent' && winsProbe(target))) {
+        // The new lock directory's mtime is at least this (whole seconds: some file systems keep
+        // no more); proper-lockfile then sets it at once and at each refresh, in a precision kept.
+        let refreshedAt = Math.floor(Date.now() / 1000) * 1000;
+        const onRefresh = (mtimeMs: number) => (refreshedAt = Math.max(refreshedAt, mtimeMs));
         const release = await tryLock(target, staleMs, () => {
           compromised = true;
-        });
-        if (release) {
-          return {
-            get compromised() {
-              return compromised;
-            },
-            release: async () => {
-              await release().catch(() => undefined); // a compromised lock is no longer ours to remove
-            },
-          };
-        }
+        }, onRefresh);
+        if (release) return heldLock(release, () => compromised, () => refreshedAt, Math.max(staleMs, 2000));
       }
       if (!waited) {
         const answer = wait.whileWaiting?.();
@@ -170,6 +199,23 @@ export async function acquireLock<T = never>(
   } finally {
     waker?.close();
   }
+}
+
+function heldLock(release: () => Promise<void>, compromised: () => boolean, refreshedAt: () => number, staleMs: number): HeldLock {
+  const stillOurs = () => !compromised() && Date.now() - refreshedAt() < staleMs - ownershipMarginMs;
+  return {
+    get compromised() {
+      return compromised();
+    },
+    stillOurs,
+    async settled() {
+      // proper-lockfile's refresh timer decides within one update interval (half the stale time).
+      while (!compromised() && !stillOurs()) await new Promise((resolve) => setTimeout(resolve, 50));
+    },
+    release: async () => {
+      await release().catch(() => undefined); // a compromised lock is no longer ours to remove
+    },
+  };
 }
 
 /** Narrows acquireLock's result for callers that pass no `whileWaiting`. */

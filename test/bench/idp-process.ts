@@ -46,7 +46,7 @@ export async function startIdpProcess(): Promise<RemoteIdp> {
 }
 
 async function serve(): Promise<void> {
-  const idp: TestIdp = await startTestIdp();
+  const idp: TestIdp = await startTestIdp({ deviceCodeInterval: 1, loopDetection: false });
   process.on('message', async (req: Request) => {
     let value: unknown;
     if (req.op === 'count') value = idp.requests.count(req.filter);

@@ -36,16 +36,35 @@ test('the CLI on generated command lines', async () => {
   await Promise.all([worker(), worker(), worker(), worker()]);
 });
 
+/**
+ * What docker expects of a credential helper: exit 0, or exit 1 with one line saying why on
+ * stdout (a crash, which exits 1 with nothing on stdout, fails here); nothing on stderr without
+ * AZSESS_VERBOSE, and never a stack trace.
+ */
+function checkDockerAnswer(action: string, input: string, r: { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }): void {
+  const what = `docker-credential-azsess ${action} <<< ${JSON.stringify(input)}: exit ${r.code}, stdout ${JSON.stringify(r.stdout)}, stderr ${JSON.stringify(r.stderr)}`;
+  assert.equal(r.signal, null, `killed (a hang?): ${what}`);
+  assert.ok(r.code === 0 || r.code === 1, what);
+  assert.equal(r.stderr, '', what);
+  assert.ok(r.stdout === '' || /^[^\n]+\n$/.test(r.stdout), `at most one line on stdout: ${what}`);
+  if (r.code === 1) {
+    assert.match(r.stdout, /^\S[^\n]*\S\n$/, `exit 1 says why, on one line: ${what}`);
+    assert.doesNotMatch(r.stdout, /unexpected failure/, `a bug: ${what}`);
+  }
+  if (r.code === 0 && action === 'get') assert.doesNotThrow(() => JSON.parse(r.stdout), `get answers JSON: ${what}`);
+  if (action === 'version') assert.match(r.stdout, /^docker-credential-azsess \(azsess\) \S+\n$/, what);
+}
+
 test('docker-credential-azsess and git-credential on generated input', async () => {
-  const inputs = fc.sample(fc.oneof(fc.string(), fc.webUrl(), fc.constantFrom('contoso.azurecr.io\n', 'protocol=https\nhost=dev.azure.com\n\n', 'host=evil.com\n')), { numRuns: 60 });
+  const inputs = fc.sample(fc.oneof(fc.string(), fc.webUrl(), fc.constantFrom('contoso.azurecr.io\n', 'protocol=https\nhost=dev.azure.com\n\n', 'host=evil.com\n')), { numRuns: 60, seed });
   const actions = ['get', 'erase', 'store', 'list', 'version', 'nope'];
   const runs = inputs.map((input, i) => async () => {
     const tmp = makeTmpHome();
     try {
       const env = { AZURE_AUTHORITY_HOST: server.url, CI: 'true' };
-      const docker = await runCli([actions[i % actions.length]!], { bin: 'docker-credential-azsess', userHome: tmp.userHome, cwd: tmp.userHome, env, input, timeoutMs: 30_000 });
-      assert.ok(docker.code === 0 || docker.code === 1, `docker helper exit ${docker.code}`);
-      assert.ok(docker.stdout === '' || !docker.stdout.slice(0, -1).includes('\n'), 'one line on stdout');
+      const action = actions[i % actions.length]!;
+      const docker = await runCli([action], { bin: 'docker-credential-azsess', userHome: tmp.userHome, cwd: tmp.userHome, env, input, timeoutMs: 30_000 });
+      checkDockerAnswer(action, input, docker);
       const git = await runCli(['git-credential', actions[i % 3]!], { userHome: tmp.userHome, cwd: tmp.userHome, env, input, timeoutMs: 30_000 });
       checkRun(['git-credential'], git);
     } finally {

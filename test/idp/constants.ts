@@ -43,9 +43,9 @@ export const TEST_CLIENT_PFX_PATH = certificates('client.pfx');
 /** The audience Entra recommends for federated credentials, and GitHub's and Azure DevOps' default. */
 export const FEDERATED_AUDIENCE = 'api://AzureADTokenExchange';
 
-/** The fixed loopback redirect AzSessions.jl uses; registered on both public clients. */
+/** The fixed loopback redirect AzSessions.jl uses; registered on every client (on public ones, any port with path `/reply`). */
 export const TEST_REDIRECT_URI = 'http://localhost:44300/reply';
-/** "Mobile and desktop" registration: any port and any path on localhost is accepted. */
+/** "Mobile and desktop" registration `http://localhost`: any port, path `/` (Entra ignores the port on localhost only). */
 export const LOCALHOST_REDIRECT_URI = 'http://localhost';
 
 export interface TestUser {

@@ -49,7 +49,7 @@ export function clientMetadata(): Record<string, unknown>[] {
       token_endpoint_auth_method: 'none',
       grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
       response_types: ['code'],
-      redirect_uris: [LOCALHOST_REDIRECT_URI, TEST_REDIRECT_URI],
+      redirect_uris: registeredRedirects(c),
     }
     : {
       client_id: c.clientId,
@@ -59,27 +59,39 @@ export function clientMetadata(): Record<string, unknown>[] {
       token_endpoint_auth_method: 'client_secret_post',
       grant_types: ['client_credentials', 'authorization_code', 'refresh_token'],
       response_types: ['code'],
-      redirect_uris: [TEST_REDIRECT_URI],
+      redirect_uris: registeredRedirects(c),
     });
 }
 
-/**
- * Entra's "Mobile and desktop" `http://localhost` registration: any port and any path on
- * localhost is accepted (oidc-provider alone ignores the port but still matches the path).
- */
-export function isLocalhostRedirect(value: string): boolean {
-  let url: URL;
+/** The redirect URIs registered on `client`'s app (Entra's "Mobile and desktop" or "Web" platform). */
+export function registeredRedirects(client: DirectoryClient): readonly string[] {
+  return client.isPublic ? [LOCALHOST_REDIRECT_URI, TEST_REDIRECT_URI] : [TEST_REDIRECT_URI];
+}
+
+function parse(value: string): URL | undefined {
   try {
-    url = new URL(value);
+    return new URL(value);
   } catch {
-    return false;
+    return undefined;
   }
-  return url.protocol === 'http:' && url.hostname === 'localhost' && url.hash === '' && url.username === '';
+}
+
+/**
+ * Entra's matching (entra-protocol.md 3.3): for a `localhost` registration the port is ignored
+ * (RFC 8252 §7.3), but scheme, host and path must match, path case included; no query or
+ * fragment. Anything else must match exactly.
+ */
+export function redirectMatches(registered: string, value: string): boolean {
+  const want = parse(registered);
+  const got = parse(value);
+  if (!want || !got) return false;
+  if (want.hostname !== 'localhost') return want.href === got.href;
+  return got.protocol === want.protocol && got.hostname === 'localhost' && got.pathname === want.pathname
+    && got.search === '' && got.hash === '' && got.username === '' && got.password === '';
 }
 
 /** Whether `redirectUri` is registered for `client`, by the rules above. */
 export function redirectAllowed(client: DirectoryClient, redirectUri: string | undefined): boolean {
   if (!redirectUri) return false;
-  if (client.isPublic) return isLocalhostRedirect(redirectUri);
-  return redirectUri === TEST_REDIRECT_URI;
+  return registeredRedirects(client).some((registered) => redirectMatches(registered, redirectUri));
 }

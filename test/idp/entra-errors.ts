@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
+import { claimsFor, suberrorFor } from './entra-suberrors.js';
+
 /**
  * Entra's error body (entra-protocol.md §9.1). `error_codes` is empty only where Entra documents no
  * AADSTS number (`slow_down`, and an unknown path of this test server).
@@ -12,6 +14,10 @@ export interface EntraErrorBody {
   trace_id: string;
   correlation_id: string;
   error_uri?: string;
+  /** Refinement of the error a client may act on (`bad_token`, `consent_required`, ...). */
+  suberror?: string;
+  /** A claims challenge (JSON) to replay on the next sign-in. */
+  claims?: string;
 }
 
 /** An error the adapter answers with itself, in Entra's shape. */
@@ -23,6 +29,8 @@ export class EntraError extends Error {
     readonly code: number | undefined,
     readonly description: string,
     readonly status = 400,
+    /** A claims challenge (JSON) for the body; by default the one Entra sends with `code`, if any. */
+    readonly claims?: string,
   ) {
     super(code === undefined ? `${error}: ${description}` : `AADSTS${code}: ${description}`);
   }
@@ -50,7 +58,7 @@ export function newTraceIds(clientRequestId?: string): TraceIds {
  * with the Trace ID / Correlation ID / Timestamp lines, separated by `\r\n` as Entra does.
  */
 export function entraErrorBody(
-  error: { error: string; code: number | undefined; description: string },
+  error: { error: string; code: number | undefined; description: string; suberror?: string; claims?: string },
   ids: TraceIds = newTraceIds(),
   authority = 'https://login.microsoftonline.com',
 ): EntraErrorBody {
@@ -65,6 +73,10 @@ export function entraErrorBody(
     correlation_id: ids.correlationId,
   };
   if (error.code !== undefined) body.error_uri = `${authority}/error?code=${error.code}`;
+  const suberror = error.suberror ?? suberrorFor(error.code);
+  if (suberror) body.suberror = suberror;
+  const claims = error.claims ?? claimsFor(error.code);
+  if (claims) body.claims = claims;
   return body;
 }
 
@@ -99,6 +111,10 @@ export const entraErrors = {
     'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.'),
   refreshTokenInactive: () => new EntraError('invalid_grant', 700082,
     'The refresh token has expired due to inactivity. The token was issued on a date and was inactive for 90.00:00:00.'),
+  redirectMismatch: (redirectUri: string, clientId: string) => new EntraError('invalid_request', 50011,
+    `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal.`),
+  loopDetected: () => new EntraError('invalid_request', 50196,
+    'The server terminated an operation because it encountered a client request loop. Please contact your app vendor.'),
   notFound: (path: string) => new EntraError('invalid_request', undefined,
     `The request path '${path}' is not an endpoint of this test identity provider.`, 404),
 };

@@ -5,8 +5,10 @@ import type Provider from 'oidc-provider';
 
 import { TEST_TENANT_DOMAIN, TEST_TENANT_ID } from './constants.js';
 import { findClient, redirectAllowed } from './entra-directory.js';
-import { EntraError, entraErrorBody, entraErrors, newTraceIds } from './entra-errors.js';
+import { EntraError, entraErrorBody, entraErrors } from './entra-errors.js';
+import { setEntraHeaders } from './entra-headers.js';
 import { handleInteraction } from './entra-interactions.js';
+import { loopKey } from './entra-loop-detection.js';
 import { errorPage } from './entra-pages.js';
 import { setRequestContext, type EntraRequestContext } from './entra-request-context.js';
 import { classifyPath, tenantKind, type EntraRoute } from './entra-routes.js';
@@ -74,6 +76,13 @@ async function forward(
   await callback(target, r.res);
 }
 
+/** Entra shows an unregistered redirect URI on its own error page (AADSTS50011), never redirects to it. */
+function checkRedirect(query: URLSearchParams): void {
+  const client = findClient(query.get('client_id') ?? undefined);
+  const redirectUri = query.get('redirect_uri');
+  if (client && redirectUri !== null && !redirectAllowed(client, redirectUri)) throw entraErrors.redirectMismatch(redirectUri, client.clientId);
+}
+
 function authorizeFailure(r: Incoming, error: EntraError): void {
   const query = new URL(r.req.url ?? '/', 'http://x').searchParams;
   const client = findClient(query.get('client_id') ?? undefined);
@@ -96,6 +105,7 @@ async function dispatch(deps: FrontDeps, callback: ReturnType<Provider['callback
   const query = new URL(r.req.url ?? '/', 'http://x').search;
   switch (route.endpoint) {
     case 'token': {
+      if (deps.state.loops.isLoop(loopKey(route.tenant, r.form))) throw entraErrors.loopDetected();
       const multi = tenantKind(route.tenant) === 'multi';
       deps.issued?.record('client_assertion', r.form.client_assertion);
       const audiences = assertionAudiences(deps.url(), route.tenant);
@@ -115,6 +125,12 @@ async function dispatch(deps: FrontDeps, callback: ReturnType<Provider['callback
       return forward(callback, r, '/oauth2/v2.0/devicecode', prepared.body.toString());
     }
     case 'authorize': {
+      try {
+        checkRedirect(new URLSearchParams(query));
+      } catch (error) {
+        if (error instanceof EntraError) return sendHtml(r.res, error.status, errorPage('Sign in failed', error.message, error.status));
+        throw error;
+      }
       try {
         const prepared = prepareAuthorizeQuery(new URLSearchParams(query));
         return forward(callback, r, `/oauth2/v2.0/authorize?${prepared.query}`);
@@ -161,11 +177,8 @@ export function createEntraFront(deps: FrontDeps) {
       grantType: form.grant_type, resource: firstResource(scope), scope, clientId: withBasic.client_id ?? query.client_id,
     });
     res.on('finish', () => { record.status = res.statusCode; });
+    const ids = setEntraHeaders(req, res);
     await deps.faults.handle(route.endpoint, req, res, async () => {
-      const sentId = req.headers['client-request-id'];
-      const ids = newTraceIds(typeof sentId === 'string' ? sentId : undefined);
-      res.setHeader('x-ms-request-id', ids.traceId);
-      if (typeof sentId === 'string') res.setHeader('client-request-id', sentId);
       const context: EntraRequestContext = {
         tenant: route.tenant, tenantPath: `/${route.tenant}`, endpoint: route.endpoint, ids, grantType: form.grant_type,
       };

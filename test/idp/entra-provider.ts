@@ -4,10 +4,11 @@ import type Provider from 'oidc-provider';
 import type { KoaContext } from 'oidc-provider';
 
 import { parseClaimsRequest } from './entra-claims.js';
-import { clientMetadata, findClient, findUserByOid, isLocalhostRedirect } from './entra-directory.js';
+import { clientMetadata, findClient, findUserByOid, redirectAllowed } from './entra-directory.js';
 import { deviceCodePage, deviceConfirmPage, errorPage, successPage } from './entra-pages.js';
 import { audienceFor, permissionNames, resourceForIndicator } from './entra-resources.js';
 import { createStorage } from './entra-storage.js';
+import { withTokenVersion } from './entra-token-version.js';
 import { loadOidcProvider } from './load-oidc-provider.js';
 import { requestContext } from './entra-request-context.js';
 import { tenantIdFor } from './entra-routes.js';
@@ -77,6 +78,7 @@ async function customizeAccessToken(ctx: KoaContext | undefined, token: any, jwt
     const oid = findClient(p.client_id)?.oid ?? p.client_id;
     jwt.payload = { ...common, idtyp: 'app', oid, sub: oid };
   }
+  jwt.payload = withTokenVersion(jwt.payload);
 }
 
 async function getResourceServerInfo(indicator: string, settings: ProviderSettings, invalidTarget: () => Error) {
@@ -178,7 +180,7 @@ export async function createEntraProvider(settings: ProviderSettings): Promise<P
       Grant: 400 * 86400,
     },
   });
-  allowLocalhostAnyPath(provider);
+  matchRedirectsAsEntra(provider);
   return provider;
 }
 
@@ -188,13 +190,11 @@ function accessTokenTtl(ctx: KoaContext | undefined, settings: ProviderSettings)
   return parseClaimsRequest(claims).cae ? settings.caeAccessTokenTtl : settings.accessTokenTtl;
 }
 
-/** Entra's "Mobile and desktop" `http://localhost`: any port and any path for native clients. */
-function allowLocalhostAnyPath(provider: Provider): void {
+/** Entra's redirect matching (entra-directory.ts): port ignored on localhost, path kept. */
+function matchRedirectsAsEntra(provider: Provider): void {
   const proto = provider.Client.prototype;
-  const original = proto.redirectUriAllowed as (this: any, value: string) => boolean;
   proto.redirectUriAllowed = function redirectUriAllowed(this: any, value: string): boolean {
-    const registered = (this.redirectUris as string[]).some((u) => new URL(u).href === 'http://localhost/');
-    if (this.applicationType === 'native' && registered && isLocalhostRedirect(value)) return true;
-    return original.call(this, value);
+    const client = findClient(this.clientId);
+    return client ? redirectAllowed(client, value) : false;
   };
 }

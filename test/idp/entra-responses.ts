@@ -1,6 +1,7 @@
 import type { KoaContext } from 'oidc-provider';
 
 import { findUserByOid } from './entra-directory.js';
+import type { DevicePolling } from './entra-device-polling.js';
 import { mapProviderFailure } from './entra-error-map.js';
 import { entraErrorBody } from './entra-errors.js';
 import { requestContext, type EntraRequestContext } from './entra-request-context.js';
@@ -10,7 +11,8 @@ import type { IssuedValues } from './issued-values.js';
 
 export interface ResponseDeps {
   issued: IssuedValues;
-  deviceCodeInterval: number;
+  /** Device code pacing: the `interval` answered, and when each code was issued. */
+  polling: DevicePolling;
   /** The authority host, for `error_uri`. */
   authority: string;
   /** Called for each device code issued, so the helpers can find its verification URI. */
@@ -106,13 +108,14 @@ function tokenBody(ctx: KoaContext, entra: EntraRequestContext, body: Record<str
 /** Entra's device code response: no `verification_uri_complete`, an `interval` and a `message`. */
 function deviceCodeBody(body: Record<string, any>, deps: ResponseDeps) {
   deps.issued.record('device_code', body.device_code);
+  deps.polling.issued(body.device_code);
   deps.onDeviceCode(body.user_code, body.verification_uri);
   return {
     user_code: body.user_code,
     device_code: body.device_code,
     verification_uri: body.verification_uri,
     expires_in: body.expires_in,
-    interval: deps.deviceCodeInterval,
+    interval: deps.polling.intervalSeconds,
     message: `To sign in, use a web browser to open the page ${body.verification_uri} and enter the code ${body.user_code} to authenticate.`,
   };
 }

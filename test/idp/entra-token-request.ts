@@ -2,7 +2,9 @@ import type Provider from 'oidc-provider';
 
 import { verifyClientAssertion, type ClientAuthentication } from './entra-client-assertion.js';
 import { findClient, findUserByOid, type DirectoryClient } from './entra-directory.js';
+import type { DevicePolling } from './entra-device-polling.js';
 import { entraErrors } from './entra-errors.js';
+import type { LoopDetector } from './entra-loop-detection.js';
 import type { FederatedCredentialStore } from './entra-federated.js';
 import { notMemberError, refusalError, takeRefusal, type RefreshRefusal } from './entra-refusals.js';
 import { parseEntraScope, type ParsedScope } from './entra-resources.js';
@@ -11,15 +13,16 @@ import { isMemberOf } from './entra-routes.js';
 /** Adapter state the token endpoint needs across requests. */
 export interface TokenEndpointState {
   provider: Provider;
-  deviceCodeInterval: number;
+  /** Device code pacing, for `slow_down`. */
+  polling: DevicePolling;
   /** Refresh tokens revoked by the test, and why. */
   revoked: Map<string, 'revoked' | 'inactive'>;
-  /** Last poll time per device code, for `slow_down`. */
-  lastPoll: Map<string, number>;
   /** Federated identity credentials of the directory's apps. */
   federated: FederatedCredentialStore;
   /** Per-user, per-resource refusals of the refresh grant (entra-refusals.ts). */
   refusals: RefreshRefusal[];
+  /** Identical requests repeated too often get AADSTS50196. */
+  loops: LoopDetector;
 }
 
 export interface PreparedTokenRequest {
@@ -31,8 +34,6 @@ export interface PreparedTokenRequest {
 }
 
 const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
-// Node timers may fire a millisecond early; a client that waits `interval` is not "too fast".
-const POLL_TOLERANCE_MS = 20;
 
 /** RFC 6749 §2.3.1 Basic client auth, moved into the body (the provider only knows client_secret_post). */
 export function takeBasicAuth(form: Record<string, string>, authorization: string | undefined): void {
@@ -104,13 +105,7 @@ function redemption(form: Record<string, string>, strict: boolean): ParsedScope 
 
 function checkPollRate(form: Record<string, string>, state: TokenEndpointState): void {
   const code = form.device_code;
-  if (!code) return;
-  const now = Date.now();
-  const last = state.lastPoll.get(code);
-  state.lastPoll.set(code, now);
-  if (last !== undefined && now - last < state.deviceCodeInterval * 1000 - POLL_TOLERANCE_MS) {
-    throw entraErrors.slowDown(state.deviceCodeInterval);
-  }
+  if (code && state.polling.tooEarly(code)) throw entraErrors.slowDown(state.polling.intervalOf(code) ?? 0);
 }
 
 /**

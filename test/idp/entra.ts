@@ -2,6 +2,8 @@ import {
   AZURE_CLI_CLIENT_ID, FEDERATED_AUDIENCE, TEST_CLIENT_SECRET, TEST_CONFIDENTIAL_CLIENT_ID, TEST_PASSWORD, TEST_PUBLIC_CLIENT_ID,
   TEST_TENANT_DOMAIN, TEST_TENANT_ID, TEST_USERNAME, TEST_USERS, type TestUser,
 } from './constants.js';
+import { DevicePolling } from './entra-device-polling.js';
+import { ENTRA_LOOP_DETECTION, LoopDetector, type LoopDetectionOptions } from './entra-loop-detection.js';
 import { FederatedCredentialStore } from './entra-federated.js';
 import { createEntraFront } from './entra-front.js';
 import { createEntraProvider } from './entra-provider.js';
@@ -23,10 +25,18 @@ export interface TestIdpOptions {
   caeAccessTokenTtl?: number;
   /** Refresh token lifetime in seconds (default 90 days). */
   refreshTokenTtl?: number;
-  /** Device code polling interval in seconds, enforced with `slow_down` (default 1; Entra uses 5). */
+  /**
+   * Device code polling `interval` in seconds (default 5, as Entra): enforced from the first poll,
+   * each `slow_down` adds 5 s for the rest of the flow; 0 turns pacing off (IdP self-tests only).
+   */
   deviceCodeInterval?: number;
   /** Device code lifetime in seconds (default 900, as Entra). */
   deviceCodeExpiresIn?: number;
+  /**
+   * Loop detection (AADSTS50196): more than `threshold` identical token requests within
+   * `windowSeconds` are refused (default 12 in 300 s, roughly Entra's); false turns it off.
+   */
+  loopDetection?: LoopDetectionOptions | false;
   /** Rotation with reuse detection: a used refresh token dies and its reuse revokes the grant (default false, as Entra). */
   rotateRefreshTokens?: boolean;
 }
@@ -61,6 +71,8 @@ export interface TestIdp {
   refuseRefresh(refusal: RefreshRefusal): void;
   /** Removes every refusal added with `refuseRefresh`. */
   clearRefusals(): void;
+  /** Forgets the requests loop detection has counted (a test's fresh start; useIdpAndHome does it before each test). */
+  resetLoopDetection(): void;
   /** Every refresh token issued so far fails from now on: AADSTS50173 (`revoked`) or AADSTS700082 (`inactive`). */
   revokeRefreshTokens(reason?: 'revoked' | 'inactive'): void;
   /** Approves (or declines) a device code through the IdP's pages over HTTP, as a person would. */
@@ -93,10 +105,10 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
     deviceCodeExpiresIn: options.deviceCodeExpiresIn ?? 900,
     rotateRefreshTokens: options.rotateRefreshTokens ?? false,
   });
-  const deviceCodeInterval = options.deviceCodeInterval ?? 1;
+  const polling = new DevicePolling(options.deviceCodeInterval ?? 5);
   provider.use(entraResponses({
     issued,
-    deviceCodeInterval,
+    polling,
     authority: server.url,
     onDeviceCode: (userCode, uri) => verificationUris.set(userCode, uri),
   }));
@@ -106,7 +118,8 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
   provider.on('authorization_code.saved', (code: { jti: string }) => issued.record('authorization_code', code.jti));
 
   const federated = new FederatedCredentialStore();
-  const state: TokenEndpointState = { provider, deviceCodeInterval, revoked: new Map(), lastPoll: new Map(), federated, refusals: [] };
+  const loops = new LoopDetector(options.loopDetection ?? ENTRA_LOOP_DETECTION);
+  const state: TokenEndpointState = { provider, polling, revoked: new Map(), federated, loops, refusals: [] };
   handler = createEntraFront({ provider, requests, faults, state, issued, url: () => server.url });
 
   return {
@@ -127,6 +140,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
     addFederatedCredential: (credential) => federated.add({ clientId: TEST_CONFIDENTIAL_CLIENT_ID, audiences: [FEDERATED_AUDIENCE], ...credential }),
     refuseRefresh: (refusal) => state.refusals.push({ ...refusal }),
     clearRefusals: () => state.refusals.splice(0),
+    resetLoopDetection: () => loops.reset(),
     revokeRefreshTokens(reason = 'revoked') {
       for (const token of issued.values('refresh_token')) state.revoked.set(token, reason);
     },

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
+import { entraErrorBody } from './entra-errors.js';
+import { MFA_CLAIMS_CHALLENGE } from './entra-suberrors.js';
 import { startTestIdp } from './entra.js';
 import { Faults, withFaults } from './faults.js';
 import { listenLoopback, sendJson, type LoopbackServer } from './http-server.js';
@@ -106,5 +108,15 @@ describe('faults', () => {
     } finally {
       await Promise.all([idp.close(), imds.close()]);
     }
+  });
+
+  test("entraErrorBody adds Entra's suberror and claims where they apply", () => {
+    const mfa = entraErrorBody({ error: 'invalid_grant', code: 50076, description: 'MFA.' });
+    assert.deepEqual([mfa.suberror, mfa.claims], ['basic_action', MFA_CLAIMS_CHALLENGE]);
+    const blocked = entraErrorBody({ error: 'invalid_grant', code: 53003, description: 'Blocked.' });
+    assert.deepEqual([blocked.suberror, blocked.claims], ['message_only', undefined]);
+    const plain = entraErrorBody({ error: 'invalid_request', code: 90002, description: 'No tenant.' });
+    assert.equal('suberror' in plain || 'claims' in plain, false);
+    assert.equal(entraErrorBody({ error: 'invalid_grant', code: 50076, description: 'x', claims: '{}' }).claims, '{}');
   });
 });

@@ -29,7 +29,7 @@ describe('test IdP: authorization code flow with PKCE', () => {
 
   test('the pages can be walked over HTTP: login (wrong password stays), consent, redirect, redemption', async () => {
     const pkce = createPkcePair();
-    const redirectUri = 'http://localhost:53127/any/path';
+    const redirectUri = 'http://localhost:53127/reply';
     const browser = new HttpBrowser(idp.url);
     const start = await browser.get(authorizeUrl(idp, {
       redirect_uri: redirectUri, code_challenge: pkce.challenge, code_challenge_method: 'S256', prompt: 'select_account',
@@ -104,8 +104,16 @@ describe('test IdP: authorization code flow with PKCE', () => {
     const missing = await fetch(authorizeUrl(idp, { redirect_uri: 'http://localhost:5000/' }), { redirect: 'manual' });
     assert.equal(missing.status, 303);
     assert.match(missing.headers.get('location') ?? '', /error=invalid_request/);
-    const notLoopback = await fetch(authorizeUrl(idp, { redirect_uri: 'https://evil.example.com/', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' }));
-    assert.equal(notLoopback.status, 400);
+    const pkce = { code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' };
+    for (const unregistered of ['https://evil.example.com/', 'http://localhost:5000/other', 'http://localhost:5000/Reply', 'http://127.0.0.1:5000/', 'http://localhost:5000/reply?x=1']) {
+      const refused = await fetch(authorizeUrl(idp, { redirect_uri: unregistered, ...pkce }), { redirect: 'manual' });
+      assert.equal(refused.status, 400, unregistered);
+      assert.match(await refused.text(), /AADSTS50011/, `${unregistered}: the path must match what the app registered`);
+    }
+    for (const registered of ['http://localhost:5000/reply', 'http://localhost:1/', 'http://localhost']) {
+      const accepted = await fetch(authorizeUrl(idp, { redirect_uri: registered, ...pkce }), { redirect: 'manual' });
+      assert.equal(accepted.status, 303, `${registered}: the port is ignored on localhost`);
+    }
     const unknownResource = await fetch(authorizeUrl(idp, { redirect_uri: 'http://localhost:5000/', scope: 'https://nope.example.com/.default' }), { redirect: 'manual' });
     assert.match(unknownResource.headers.get('location') ?? '', /error=invalid_resource&error_description=AADSTS500011/);
   });

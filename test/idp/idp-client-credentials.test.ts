@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
+import { LoopDetector, loopKey } from './entra-loop-detection.js';
 import { startTestIdp, type TestIdp } from './entra.js';
 import { assertEntraError, endpoint } from './self-test-support.js';
 import { decodeJwt, postForm } from './test-tools.js';
@@ -24,6 +25,7 @@ describe('test IdP: client credentials', () => {
     assert.equal(claims.idtyp, 'app');
     assert.equal(claims.scp, undefined);
     assert.equal(claims.tid, idp.tenantId);
+    assert.deepEqual([claims.iss, claims.ver, claims.azp], [`https://sts.windows.net/${idp.tenantId}/`, '1.0', undefined], 'a v1 token, as ARM gets');
     assert.equal(idp.requests.last({ endpoint: 'token' })?.grantType, 'client_credentials');
   });
 
@@ -62,5 +64,35 @@ describe('test IdP: client credentials', () => {
     assertEntraError(await ask({ client_id: idp.publicClientId, client_secret: 'x', scope: 'https://management.azure.com/.default' }),
       401, 'invalid_client', 700025);
     assertEntraError(await ask({ client_id: idp.publicClientId, scope: 'https://management.azure.com/.default' }), 400, 'unauthorized_client', 70003);
+  });
+});
+
+describe('test IdP: loop detection (AADSTS50196)', () => {
+  test('more than `threshold` identical token requests within the window are refused; other requests are not', async () => {
+    const idp = await startTestIdp({ loopDetection: { threshold: 2, windowSeconds: 60 } });
+    try {
+      const form = { grant_type: 'client_credentials', client_id: idp.confidentialClientId, client_secret: idp.clientSecret, scope: 'https://vault.azure.net/.default' };
+      for (let i = 0; i < 2; i++) assert.equal((await postForm(endpoint(idp, 'token'), form)).status, 200);
+      const third = await postForm(endpoint(idp, 'token'), form);
+      assertEntraError(third, 400, 'invalid_request', 50196);
+      assert.equal((await postForm(endpoint(idp, 'token'), { ...form, scope: 'https://storage.azure.com/.default' })).status, 200, 'another request');
+      idp.resetLoopDetection();
+      assert.equal((await postForm(endpoint(idp, 'token'), form)).status, 200, 'after a reset');
+    } finally {
+      await idp.close();
+    }
+  });
+
+  test('LoopDetector: the window slides, device code polls never count, field order does not matter', () => {
+    let now = 0;
+    const loops = new LoopDetector({ threshold: 12, windowSeconds: 300 }, () => now);
+    const key = loopKey('T', { grant_type: 'refresh_token', refresh_token: 'r', scope: 's' });
+    for (let i = 0; i < 12; i++, now += 1000) assert.equal(loops.isLoop(key), false, `request ${i + 1}`);
+    assert.equal(loops.isLoop(key), true, 'the 13th within 300 s');
+    now += 300_000;
+    assert.equal(loops.isLoop(key), false, 'the window has passed');
+    assert.equal(loopKey('T', { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: 'd' }), undefined);
+    assert.equal(loopKey('t', { client_assertion: 'a', scope: 's' }), loopKey('T', { scope: 's', client_assertion: 'a' }));
+    assert.equal(new LoopDetector(false).isLoop(key), false, 'off');
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { TEST_TENANT_DOMAIN } from './constants.js';
+import { DevicePolling } from './entra-device-polling.js';
 import { startTestIdp, type TestIdp } from './entra.js';
 import {
   DEVICE_CODE_GRANT, assertEntraError, endpoint, pollDeviceCode, refresh, requestDeviceCode, signInWithDeviceCode, verifyWithIdpKeys,
@@ -40,16 +41,17 @@ describe('test IdP: device code flow and refresh', () => {
     const claims = decodeJwt(token.json.access_token);
     assert.equal(claims.aud, 'https://management.azure.com/', 'trailing slash kept as asked');
     assert.equal(claims.tid, idp.tenantId);
-    assert.equal(claims.iss, `${idp.authority}/v2.0`);
+    assert.equal(claims.iss, `https://sts.windows.net/${idp.tenantId}/`, 'ARM takes v1 tokens');
+    assert.equal(claims.ver, '1.0');
     assert.equal(claims.exp - claims.iat, 3600);
     assert.equal(claims.nbf, claims.iat);
     assert.equal(claims.oid, idp.users[0]!.oid);
     assert.equal(claims.sub, claims.oid);
-    assert.equal(claims.azp, idp.publicClientId);
     assert.equal(claims.appid, idp.publicClientId);
     assert.equal(claims.scp, 'user_impersonation');
-    assert.equal(claims.preferred_username, idp.username);
     assert.equal(claims.upn, idp.username);
+    assert.equal(claims.unique_name, idp.username);
+    for (const v2Only of ['azp', 'azpacr', 'preferred_username']) assert.equal(claims[v2Only], undefined, `no ${v2Only} in a v1 token`);
     assert.ok(await verifyWithIdpKeys(idp, token.json.access_token), 'signed by a key of the JWKS');
 
     const id = decodeJwt(token.json.id_token);
@@ -66,7 +68,9 @@ describe('test IdP: device code flow and refresh', () => {
     const first = await signInWithDeviceCode(idp, ARM_AND_STORAGE);
     const storage = await refresh(idp, first.refresh_token, 'https://storage.azure.com/.default openid offline_access');
     assert.equal(storage.status, 200, JSON.stringify(storage.json));
-    assert.equal(decodeJwt(storage.json.access_token).aud, 'https://storage.azure.com');
+    const storageClaims = decodeJwt(storage.json.access_token);
+    assert.equal(storageClaims.aud, 'https://storage.azure.com');
+    assert.deepEqual([storageClaims.iss, storageClaims.ver, storageClaims.azp], [`${idp.authority}/v2.0`, '2.0', idp.publicClientId]);
     assert.equal(storage.json.scope, 'https://storage.azure.com/user_impersonation openid offline_access');
     assert.ok(storage.json.refresh_token && storage.json.refresh_token !== first.refresh_token, 'a fresh refresh token each time');
 
@@ -77,7 +81,9 @@ describe('test IdP: device code flow and refresh', () => {
     const twoResources = await refresh(idp, first.refresh_token, 'https://storage.azure.com/.default https://management.azure.com/.default');
     assert.equal(decodeJwt(twoResources.json.access_token).aud, 'https://storage.azure.com', 'first resource wins');
 
-    assertEntraError(await refresh(idp, first.refresh_token, 'https://vault.azure.net/.default'), 400, 'invalid_grant', 65001);
+    const vault = await refresh(idp, first.refresh_token, 'https://vault.azure.net/.default');
+    assertEntraError(vault, 400, 'invalid_grant', 65001);
+    assert.equal(vault.json.suberror, 'consent_required');
     assertEntraError(await refresh(idp, first.refresh_token, 'https://nothing.example.com/.default'), 400, 'invalid_resource', 500011);
     assertEntraError(await refresh(idp, 'not-a-refresh-token', 'https://storage.azure.com/.default'), 400, 'invalid_grant', 9002313);
   });
@@ -88,6 +94,7 @@ describe('test IdP: device code flow and refresh', () => {
     const aks = await refresh(idp, token.refresh_token, '6dae42f8-4368-4678-94ff-3960e28e3630/.default');
     assert.equal(decodeJwt(aks.json.access_token).aud, '6dae42f8-4368-4678-94ff-3960e28e3630');
     assert.equal(decodeJwt(aks.json.access_token).scp, 'user.read');
+    assert.deepEqual([decodeJwt(aks.json.access_token).iss, decodeJwt(aks.json.access_token).ver], [`https://sts.windows.net/${idp.tenantId}/`, '1.0'], 'AKS takes v1 tokens');
     assert.equal(token.id_token, undefined, 'no id_token without openid');
   });
 
@@ -108,13 +115,16 @@ describe('test IdP: device code flow and refresh', () => {
     const other = await requestDeviceCode(idp, ARM_AND_STORAGE);
     await idp.approveDeviceCode(other.json.user_code, { username: idp.users[1]!.username, password: idp.users[1]!.password });
     const bob = await pollDeviceCode(idp, other.json.device_code);
-    assert.equal(decodeJwt(bob.json.access_token).preferred_username, idp.users[1]!.username);
+    assert.equal(decodeJwt(bob.json.access_token).upn, idp.users[1]!.username);
   });
 
   test('revoked refresh tokens fail; later sign-ins work', async () => {
     const first = await signInWithDeviceCode(idp, ARM_AND_STORAGE);
     idp.revokeRefreshTokens();
-    assertEntraError(await refresh(idp, first.refresh_token, 'https://management.azure.com/.default'), 400, 'invalid_grant', 50173);
+    const revoked = await refresh(idp, first.refresh_token, 'https://management.azure.com/.default');
+    assertEntraError(revoked, 400, 'invalid_grant', 50173);
+    assert.equal(revoked.json.suberror, 'bad_token');
+    assert.equal(revoked.json.claims, undefined);
     const second = await signInWithDeviceCode(idp, ARM_AND_STORAGE);
     assert.equal((await refresh(idp, second.refresh_token, 'https://storage.azure.com/.default')).status, 200);
     idp.revokeRefreshTokens('inactive');
@@ -141,6 +151,19 @@ describe('test IdP: device code flow and refresh', () => {
     assert.equal(response.headers.get('x-ms-request-id'), response.json.trace_id);
   });
 
+  test("Entra's diagnostic headers are on every answer, a faulted one included", async () => {
+    const id = '0f0e0d0c-0b0a-4908-8706-050403020101';
+    idp.faults.add('token', { status: 429, headers: { 'Retry-After': '1' }, body: {} }, { times: 1 });
+    const faulted = await postForm(endpoint(idp, 'token'), { client_id: idp.publicClientId }, { 'client-request-id': id });
+    const real = await getJson(`${idp.authority}/v2.0/.well-known/openid-configuration`);
+    for (const response of [faulted, real]) {
+      assert.match(response.headers.get('x-ms-request-id') ?? '', /^[0-9a-f-]{36}$/);
+      assert.match(response.headers.get('x-ms-ests-server') ?? '', /ProdSlices$/);
+    }
+    assert.equal(faulted.status, 429);
+    assert.equal(faulted.headers.get('client-request-id'), id);
+  });
+
   test('unknown resources and public clients with secrets are refused', async () => {
     assertEntraError(await requestDeviceCode(idp, 'https://unknown.example.com/.default'), 400, 'invalid_resource', 500011);
     assertEntraError(await requestDeviceCode(idp, 'https://management.azure.com/not_a_permission'), 400, 'invalid_scope', 70011);
@@ -152,17 +175,36 @@ describe('test IdP: device code flow and refresh', () => {
 });
 
 describe('test IdP: polling rate, expiry and rotation', () => {
-  test('polling faster than the interval answers slow_down', async () => {
-    const idp = await startTestIdp({ deviceCodeInterval: 1 });
+  test('the interval is 5 s by default and holds from the first poll; slow_down adds 5 s for the rest of the flow', async () => {
+    const idp = await startTestIdp();
     try {
       const code = await requestDeviceCode(idp, 'https://management.azure.com/.default');
-      assert.equal(code.json.interval, 1);
-      assertEntraError(await pollDeviceCode(idp, code.json.device_code), 400, 'authorization_pending', 70016);
+      assert.equal(code.json.interval, 5, "Entra's default");
+      assertEntraError(await pollDeviceCode(idp, code.json.device_code), 400, 'slow_down', undefined);
       assertEntraError(await pollDeviceCode(idp, code.json.device_code), 400, 'slow_down', undefined);
       assert.equal(idp.requests.count({ endpoint: 'token', status: 400 }), 2);
     } finally {
       await idp.close();
     }
+  });
+
+  test('DevicePolling: first poll measured from the answer, each slow_down remembered', () => {
+    let now = 0;
+    const polling = new DevicePolling(3, () => now);
+    polling.issued('c');
+    now = 2990;
+    assert.equal(polling.tooEarly('c'), false, 'within the 20 ms a timer may fire early');
+    now += 2000;
+    assert.equal(polling.tooEarly('c'), true);
+    assert.equal(polling.intervalOf('c'), 8);
+    now += 7000;
+    assert.equal(polling.tooEarly('c'), true, '8 s now, not 3');
+    assert.equal(polling.intervalOf('c'), 13);
+    now += 13_000;
+    assert.equal(polling.tooEarly('c'), false);
+    polling.issued('d');
+    assert.equal(polling.tooEarly('d'), true, 'a poll right after the answer is too early');
+    assert.equal(polling.tooEarly('unknown'), false, 'left to the grant');
   });
 
   test('expired device codes and refresh tokens', async () => {

@@ -1,10 +1,12 @@
 /** The test identity provider, managed-identity fakes and faults; see README.md. */
 export * from './constants.js';
 export { startTestIdp, type TestIdp, type TestIdpOptions } from './entra.js';
+export { ENTRA_LOOP_DETECTION, type LoopDetectionOptions } from './entra-loop-detection.js';
 export type { AuthorizationResult, SignInOptions } from './entra-sign-in.js';
 export type { RefreshRefusal, RefusalCode } from './entra-refusals.js';
 export { EntraError, entraErrorBody, entraErrors, entraTimestamp, type EntraErrorBody } from './entra-errors.js';
 export { GRAPH_APP_ID, KNOWN_RESOURCES, OIDC_SCOPES, RESOURCES, type KnownResource } from './entra-resources.js';
+export { isV1Audience, v1Issuer } from './entra-token-version.js';
 export * from './managed-identity-fakes.js';
 export { startTestTokenIssuer, WorkloadTokenIssuer, type TestTokenIssuer, type WorkloadTokenClaims } from './token-issuer.js';
 export {

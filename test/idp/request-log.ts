@@ -33,10 +33,29 @@ function matches(record: RequestRecord, filter: RequestFilter): boolean {
 /** Log of every request a test server saw, in arrival order. */
 export class RequestLog {
   readonly #entries: RequestRecord[] = [];
+  readonly #waiters = new Set<() => void>();
 
   add(record: RequestRecord): RequestRecord {
     this.#entries.push(record);
+    for (const wake of [...this.#waiters]) wake();
     return record;
+  }
+
+  /**
+   * Resolves with the `n`-th record (1-based) matching `filter` once it has arrived: lets a test
+   * act on an event at the server (the second poll, say) instead of after a fixed sleep.
+   */
+  waitFor(filter: RequestFilter, n = 1): Promise<RequestRecord> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        const found = this.filter(filter)[n - 1];
+        if (!found) return;
+        this.#waiters.delete(check);
+        resolve(found);
+      };
+      this.#waiters.add(check);
+      check();
+    });
   }
 
   /** A copy of every record, oldest first. */

@@ -6,6 +6,7 @@ import { startTestIdp, type TestIdp } from '../idp/index.js';
 import { noSessionsIn, withAuthorizeUrl } from '../support/auth-code-session.js';
 import { idpEnv, readStoredSessions } from '../support/idp-session.js';
 import { runCli } from '../support/run-cli.js';
+import { DEFAULT_REDIRECT_PORT, withPortLock } from '../support/port-lock.js';
 import { makeTmpHome, type TmpHome } from '../support/tmp-home.js';
 
 /**
@@ -60,7 +61,8 @@ async function signInInChromium(url: string, action: '#accept' | '#decline') {
 }
 
 describe('browser sign-in in Chromium', { skip: missing }, () => {
-  test('signs in on the provider\'s login page; azsess records an AzAuthCodeFlowCredentials session, and the next token is a cache hit', async () => {
+  // azsess binds its default port 44300 here: held against token-auth-code.test.ts, run in parallel.
+  test('signs in on the provider\'s login page; azsess records an AzAuthCodeFlowCredentials session, and the next token is a cache hit', () => withPortLock(DEFAULT_REDIRECT_PORT, async () => {
     const { result, outcome } = await withAuthorizeUrl(
       ['login', '--protocol', 'auth-code', '--no-browser'],
       { userHome: tmp.userHome, env: idpEnv(idp) },
@@ -83,11 +85,11 @@ describe('browser sign-in in Chromium', { skip: missing }, () => {
     assert.match(token.stderr, /Cache hit/);
     assert.equal(idp.requests.count(), 0);
     assert.deepEqual(idp.issued.findIn(result.stderr + token.stderr), []);
-  });
+  }));
 
   test('Decline in Chromium: the page says the sign-in failed, azsess exits 4 and saves nothing', async () => {
     const { result, outcome } = await withAuthorizeUrl(
-      ['login', '--protocol', 'auth-code', '--no-browser', '--redirect-uri', 'http://localhost/azsess'],
+      ['login', '--protocol', 'auth-code', '--no-browser', '--redirect-uri', 'http://localhost/reply'],
       { userHome: tmp.userHome, env: idpEnv(idp) },
       (url) => signInInChromium(url, '#decline'),
     );

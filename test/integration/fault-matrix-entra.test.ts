@@ -18,7 +18,8 @@ let idp: TestIdp;
 let signedIn: Session;
 
 before(async () => {
-  idp = await startTestIdp();
+  // Every cell repeats the same refresh or client credentials request: a loop by Entra's count, on purpose.
+  idp = await startTestIdp({ deviceCodeInterval: 1, loopDetection: false });
   const tmp = makeTmpHome();
   try {
     const login = await withDeviceCodeApproval(idp, ['login', '--protocol', 'device-code'], { userHome: tmp.userHome, env: idpEnv(idp) });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { startTestIdp, type TestIdp } from '../idp/index.js';
 import { ACR_NULL_USER, startAcrFake, type AcrFake } from '../support/acr-fake.js';
 import { entraVerifier } from '../support/entra-verifier.js';
@@ -18,6 +18,9 @@ import { makeTmpHome, type TmpHome } from '../support/tmp-home.js';
  */
 
 let idp: TestIdp;
+/** The registry's storage, the image pushed and the helper's bin directory: shared by the file. */
+let shared: TmpHome;
+/** The user's home of the running test: every test starts from an empty one. */
 let tmp: TmpHome;
 let acr: AcrFake;
 let binDir: string;
@@ -35,12 +38,12 @@ function appEnv(): Record<string, string> {
   };
 }
 
-function clientEnv(): Record<string, string> {
-  return { PATH: `${binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: tmp.userHome, LANG: 'C.UTF-8', ...appEnv() };
+function clientEnv(home = tmp): Record<string, string> {
+  return { PATH: `${binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: home.userHome, LANG: 'C.UTF-8', ...appEnv() };
 }
 
-async function skopeo(args: string[]) {
-  const result = await runCommand('skopeo', ['--insecure-policy', ...args], { env: clientEnv() });
+async function skopeo(args: string[], home = tmp) {
+  const result = await runCommand('skopeo', ['--insecure-policy', ...args], { env: clientEnv(home) });
   output += result.stdout + result.stderr;
   return result;
 }
@@ -50,22 +53,29 @@ const helper = (action: string, input = '', env: Record<string, string> = appEnv
 
 before(async () => {
   idp = await startTestIdp();
-  tmp = makeTmpHome();
-  acr = await startAcrFake(await entraVerifier(idp), join(tmp.userHome, 'acr'));
-  binDir = join(tmp.userHome, 'bin');
+  shared = makeTmpHome();
+  acr = await startAcrFake(await entraVerifier(idp), join(shared.userHome, 'acr'));
+  binDir = join(shared.userHome, 'bin');
   mkdirSync(binDir);
   // As `npm install -g azsess` puts it on PATH, where docker and skopeo look for helpers.
   symlinkSync(dockerHelperBin, join(binDir, 'docker-credential-azsess'));
-  const layout = join(tmp.userHome, 'image');
+  const layout = join(shared.userHome, 'image');
   ({ layerDigest } = await writeOciLayout(layout, 'v1', { 'hello.txt': 'hello from azsess\n' }));
-  const push = await skopeo(['copy', '--dest-tls-verify=false', '--dest-creds', `${acr.admin.username}:${acr.admin.password}`, `oci:${layout}:v1`, `docker://${acr.host}/hello:v1`]);
+  const push = await skopeo(['copy', '--dest-tls-verify=false', '--dest-creds', `${acr.admin.username}:${acr.admin.password}`, `oci:${layout}:v1`, `docker://${acr.host}/hello:v1`], shared);
   assert.equal(push.code, 0, push.stderr);
 });
+
+// Each test sets up what it needs in a home of its own, so any one of them runs alone.
+beforeEach(() => {
+  tmp = makeTmpHome();
+  idp.requests.reset();
+});
+afterEach(() => tmp.cleanup());
 
 after(async () => {
   await acr?.close();
   await idp?.close();
-  tmp?.cleanup();
+  shared?.cleanup();
 });
 
 describe('docker credential helper through skopeo and the distribution registry', () => {
@@ -86,17 +96,18 @@ describe('docker credential helper through skopeo and the distribution registry'
     assert.equal(statSync(configPath).mode & 0o777, 0o640, 'the mode is kept');
 
     idp.requests.reset();
+    const exchangesBefore = acr.exchanges.length;
     const pull = await skopeo(['copy', '--src-tls-verify=false', `docker://${acr.host}/hello:v1`, `oci:${join(tmp.userHome, 'pulled')}:v1`]);
     assert.equal(pull.code, 0, pull.stderr);
     assert.ok(statSync(join(tmp.userHome, 'pulled', 'blobs', 'sha256', layerDigest.slice(7))).isFile());
-    assert.deepEqual(acr.exchanges, [{ ok: true }]);
+    assert.deepEqual(acr.exchanges.slice(exchangesBefore), [{ ok: true }]);
     assert.ok(acr.tokenRequests.some((r) => r.user === ACR_NULL_USER && r.ok), 'skopeo used the ACR refresh token');
     assert.equal(idp.requests.count({ endpoint: 'token', grantType: 'client_credentials' }), 1);
 
     idp.requests.reset();
     const again = await skopeo(['copy', '--src-tls-verify=false', `docker://${acr.host}/hello:v1`, `oci:${join(tmp.userHome, 'pulled-again')}:v1`]);
     assert.equal(again.code, 0, again.stderr);
-    assert.equal(acr.exchanges.length, 1, 'the cached ACR refresh token was reused');
+    assert.equal(acr.exchanges.length, exchangesBefore + 1, 'the cached ACR refresh token was reused');
     assert.equal(idp.requests.count(), 0);
 
     const status = await runCli(['status', '--output', 'json'], { userHome: tmp.userHome, env: appEnv() });
@@ -108,6 +119,7 @@ describe('docker credential helper through skopeo and the distribution registry'
   });
 
   test('a pull storm after erase makes one exchange; list names the cached registry', async () => {
+    assert.equal((await helper('get', acr.host)).code, 0, 'a registry token is cached');
     const erase = await helper('erase', `${acr.host}\n`);
     assert.deepEqual([erase.code, erase.stdout], [0, '']);
     const before = acr.exchanges.length;

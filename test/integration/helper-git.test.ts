@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { decodeJwt, startTestIdp, type TestIdp } from '../idp/index.js';
 import { entraVerifier } from '../support/entra-verifier.js';
 import { DEVOPS_AUDIENCE, startGitServer, type GitServer } from '../support/git-server.js';
@@ -18,14 +18,19 @@ import { makeTmpHome, type TmpHome } from '../support/tmp-home.js';
  */
 
 let idp: TestIdp;
+/** Where the served repository lives, apart from any test's home. */
+let serverDir: TmpHome;
+/** A home a person signed in to once, consenting to Azure DevOps among the defaults. */
+let signedIn: TmpHome;
+/** The home of the running test: a copy of `signedIn`. */
 let tmp: TmpHome;
 let server: GitServer;
 let output = '';
 
-function gitEnv(): Record<string, string> {
+function gitEnv(home: TmpHome): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: tmp.userHome,
+    HOME: home.userHome,
     LANG: 'C.UTF-8',
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_TERMINAL_PROMPT: '0',
@@ -33,44 +38,57 @@ function gitEnv(): Record<string, string> {
   };
 }
 
-async function git(args: string[], cwd = tmp.userHome) {
-  const result = await runCommand('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], { env: gitEnv(), cwd });
+async function git(args: string[], cwd = tmp.userHome, home = tmp) {
+  const result = await runCommand('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], { env: gitEnv(home), cwd });
   output += result.stdout + result.stderr;
   return result;
 }
 
+/** `azsess setup git`, as a person runs it once. */
+function setupGit() {
+  return runCli(['setup', 'git', '--global', '--allow-host', server.host], { userHome: tmp.userHome, env: idpEnv(idp) });
+}
+
 before(async () => {
-  idp = await startTestIdp();
-  tmp = makeTmpHome();
-  const root = join(tmp.userHome, 'srv');
+  idp = await startTestIdp({ deviceCodeInterval: 1 });
+  serverDir = makeTmpHome();
+  signedIn = makeTmpHome();
+  const root = join(serverDir.userHome, 'srv');
   mkdirSync(root);
   // A bare repository with one commit, made without the server.
-  assert.equal((await git(['init', '--quiet', '--bare', '--initial-branch=main', join(root, 'repo.git')])).code, 0);
-  const seed = join(tmp.userHome, 'seed');
-  assert.equal((await git(['init', '--quiet', '--initial-branch=main', seed])).code, 0);
+  assert.equal((await git(['init', '--quiet', '--bare', '--initial-branch=main', join(root, 'repo.git')], serverDir.userHome, serverDir)).code, 0);
+  const seed = join(serverDir.userHome, 'seed');
+  assert.equal((await git(['init', '--quiet', '--initial-branch=main', seed], serverDir.userHome, serverDir)).code, 0);
   writeFileSync(join(seed, 'README'), 'hello\n');
-  await git(['add', 'README'], seed);
-  await git(['commit', '--quiet', '-m', 'first'], seed);
-  assert.equal((await git(['push', '--quiet', join(root, 'repo.git'), 'main'], seed)).code, 0);
+  await git(['add', 'README'], seed, serverDir);
+  await git(['commit', '--quiet', '-m', 'first'], seed, serverDir);
+  assert.equal((await git(['push', '--quiet', join(root, 'repo.git'), 'main'], seed, serverDir)).code, 0);
   server = await startGitServer(root, await entraVerifier(idp));
-  // A person signed in once, consenting to Azure DevOps among the defaults.
   const login = await withDeviceCodeApproval(
     idp,
     ['login', '--scope-auth', 'https://management.azure.com/user_impersonation', '--scope-auth', `${DEVOPS_AUDIENCE}/user_impersonation`],
-    { userHome: tmp.userHome, env: idpEnv(idp) },
+    { userHome: signedIn.userHome, env: idpEnv(idp) },
   );
   assert.equal(login.code, 0, login.stderr);
 });
 
+// Each test starts from the signed-in home and sets up the rest itself, so any one runs alone.
+beforeEach(() => {
+  tmp = makeTmpHome();
+  cpSync(signedIn.home, tmp.home, { recursive: true });
+});
+afterEach(() => tmp.cleanup());
+
 after(async () => {
   await server?.close();
   await idp?.close();
-  tmp?.cleanup();
+  signedIn?.cleanup();
+  serverDir?.cleanup();
 });
 
 describe('git credential helper through the real git', () => {
   test('setup git writes the helper; git clones and pushes with a DevOps token; a second clone asks the IdP nothing', async () => {
-    const setup = await runCli(['setup', 'git', '--global', '--allow-host', server.host], { userHome: tmp.userHome, env: idpEnv(idp) });
+    const setup = await setupGit();
     assert.equal(setup.code, 0, setup.stderr);
     assert.equal(setup.stdout, '');
     const gitconfig = readFileSync(join(tmp.userHome, '.gitconfig'), 'utf8');
@@ -108,6 +126,8 @@ describe('git credential helper through the real git', () => {
   });
 
   test('a token the server refuses is erased: the next get refreshes it and keeps the refresh token', async () => {
+    assert.equal((await setupGit()).code, 0);
+    assert.equal((await git(['ls-remote', `${server.url}/repo.git`])).code, 0, 'a DevOps token is cached');
     const before = readStoredSessions(tmp.home).find((s) => s.scope.includes(`${DEVOPS_AUDIENCE}/.default`))!;
     server.refuseNext(1);
     const refused = await git(['ls-remote', `${server.url}/repo.git`]);

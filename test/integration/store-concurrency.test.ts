@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, test } from 'node:test';
@@ -16,21 +16,38 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-function startWriter(id: string, count: number, staleMs?: number) {
-  const args = [writerScript, tmp.home, id, String(count), ...(staleMs ? [String(staleMs)] : [])];
+function startWriter(id: string, count: number, staleMs?: number, pauseAt?: number, resumeFile?: string) {
+  const args = [writerScript, tmp.home, id, String(count), String(staleMs ?? 0), String(pauseAt ?? 0), ...(resumeFile ? [resumeFile] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const committed: string[] = [];
   let stderr = '';
   let buffer = '';
+  let onPause: (tempFile: string) => void = () => undefined;
+  const paused = new Promise<string>((resolve) => (onPause = resolve));
   child.stdout.setEncoding('utf8').on('data', (d: string) => {
     buffer += d;
     const lines = buffer.split('\n');
     buffer = lines.pop()!;
-    for (const line of lines) if (line.startsWith('committed ')) committed.push(line.slice('committed '.length));
+    for (const line of lines) {
+      if (line.startsWith('committed ')) committed.push(line.slice('committed '.length));
+      if (line.startsWith('paused ')) onPause(line.slice('paused '.length));
+    }
   });
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, committed, done, stderr: () => stderr };
+  return { child, committed, done, paused, stderr: () => stderr };
+}
+
+/** mulberry32: a small seeded generator, so that a failing run can be replayed with its seed. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 function readResources(): Set<string> {
@@ -48,8 +65,28 @@ test('64 processes at once each add a session: all 64 are there and the file is 
   for (let i = 0; i < 64; i++) assert.ok(resources.has(`https://writer-${i}-0.example/`));
 });
 
-test('writers killed with SIGKILL at random moments never corrupt the file or lose a committed session', async () => {
-  // A large file widens the window in which a kill lands mid-write.
+test('a holder stalled past the stale time, whose lock was taken over, does not overwrite the new holder\'s commit', async () => {
+  const resume = join(tmp.userHome, 'resume');
+  // Stalls between its temp file and the rename, holding the lock, with no timer to refresh it.
+  const stalled = startWriter('stalled', 1, 2000, 1, resume);
+  await stalled.paused;
+  // Takes the lock over once it is stale (2 s), and commits.
+  const next = startWriter('next', 1, 2000);
+  assert.equal(await next.done, 0, next.stderr());
+  assert.deepEqual(next.committed, ['https://writer-next-0.example/']);
+  writeFileSync(resume, '');
+  assert.equal(await stalled.done, 0, stalled.stderr());
+  const resources = readResources();
+  assert.ok(resources.has('https://writer-next-0.example/'), 'the commit made while the holder stalled survives');
+  assert.ok(resources.has('https://writer-stalled-0.example/'), 'the stalled writer wrote its change again, on the new document');
+});
+
+test('writers killed with SIGKILL between temp write and rename, or at seeded random moments, never corrupt the file or lose a committed session', async (t) => {
+  // AZSESS_TEST_SEED=<n> replays a run: every choice below comes from it, and is printed.
+  const seed = Number(process.env.AZSESS_TEST_SEED ?? Date.now() % 2 ** 31);
+  const random = seededRandom(seed);
+  t.diagnostic(`seed ${seed} (replay with AZSESS_TEST_SEED=${seed})`);
+  // A large file widens the window in which a random kill lands mid-write.
   mkdirSync(tmp.home, { recursive: true, mode: 0o700 });
   const baseline = Array.from({ length: 200 }, (_, i) =>
     JSON.stringify({
@@ -61,32 +98,47 @@ test('writers killed with SIGKILL at random moments never corrupt the file or lo
   const kills = 60;
   const committed: string[] = [];
   let killed = 0;
-  let midWrite = 0;
-  // Four writers at a time; each is killed after a random delay and replaced.
+  let inWindow = 0;
+  let windowChoices = 0;
+  // Four writers at a time. Half are killed in the pause between their temp file and the rename
+  // (after a seeded number of commits); the others after a seeded delay. Each is then replaced.
   const lanes = Array.from({ length: 4 }, async (_, lane) => {
     while (killed < kills) {
-      const w = startWriter(`k${lane}-${killed}`, 1000, 2000);
-      await sleep(100 + Math.random() * 700);
+      const id = `k${lane}-${killed}`;
+      const inTheWindow = random() < 0.5;
+      const pauseAt = 1 + Math.floor(random() * 5);
+      const delayMs = 100 + Math.floor(random() * 700);
+      t.diagnostic(inTheWindow ? `${id}: kill at the rename of write ${pauseAt}` : `${id}: kill after ${delayMs} ms`);
+      const w = inTheWindow ? startWriter(id, pauseAt, 2000, pauseAt) : startWriter(id, 1000, 2000);
+      if (inTheWindow) {
+        windowChoices += 1;
+        const tempFile = await Promise.race([w.paused, w.done.then(() => undefined)]);
+        assert.ok(tempFile, `${id} reached its pause (seed ${seed}): ${w.stderr()}`);
+        assert.ok(existsSync(tempFile), `${id}: the temp file is written, not yet renamed (seed ${seed})`);
+        inWindow += 1;
+      } else {
+        await sleep(delayMs);
+      }
       w.child.kill('SIGKILL');
       killed += 1;
       await w.done;
       committed.push(...w.committed);
-      midWrite += readdirSync(tmp.home).filter((n) => n.includes('.tmp-')).length > 0 ? 1 : 0;
       readResources(); // valid at every moment between kills
     }
   });
   await Promise.all(lanes);
   assert.ok(killed >= 50);
+  assert.equal(inWindow, windowChoices, `every writer chosen for it was killed between its temp write and its rename (seed ${seed})`);
+  assert.ok(inWindow > 0, `the seed chose at least one kill in the window (seed ${seed})`);
 
   // One clean writer proves no lock is left that blocks for longer than the stale time.
   const last = startWriter('final', 1, 2000);
   assert.equal(await last.done, 0, last.stderr());
   const resources = readResources();
-  for (let i = 0; i < 200; i++) assert.ok(resources.has(`https://baseline-${i}.example/`), `baseline ${i} kept`);
-  for (const resource of committed) assert.ok(resources.has(resource), `${resource} was committed and must survive`);
+  for (let i = 0; i < 200; i++) assert.ok(resources.has(`https://baseline-${i}.example/`), `baseline ${i} kept (seed ${seed})`);
+  for (const resource of committed) assert.ok(resources.has(resource), `${resource} was committed and must survive (seed ${seed})`);
   assert.ok(resources.has('https://writer-final-0.example/'));
   assert.ok(committed.length > 0, 'the writers made progress between kills');
-  if (process.env.AZSESS_TEST_DEBUG) console.error({ committed: committed.length, midWrite, files: readdirSync(tmp.home) });
   const leftovers = readdirSync(tmp.home).filter((n) => n.includes('.tmp-'));
-  assert.ok(leftovers.length <= 4, `temp files of killed writers are cleaned up (${leftovers.length} left)`);
+  assert.ok(leftovers.length <= 4, `temp files of killed writers are cleaned up (${leftovers.length} left, seed ${seed})`);
 });

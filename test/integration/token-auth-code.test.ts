@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,8 @@ import { noSessionsIn, pkceChallengeOf, redirectOf, withAuthorizeUrl } from '../
 import { expireStoredTokens, idpEnv, readStoredSessions } from '../support/idp-session.js';
 import { runCli } from '../support/run-cli.js';
 import { useIdpAndHome } from '../support/idp-fixture.js';
+import { listeningAddresses } from '../support/listening-sockets.js';
+import { DEFAULT_REDIRECT_PORT, withPortLock } from '../support/port-lock.js';
 
 /**
  * The auth code flow through the built CLI: the test identity provider's pages are walked over
@@ -19,6 +21,10 @@ import { useIdpAndHome } from '../support/idp-fixture.js';
 const fx = useIdpAndHome();
 
 const defaultRedirect = 'http://localhost:44300/reply';
+/** A test not about the default redirect listens on a port of its own (Entra ignores the port on localhost). */
+const ownPort = ['--redirect-uri', 'http://localhost:0/reply'];
+/** A test that lets azsess bind its default port 44300 holds it against the other test files. */
+const onDefaultPort = <T>(body: () => Promise<T>) => withPortLock(DEFAULT_REDIRECT_PORT, body);
 const run = (args: string[], env: Record<string, string> = {}) => runCli(args, { userHome: fx.tmp.userHome, env: idpEnv(fx.idp, env) });
 function login<T>(args: string[], onUrl: Parameters<typeof withAuthorizeUrl<T>>[2], env: Record<string, string> = {}) {
   return withAuthorizeUrl(['login', '--protocol', 'auth-code', '--verbose', ...args], { userHome: fx.tmp.userHome, env: idpEnv(fx.idp, env) }, onUrl);
@@ -36,18 +42,18 @@ function tryListen(server: Server, port: number): Promise<number | undefined> {
 }
 
 /**
- * Holds a TCP port as "another program" would. Another azsess of this suite may hold it for a
- * moment (the Chromium test runs in parallel), so wait for it; a port held for long by someone
- * else is just as busy.
+ * Holds a TCP port as "another program" would. Callers of the default port hold its lock, so only
+ * a program outside this suite can have it; wait for that one to let go rather than carry on.
  */
 async function holdPort(port: number): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer();
   let bound = await tryListen(server, port);
-  for (let i = 0; bound === undefined && i < 50; i++) {
+  for (let i = 0; bound === undefined && i < 300; i++) {
     await sleep(100);
     bound = await tryListen(server, port);
   }
-  return { port: bound ?? port, close: () => new Promise<void>((r) => (bound === undefined ? r() : server.close(() => r()))) };
+  if (bound === undefined) throw new Error(`port ${port} stayed busy for 30 s: another program holds it`);
+  return { port: bound, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 function connectOutcome(host: string, port: number): Promise<string> {
@@ -73,7 +79,7 @@ function nonLoopbackIPv4(): string | undefined {
 }
 
 describe('auth code sign-in with PKCE (over HTTP)', () => {
-  test('a redirect with a wrong or missing state is ignored; the real answer completes the sign-in', async () => {
+  test('a redirect with a wrong or missing state is ignored; the real answer completes the sign-in', () => onDefaultPort(async () => {
     const { result, outcome } = await login([], async (url) => {
       const redirect = redirectOf(url);
       const forged = await fetch(`${redirect.href}?code=forged-code-123&state=not-the-state`);
@@ -114,10 +120,10 @@ describe('auth code sign-in with PKCE (over HTTP)', () => {
     assert.ok(session!.refreshToken);
     assert.match(result.stderr, /Signed in as alice@azsess-test\.onmicrosoft\.com .* with auth-code/);
     assertNoLeaks(result.stderr);
-  });
+  }));
 
   test('refreshes and new audiences need no browser; sessions keep the redirect URI they are found by', async () => {
-    const redirect = 'http://localhost:0/azsess';
+    const redirect = 'http://localhost:0/reply';
     const { result } = await login(['--redirect-uri', redirect], (url) => fx.idp.completeAuthorization(url));
     assert.equal(result.code, 0, result.stderr);
     expireStoredTokens(fx.tmp.home);
@@ -141,7 +147,7 @@ describe('auth code sign-in with PKCE (over HTTP)', () => {
   });
 
   test('the provider refuses an intercepted code without azsess\'s code_verifier; azsess redeems it with its own', async () => {
-    const { result, outcome } = await login([], async (url) => {
+    const { result, outcome } = await login(ownPort, async (url) => {
       const answer = await fx.idp.completeAuthorization(url, { deliver: false });
       const token = `${fx.idp.authority}/oauth2/v2.0/token`;
       const stolen = { client_id: fx.idp.publicClientId, grant_type: 'authorization_code', code: answer.code!, redirect_uri: redirectOf(url).href };
@@ -161,7 +167,7 @@ describe('auth code sign-in with PKCE (over HTTP)', () => {
   });
 
   test('error=access_denied ends the sign-in with exit 4 and the provider\'s description; nothing is saved', async () => {
-    const { result, outcome } = await login([], (url) => fx.idp.completeAuthorization(url, { decline: true }));
+    const { result, outcome } = await login(ownPort, (url) => fx.idp.completeAuthorization(url, { decline: true }));
     assert.equal(outcome.error, 'access_denied');
     assert.match(outcome.delivered!.body, /Sign-in failed/);
     assert.equal(result.code, 4, result.stderr);
@@ -170,8 +176,8 @@ describe('auth code sign-in with PKCE (over HTTP)', () => {
     assert.ok(noSessionsIn(fx.tmp.home));
   });
 
-  test('the default port held by another program: azsess listens on another one, says so, and keeps the default redirect URI', async () => {
-    const held = await holdPort(44300);
+  test('the default port held by another program: azsess listens on another one, says so, and keeps the default redirect URI', () => onDefaultPort(async () => {
+    const held = await holdPort(DEFAULT_REDIRECT_PORT);
     try {
       const { result, outcome } = await login([], async (url) => {
         const redirect = redirectOf(url);
@@ -192,12 +198,12 @@ describe('auth code sign-in with PKCE (over HTTP)', () => {
     } finally {
       await held.close();
     }
-  });
+  }));
 
   test('an explicit --redirect-uri port that is busy ends with exit 6 naming the port, before any request', async () => {
     const held = await holdPort(0);
     try {
-      const result = await run(['login', '--protocol', 'auth-code', '--no-browser', '--redirect-uri', `http://localhost:${held.port}/cb`]);
+      const result = await run(['login', '--protocol', 'auth-code', '--no-browser', '--redirect-uri', `http://localhost:${held.port}/reply`]);
       assert.equal(result.code, 6, result.stderr);
       assert.match(result.stderr, new RegExp(`error: Port ${held.port} of localhost .* is in use by another program; .*--redirect-uri`));
       assert.equal(fx.idp.requests.count(), 0);
@@ -206,23 +212,26 @@ describe('auth code sign-in with PKCE (over HTTP)', () => {
     }
   });
 
-  test('the listener answers on loopback only: the machine\'s other address refuses the connection', async (t) => {
+  test('the listener answers on loopback only: it is bound to loopback addresses, and the machine\'s other address refuses it', async () => {
     const address = nonLoopbackIPv4();
-    if (!address) return t.skip('this machine has no non-loopback IPv4 address');
-    const { result, outcome } = await login(['--redirect-uri', 'http://localhost:0/reply'], async (url, child) => {
+    const { result, outcome } = await login(ownPort, async (url, child) => {
       const port = Number(redirectOf(url).port);
-      const outside = await connectOutcome(address, port);
+      const bound = listeningAddresses(port);
+      const outside = address ? await connectOutcome(address, port) : undefined;
       const inside = await connectOutcome('127.0.0.1', port);
       child.kill('SIGINT');
-      return { outside, inside };
+      return { bound, outside, inside };
     });
     assert.equal(outcome.inside, 'connected');
-    assert.equal(outcome.outside, 'ECONNREFUSED', `a connection to ${address} must be refused`);
+    // Checked on the socket itself, so a machine with no other address proves it too.
+    assert.ok(outcome.bound.length > 0, 'the listening socket is found');
+    for (const a of outcome.bound) assert.ok(a.loopback, `listening on ${a.address}, not loopback`);
+    if (address) assert.equal(outcome.outside, 'ECONNREFUSED', `a connection to ${address} must be refused`);
     assert.equal(result.code, 130, result.stderr);
   });
 
   test('Ctrl-C while waiting for the browser exits 130, closes the listener and saves nothing', async () => {
-    const { result } = await login([], async (_url, child) => {
+    const { result } = await login(ownPort, async (_url, child) => {
       child.kill('SIGINT');
     });
     // Exit 130 of its own accord (not killed by runCli's timer): no open listener kept the process alive.
@@ -235,7 +244,7 @@ describe('auth code sign-in with PKCE (over HTTP)', () => {
   test('with no display, azsess prints the URL with a device-code hint; --timeout ends the unfinished sign-in with exit 4', async () => {
     // No --no-browser: the clean environment has no DISPLAY, WAYLAND_DISPLAY or BROWSER.
     const { result, outcome } = await withAuthorizeUrl(
-      ['login', '--protocol', 'auth-code', '--timeout', '1'],
+      ['login', '--protocol', 'auth-code', '--timeout', '1', ...ownPort],
       { userHome: fx.tmp.userHome, env: idpEnv(fx.idp) },
       async (url) => url,
     );
@@ -246,20 +255,21 @@ describe('auth code sign-in with PKCE (over HTTP)', () => {
     assert.ok(noSessionsIn(fx.tmp.home));
   });
 
-  test('token signs in through $BROWSER when allowed, passing --login-hint and --domain-hint, then prints the token', async () => {
+  test('token signs in through $BROWSER when allowed, passing --login-hint and --domain-hint, then prints the token', () => onDefaultPort(async () => {
     const urlFile = join(fx.tmp.userHome, 'browser-url.txt');
     const browser = join(fx.tmp.userHome, 'fake-browser.sh');
     writeFileSync(browser, `#!/bin/sh\nprintf '%s\\n' "$1" > '${urlFile}.tmp' && mv '${urlFile}.tmp' '${urlFile}'\n`);
     chmodSync(browser, 0o755);
+    // The fake browser renames its file into place: act on that event.
     let answered: Promise<unknown> | undefined;
-    const poll = setInterval(() => {
+    const watcher = watch(fx.tmp.userHome, () => {
       if (!answered && existsSync(urlFile)) answered = fx.idp.completeAuthorization(readFileSync(urlFile, 'utf8').trim());
-    }, 50);
+    });
     const result = await runCli(
       ['token', '--protocol', 'auth-code', '--interactive', '--scope', 'https://storage.azure.com/.default',
         '--login-hint', fx.idp.username, '--domain-hint', fx.idp.tenantDomain],
       { userHome: fx.tmp.userHome, env: idpEnv(fx.idp, { BROWSER: browser }), timeoutMs: 30_000 },
-    ).finally(() => clearInterval(poll));
+    ).finally(() => watcher.close());
     await answered;
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /Opened the sign-in page in your browser/);
@@ -269,5 +279,5 @@ describe('auth code sign-in with PKCE (over HTTP)', () => {
     assert.equal(authorize.domain_hint, fx.idp.tenantDomain);
     assert.equal(readStoredSessions(fx.tmp.home)[0]!.redirectUri, defaultRedirect);
     assertNoLeaks(result.stderr);
-  });
+  }));
 });

@@ -13,7 +13,7 @@ let tmp: TmpHome;
 let signedIn: string;
 
 before(async () => {
-  idp = await startTestIdp();
+  idp = await startTestIdp({ deviceCodeInterval: 1 });
   const first = makeTmpHome();
   const r = await withDeviceCodeApproval(idp, ['login', '--protocol', 'device-code'], { userHome: first.userHome, env: idpEnv(idp) });
   assert.equal(r.code, 0, r.stderr);

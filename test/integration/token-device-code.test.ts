@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestIdp, decodeJwt, type TestIdp } from '../idp/index.js';
-import { expireStoredTokens, idpEnv, readStoredSessions, withDeviceCodeApproval } from '../support/idp-session.js';
+import { DEVICE_CODE_GRANT, expireStoredTokens, idpEnv, readStoredSessions, withDeviceCodeApproval } from '../support/idp-session.js';
 import { runCli } from '../support/run-cli.js';
 import { useIdpAndHome } from '../support/idp-fixture.js';
 
@@ -143,5 +143,26 @@ describe('device code sign-in that nobody completes', () => {
     const r = await withDeviceCodeApproval(shortIdp, ['login'], { userHome: fx.tmp.userHome, env: idpEnv(shortIdp) }, { skip: true });
     assert.equal(r.code, 4, r.stderr);
     assert.match(r.stderr, /expired before the sign-in was completed/);
+  });
+});
+
+describe('device code polling discipline, as the IdP records it', () => {
+  const interval = 3;
+  let pacedIdp: TestIdp;
+  before(async () => {
+    pacedIdp = await startTestIdp({ deviceCodeInterval: interval });
+  });
+  after(() => pacedIdp.close());
+
+  test(`with interval ${interval} s: the first poll waits ${interval} s after the device code answer, and so does every later one`, async () => {
+    // Approved only after the third poll, so there are at least three gaps to measure.
+    const r = await withDeviceCodeApproval(pacedIdp, ['login', '--verbose'], { userHome: fx.tmp.userHome, env: idpEnv(pacedIdp) }, { afterPolls: 3 });
+    assert.equal(r.code, 0, r.stderr);
+    const issued = pacedIdp.requests.last({ endpoint: 'devicecode' })!;
+    const polls = pacedIdp.requests.filter({ endpoint: 'token', grantType: DEVICE_CODE_GRANT }).map((p) => p.time);
+    assert.ok(polls.length >= 4, `${polls.length} polls`);
+    const gaps = [issued.time, ...polls].slice(1).map((t, i) => t - [issued.time, ...polls][i]!);
+    for (const gap of gaps) assert.ok(gap >= interval * 1000, `gaps in ms, the first from the device code answer: ${gaps.join(', ')}`);
+    assert.doesNotMatch(r.stderr, /poll more slowly/, 'never told slow_down');
   });
 });

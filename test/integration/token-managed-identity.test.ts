@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import {
@@ -128,27 +128,32 @@ describe('managed identity', () => {
       assert.equal((await token(shell, ['--client-id', TEST_USER_ASSIGNED_IDENTITY.clientId, '--resource', 'https://vault.azure.net'])).code, 6);
     }));
 
-  const arcDir = '/var/opt/azcmagent/tokens/';
-  let arcWritable = true;
-  try {
-    mkdirSync(arcDir, { recursive: true });
-    accessSync(arcDir, constants.W_OK);
-  } catch {
-    arcWritable = false;
-  }
+  /** The agent's key directory, moved into the test's home by azsess's test seam (docs/cli.md). */
+  const arcEnv = () => ({ AZSESS_ARC_KEY_DIRECTORY: join(tmp.userHome, 'azcmagent', 'tokens') });
 
-  test('Azure Arc: the 401 challenge, the key file checked then read, the second request authorised', { skip: !arcWritable && `${arcDir} is not writable here` }, () =>
-    withFake(() => startArcFake({ keyFile: `${arcDir}azsess-test-${randomBytes(4).toString('hex')}.key` }), async (arc) => {
-      const r = await token(arc);
+  test('Azure Arc: the 401 challenge, the key file checked then read, the second request authorised', () =>
+    withFake(() => startArcFake({ keyFile: join(arcEnv().AZSESS_ARC_KEY_DIRECTORY, `azsess-test-${randomBytes(4).toString('hex')}.key`) }), async (arc) => {
+      const r = await token(arc, [], arcEnv());
       assert.equal(r.code, 0, r.stderr);
       assert.equal(arc.requests.count({ endpoint: 'challenge' }), 1);
       assert.equal(arc.requests.count({ endpoint: 'token' }), 1);
       assert.deepEqual(arc.issued.findIn(r.stderr), []);
     }));
 
+  test('Azure Arc: a key file in a subdirectory of the agent directory, or not named .key, is refused, unread', async () => {
+    for (const name of [join('sub', 'x.key'), 'x.txt']) {
+      await withFake(() => startArcFake({ keyFile: join(arcEnv().AZSESS_ARC_KEY_DIRECTORY, name) }), async (arc) => {
+        const r = await token(arc, [], arcEnv());
+        assert.equal(r.code, 4, r.stderr);
+        assert.match(r.stderr, /refusing to read it/);
+        assert.equal(arc.requests.count({ endpoint: 'token' }), 0);
+      });
+    }
+  });
+
   test('Azure Arc: a challenge naming a file outside the agent directory is refused, unread', () =>
     withFake(() => startArcFake({ keyFile: `${tmp.userHome}/stolen.key` }), async (arc) => {
-      const r = await token(arc);
+      const r = await token(arc, [], arcEnv());
       assert.equal(r.code, 4, r.stderr);
       assert.match(r.stderr, /refusing to read it/);
       assert.equal(arc.requests.count({ endpoint: 'token' }), 0);

@@ -9,7 +9,11 @@ export interface ConnectProxy {
   close(): Promise<void>;
 }
 
-export async function startConnectProxy(): Promise<ConnectProxy> {
+/**
+ * `hosts` maps names to addresses, as the proxy's own DNS would: a name only the proxy can
+ * resolve proves that a client reached it through the tunnel.
+ */
+export async function startConnectProxy(hosts: Record<string, string> = {}): Promise<ConnectProxy> {
   const tunnels: string[] = [];
   const server: Server = createServer((_req, res) => {
     res.statusCode = 405;
@@ -18,7 +22,7 @@ export async function startConnectProxy(): Promise<ConnectProxy> {
   server.on('connect', (req, client, head) => {
     tunnels.push(req.url ?? '');
     const [host, port] = (req.url ?? '').split(':');
-    const upstream = connect(Number(port), host!, () => {
+    const upstream = connect(Number(port), hosts[host!] ?? host!, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.write(head);
       upstream.pipe(client);

@@ -12,7 +12,7 @@ export interface IdpFixture {
 
 /**
  * Registers the hooks: the IdP starts before the file's tests and stops after them; each test
- * gets a new home, and the IdP's request log and faults start empty.
+ * gets a new home, and the IdP's request log, faults and loop detection start empty.
  */
 export function useIdpAndHome(options?: TestIdpOptions): IdpFixture {
   let idp: TestIdp | undefined;
@@ -25,6 +25,7 @@ export function useIdpAndHome(options?: TestIdpOptions): IdpFixture {
     tmp = makeTmpHome();
     idp!.requests.reset();
     idp!.faults.clear();
+    idp!.resetLoopDetection();
   });
   afterEach(() => tmp?.cleanup());
   const fixture: IdpFixture = {

@@ -10,15 +10,18 @@ export function idpEnv(idp: TestIdp, extra: Record<string, string> = {}): Record
   return { AZURE_AUTHORITY_HOST: idp.url, AZURE_TENANT_ID: idp.tenantId, AZURE_CLIENT_ID: idp.publicClientId, ...extra };
 }
 
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
 /**
  * Runs an azsess command that signs in with the device code flow, and approves the code through
- * the provider's pages as soon as azsess shows it (or declines it).
+ * the provider's pages as soon as azsess shows it (or declines it). With `afterPolls`, the person
+ * approves only once the IdP has seen that many polls (an event, not a sleep).
  */
 export async function withDeviceCodeApproval(
   idp: TestIdp,
   args: string[],
   options: RunOptions,
-  approval: { decline?: boolean; skip?: boolean; username?: string; password?: string } = {},
+  approval: { decline?: boolean; skip?: boolean; username?: string; password?: string; afterPolls?: number } = {},
 ): Promise<CliResult> {
   let approving: Promise<void> | undefined;
   const result = await runCli(args, {
@@ -29,8 +32,9 @@ export async function withDeviceCodeApproval(
         seen += d.toString();
         const code = /enter the code (\S+)/.exec(seen)?.[1];
         if (code && !approving && !approval.skip) {
-          const { skip: _skip, ...signIn } = approval;
-          approving = idp.approveDeviceCode(code, signIn);
+          const { skip: _skip, afterPolls, ...signIn } = approval;
+          const polled = afterPolls ? idp.requests.waitFor({ endpoint: 'token', grantType: DEVICE_CODE_GRANT }, afterPolls) : undefined;
+          approving = Promise.resolve(polled).then(() => idp.approveDeviceCode(code, signIn));
         }
       });
       options.onSpawn?.(child);

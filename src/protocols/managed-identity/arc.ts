@@ -4,8 +4,19 @@ import type { ManagedIdentitySource } from './types.js';
 
 const maxKeyBytes = 4096;
 
-/** Where the Arc agent writes its challenge keys; a challenge naming another file is refused. */
+/**
+ * Where the Arc agent writes its challenge keys; a challenge naming another file is refused.
+ * AZSESS_ARC_KEY_DIRECTORY moves it: a test seam (docs/cli.md), as the agent's directory is root's.
+ */
 function keyDirectory(platform: NodeJS.Platform, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const seam = env.AZSESS_ARC_KEY_DIRECTORY;
+  if (seam !== undefined && seam !== '') {
+    const sep = platform === 'win32' ? '\\' : '/';
+    if (!(platform === 'win32' ? /^[a-z]:\\/i.test(seam) : seam.startsWith('/'))) {
+      throw new ConfigError(`AZSESS_ARC_KEY_DIRECTORY must be an absolute directory, not "${seam}"; fix or unset it.`);
+    }
+    return seam.endsWith(sep) ? seam : `${seam}${sep}`;
+  }
   if (platform === 'linux') return '/var/opt/azcmagent/tokens/';
   if (platform === 'win32') return `${env.ProgramData ?? 'C:\\ProgramData'}\\AzureConnectedMachineAgent\\Tokens\\`;
   return undefined;
