@@ -40,7 +40,7 @@ describe('test IdP: accounts, tenants, audiences and refusals', () => {
     assert.ok(TEST_USERS.length >= 3);
     const bob = await signIn(idp, ARM, { username: TEST_USER2_USERNAME, password: TEST_USER2_PASSWORD });
     const carol = await signIn(idp, ARM, { username: TEST_USER3_USERNAME, password: TEST_USER3_PASSWORD });
-    assert.equal(decodeJwt(bob.access_token!).preferred_username, TEST_USER2_USERNAME);
+    assert.equal(decodeJwt(bob.access_token!).upn, TEST_USER2_USERNAME, "ARM tokens are v1: upn");
     assert.equal(decodeJwt(carol.id_token!).preferred_username, TEST_USER3_USERNAME);
   });
 

@@ -21,7 +21,8 @@ const run = (args: string[], env: Record<string, string> = {}) => runCli(args, {
 function login(args: string[] = [], who: { username?: string; password?: string } = {}, env: Record<string, string> = {}) {
   return withDeviceCodeApproval(fx.idp, ['login', '--protocol', 'device-code', ...args], { userHome: fx.tmp.userHome, env: idpEnv(fx.idp, env) }, who);
 }
-const userOf = (token: string) => decodeJwt(token.trim()).preferred_username;
+// ARM tokens are v1 (upn), others v2 (preferred_username), as from Entra.
+const userOf = (token: string) => { const claims = decodeJwt(token.trim()); return claims.preferred_username ?? claims.upn; };
 
 describe('accounts', () => {
   test('finding 1: two people, same client and tenant: every token is the default account’s, and neither session replaces the other', async () => {
@@ -113,7 +114,7 @@ describe('accounts', () => {
 
   test('auth-code: --account is the login_hint, and the session is that account’s', async () => {
     const { result, outcome } = await withAuthorizeUrl(
-      ['login', '--protocol', 'auth-code', '--no-browser', '--redirect-uri', 'http://localhost:0/azsess', '--account', BOB.username],
+      ['login', '--protocol', 'auth-code', '--no-browser', '--redirect-uri', 'http://localhost:0/reply', '--account', BOB.username],
       { userHome: fx.tmp.userHome, env: idpEnv(fx.idp, { BROWSER: 'false' }) },
       async (url) => {
         await fx.idp.completeAuthorization(url, BOB);

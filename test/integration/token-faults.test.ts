@@ -90,7 +90,7 @@ describe('giving up with exit 5 and one sentence', () => {
     assert.equal(r.code, 4, r.stderr);
     assert.match(r.stderr, /AADSTS50196/);
     assert.doesNotMatch(r.stderr, /secret/);
-    assert.match(r.stderr, /same request too often.*wait a few minutes/);
+    assert.match(r.stderr, /too many identical requests.*wait a few minutes/);
   });
 
   test('a 200 that is not JSON names the status and the content type', async () => {
