@@ -8,6 +8,7 @@ import {
   watchSessions,
 } from '../store/sessions.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
+import { StorageError } from '../store/storage-error.js';
 import { acquireAppOnly, refreshFor, signInPerson, type SignInResult } from './acquire.js';
 import { InteractionRequiredError } from './errors.js';
 import { accountOf, decodeClaims } from './jwt.js';
@@ -80,6 +81,19 @@ function dropRefreshToken(doc: SessionsDocument, dead: Session): void {
   for (const s of doc.sessions) if (sameSession(s, dead) && s.refreshToken === dead.refreshToken) s.refreshToken = '';
 }
 
+/**
+ * Saves a token the command got; a store that cannot save it (read-only or full disk) does not
+ * cost the caller the token: it is still printed, with a warning that the next run needs another.
+ */
+async function saveOrWarn(log: Log, save: () => Promise<unknown>): Promise<void> {
+  try {
+    await save();
+  } catch (err) {
+    if (!(err instanceof StorageError)) throw err;
+    log.warn(`The new token was not saved, so the next run must get another: ${err.message}`);
+  }
+}
+
 /** `claims`: a claims request that Entra sent with its refusal, for the sign-in to ask for. */
 type LockedOutcome = { session: Session } | { needsSignIn: true; claims?: string };
 
@@ -92,7 +106,7 @@ async function refreshUnderLock(query: TokenQuery, opts: TokenOptions, tx: Sessi
   if (own && !query.claims && hasValidToken(own, now, opts.offsetSeconds)) return { session: own };
   if (!isUserProtocol(query.protocol)) {
     const fresh = sessionFrom(query, await acquireAppOnly(query, await deps.network()), own);
-    await tx.update((d) => upsert(d, fresh));
+    await saveOrWarn(deps.log, () => tx.update((d) => upsert(d, fresh)));
     return { session: fresh };
   }
   const candidates = [own, ...doc.sessions.filter((s) => s !== own && isSiblingSession(s, query))].filter(
@@ -110,7 +124,7 @@ async function refreshUnderLock(query: TokenQuery, opts: TokenOptions, tx: Sessi
         fresh.scopeAuth = candidate.scopeAuth.length ? candidate.scopeAuth : fresh.scopeAuth;
         if (!fresh.account && candidate.account) fresh.account = candidate.account;
       }
-      await tx.update((d) => upsert(d, fresh));
+      await saveOrWarn(deps.log, () => tx.update((d) => upsert(d, fresh)));
       return { session: fresh };
     } catch (err) {
       if (!(err instanceof OAuthError) || !err.needsInteraction) throw err;
@@ -149,7 +163,7 @@ export async function acquireToken(query: TokenQuery, opts: TokenOptions, given:
         `and signing in needs a person at a terminal; run: ${loginCommandFor(signInQuery, opts.homeFlag)}`,
     );
   }
-  return signIn(signInQuery, deps);
+  return signIn(signInQuery, deps, true);
 }
 
 /** `azsess login`: a sign-in (or, app-only, a token) now, recorded at the end under the lock. */
@@ -165,13 +179,15 @@ export async function login(query: TokenQuery, opts: Pick<TokenOptions, 'clearCa
   return signIn(query, deps);
 }
 
-async function signIn(query: TokenQuery, deps: EngineDeps): Promise<Session> {
+/** `printsToken`: the command prints the token, so an unsaved one still serves (login saves only). */
+async function signIn(query: TokenQuery, deps: EngineDeps, printsToken = false): Promise<Session> {
   const net = await deps.network();
   const token: SignInResult = await signInPerson(query, net);
   const fresh = sessionFrom(query, token);
   // A person may have outlasted the command's deadline: the write still gets time to take the lock.
   const store = { ...deps.store, deadline: Math.max(deps.store.deadline, deps.now().getTime() + 30_000) };
-  await updateSessions(store.home, store, (d) => upsert(d, fresh));
+  const save = () => updateSessions(store.home, store, (d) => upsert(d, fresh));
+  await (printsToken ? saveOrWarn(deps.log, save) : save());
   return fresh;
 }
 
