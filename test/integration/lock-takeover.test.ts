@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { parseSessionsDocument } from '../../src/store/sessions-document.js';
-import { distTest } from '../support/paths.js';
+import { startStoreWriter, type StoreWriter } from '../support/store-writers.js';
 import { makeTmpHome, type TmpHome } from '../support/tmp-home.js';
 
 /**
  * The stale-lock takeover, interleaved step by step: store-writer processes report each step of
  * the lock protocol and stop where the test says, so every run takes the same path (no timing).
  */
-const writerScript = join(distTest, 'support', 'store-writer.js');
 const staleMs = 2000;
 
 let tmp: TmpHome;
@@ -26,48 +23,19 @@ afterEach(() => {
   tmp.cleanup();
 });
 
-interface Writer {
-  /** Resolves at the next "step <name>" or "paused <name>" line matching `line`. */
+interface Writer extends StoreWriter {
   reached(line: string): Promise<void>;
-  /** The first of the lines given that the writer prints from now on. */
-  first(...lines: string[]): Promise<string>;
-  go(step: string): void;
   kill(): void;
-  done: Promise<{ code: number | null; stderr: string }>;
+  result(): Promise<{ code: number | null; stderr: string }>;
 }
 
 function startWriter(id: string, pause: string[] = []): Writer {
-  const child = spawn(process.execPath, [writerScript, tmp.home, id, '1', String(staleMs)], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, AZSESS_TEST_PAUSE: pause.join(',') },
-  });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const waiting: { lines: string[]; resolve: (line: string) => void }[] = [];
-  let buffer = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    buffer += d;
-    const lines = buffer.split('\n');
-    buffer = lines.pop()!;
-    for (const line of lines) {
-      for (const w of waiting.splice(0)) {
-        if (w.lines.includes(line)) w.resolve(line);
-        else waiting.push(w);
-      }
-    }
-  });
-  const done = once(child, 'close').then(([code]) => ({ code: code as number | null, stderr }));
-  const first = (...lines: string[]) =>
-    new Promise<string>((resolve, reject) => {
-      waiting.push({ lines, resolve });
-      void done.then((r) => reject(new Error(`writer ${id} ended (${r.code}) before ${lines.join(' | ')}: ${r.stderr}`)));
-    });
+  const w = startStoreWriter(tmp.home, id, 1, { staleMs, pause });
   const writer: Writer = {
-    reached: async (line) => void (await first(line)),
-    first,
-    go: (step) => child.stdin.write(`go ${step}\n`),
-    kill: () => child.kill('SIGKILL'),
-    done,
+    ...w,
+    reached: async (line) => void (await w.first(line)),
+    kill: () => w.child.kill('SIGKILL'),
+    result: async () => ({ code: await w.done, stderr: w.stderr() }),
   };
   started.push(writer);
   return writer;
@@ -78,7 +46,7 @@ async function leaveStaleLock(ageMs = 60_000): Promise<void> {
   const dead = startWriter('dead', ['held']);
   await dead.reached('paused held');
   dead.kill();
-  await dead.done;
+  await dead.result();
   const lock = join(tmp.home, 'sessions.json.lock');
   const old = new Date(Date.now() - ageMs);
   for (const name of readdirSync(lock)) utimesSync(join(lock, name), old, old);
@@ -106,8 +74,8 @@ test('a process that judged a lock stale never removes the fresh lock of the pro
   assert.equal(statSync(lock).ino, before, 'the first holder still has its lock');
 
   first.go('held');
-  assert.equal((await first.done).code, 0);
-  const lateResult = await late.done;
+  assert.equal((await first.result()).code, 0);
+  const lateResult = await late.result();
   assert.equal(lateResult.code, 0, lateResult.stderr);
   assert.deepEqual(storedResources(), ['https://writer-first-0.example/', 'https://writer-late-0.example/']);
   assert.ok(!existsSync(lock));
@@ -119,7 +87,7 @@ test('a stale-lock takeover that lost the race leaves a newcomer lock alone and 
   await late.reached('paused removing-stale');
   // Another process takes the stale lock over, writes and releases meanwhile.
   const other = startWriter('other');
-  assert.equal((await other.done).code, 0);
+  assert.equal((await other.result()).code, 0);
   // A newcomer finds the lock free and takes it.
   const newcomer = startWriter('newcomer', ['probe']);
   await newcomer.reached('paused probe');
@@ -127,7 +95,7 @@ test('a stale-lock takeover that lost the race leaves a newcomer lock alone and 
   late.go('removing-stale');
   assert.equal(await late.first('step held', 'step waiting'), 'step waiting', 'two processes believe they hold the lock');
   newcomer.go('probe');
-  const results = [await newcomer.done, await late.done];
+  const results = [await newcomer.result(), await late.result()];
   for (const r of results) assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(storedResources(), ['https://writer-late-0.example/', 'https://writer-newcomer-0.example/', 'https://writer-other-0.example/']);
 });
@@ -136,6 +104,6 @@ test('a lock whose time is far in the future (a machine with a clock ahead, on a
   await leaveStaleLock(-3600_000);
   const writer = startWriter('now');
   assert.equal(await writer.first('step held', 'step waiting'), 'step held', 'the future lock made it wait');
-  assert.equal((await writer.done).code, 0);
+  assert.equal((await writer.result()).code, 0);
   assert.deepEqual(storedResources(), ['https://writer-now-0.example/']);
 });
