@@ -41,12 +41,17 @@ export function ensureHome(home: string): void {
     makeDirs(home);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    const why = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? `its parent is not writable (${code})` : `the file system refused it (${code})`;
-    throw new ConfigError(`Cannot create the azsess home ${home} (${why}); choose another with --home or AZSESSIONS_HOME.`, {
+    const why = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? `a parent directory is not writable (${code})` : `the file system refused it (${code})`;
+    throw new ConfigError(`Cannot create the azsess home ${home}: ${why}; choose another with --home or AZSESSIONS_HOME.`, {
       cause: err,
     });
   }
-  const stat = statSync(home);
+  let stat;
+  try {
+    stat = statSync(home);
+  } catch (err) {
+    throw new ConfigError(`Cannot use the azsess home ${home} (${(err as NodeJS.ErrnoException).code ?? 'error'}); choose another with --home or AZSESSIONS_HOME.`, { cause: err });
+  }
   if (!stat.isDirectory()) {
     throw new ConfigError(`The azsess home ${home} is not a directory; choose another with --home or AZSESSIONS_HOME.`);
   }
