@@ -8,7 +8,7 @@ import {
   watchSessions,
 } from '../store/sessions.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
-import { StorageError } from '../store/storage-error.js';
+import { saveOrWarn } from '../store/storage-error.js';
 import { acquireAppOnly, refreshFor, signInPerson, type SignInResult } from './acquire.js';
 import { InteractionRequiredError } from './errors.js';
 import { accountOf, decodeClaims } from './jwt.js';
@@ -79,19 +79,6 @@ export function upsert(doc: SessionsDocument, session: Session): void {
 
 function dropRefreshToken(doc: SessionsDocument, dead: Session): void {
   for (const s of doc.sessions) if (sameSession(s, dead) && s.refreshToken === dead.refreshToken) s.refreshToken = '';
-}
-
-/**
- * Saves a token the command got; a store that cannot save it (read-only or full disk) does not
- * cost the caller the token: it is still printed, with a warning that the next run needs another.
- */
-async function saveOrWarn(log: Log, save: () => Promise<unknown>): Promise<void> {
-  try {
-    await save();
-  } catch (err) {
-    if (!(err instanceof StorageError)) throw err;
-    log.warn(`The new token was not saved, so the next run must get another: ${err.message}`);
-  }
 }
 
 /** `claims`: a claims request that Entra sent with its refusal, for the sign-in to ask for. */

@@ -1,4 +1,5 @@
 import { AzsessError, ConfigError } from '../core/errors.js';
+import type { Log } from '../core/log.js';
 
 /**
  * A file-system failure in the azsess home (read-only, full, gone): exit 6 with a sentence that
@@ -60,5 +61,18 @@ export async function guardedAsync<T>(home: string, doing: string, step: () => P
     return await step();
   } catch (err) {
     return translate(err, home, doing);
+  }
+}
+
+/**
+ * Saves a token the command got; a store that cannot save it (read-only or full disk) does not
+ * cost the caller the token: it is still printed, with a warning that the next run needs another.
+ */
+export async function saveOrWarn(log: Log, save: () => Promise<unknown>): Promise<void> {
+  try {
+    await save();
+  } catch (err) {
+    if (!(err instanceof StorageError)) throw err;
+    log.warn(`The new token was not saved, so the next run must get another: ${err.message}`);
   }
 }
