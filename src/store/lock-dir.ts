@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -62,8 +62,20 @@ export function publish(lock: string, token: string): boolean {
     return true;
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
-    if (codeOf(err) === 'ENOTEMPTY' || codeOf(err) === 'EEXIST') return false;
+    const code = codeOf(err);
+    if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
+    // Windows refuses to rename onto any directory that exists.
+    if ((code === 'EPERM' || code === 'EACCES') && existsSync(lock)) return false;
     throw err;
+  }
+}
+
+/** Removes a lock directory left empty (a crash between unlink and rmdir): it holds no one. */
+export function clearEmpty(lock: string): void {
+  try {
+    rmdirSync(lock);
+  } catch {
+    // Absent (as usual), or someone holds it (not empty): nothing to clear.
   }
 }
 

@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
 import { ServiceError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
-import { isStale, newToken, publish, readHolder, removeHolder, removeStaleStaging, tokenLockFs } from './lock-dir.js';
+import { clearEmpty, isStale, newToken, publish, readHolder, removeHolder, removeStaleStaging, tokenLockFs } from './lock-dir.js';
 import { guardedAsync } from './storage-error.js';
 
 /**
@@ -85,6 +85,8 @@ async function claim(lock: string, token: string, staleMs: number): Promise<bool
   if (holder) {
     await lockSteps.at?.('removing-stale');
     removeHolder(lock, holder.token);
+  } else {
+    clearEmpty(lock);
   }
   return publish(lock, token);
 }
