@@ -15,7 +15,7 @@ const tmpMarker = '.tmp-';
  * Where a write to `path` lands: the file a symbolic link names (people share one sessions.json
  * that way, and a rename over the link would silently make it a file of its own), else `path`.
  */
-function landingPath(path: string): string {
+export function landingPath(path: string): string {
   try {
     if (!lstatSync(path).isSymbolicLink()) return path;
   } catch {

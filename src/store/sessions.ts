@@ -2,7 +2,7 @@ import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
-import { removeStaleTempFiles, stripBom, writeFileAtomically } from './atomic-write.js';
+import { landingPath, removeStaleTempFiles, stripBom, writeFileAtomically } from './atomic-write.js';
 import { ensureHome, sessionsPath } from './home.js';
 import { guarded } from './storage-error.js';
 import { acquireLock, isHeld, staleLockMs, type HeldLock, type LockWait } from './lock.js';
@@ -50,12 +50,14 @@ function stamp(date: Date): string {
 
 /** Renames a broken cache out of the way (never deletes it) and says so once. Holds the lock. */
 function moveAside(path: string, problem: string, options: StoreOptions): void {
-  const base = `${path}.corrupt-${stamp(options.now?.() ?? new Date())}`;
+  // A linked cache: move the file it names aside, and keep the link (the next write goes through it).
+  const file = landingPath(path);
+  const base = `${file}.corrupt-${stamp(options.now?.() ?? new Date())}`;
   let target = base;
   for (let n = 2; existsSync(target); n++) target = `${base}-${n}`;
-  renameSync(path, target);
+  renameSync(file, target);
   options.log.warn(
-    `The session cache ${path} could not be read (${problem}); moved it to ${target} and started with an empty cache.`,
+    `The session cache ${file} could not be read (${problem}); moved it to ${target} and started with an empty cache.`,
   );
 }
 
@@ -155,7 +157,7 @@ export async function withSessionsLock<T>(
   const first = await acquireLock(path, options.deadline, options.log, options.staleLockMs, wait);
   if (!isHeld(first)) return first.answer;
   let lock: HeldLock = first;
-  removeStaleTempFiles(path, options.staleLockMs ?? staleLockMs);
+  removeStaleTempFiles(landingPath(path), options.staleLockMs ?? staleLockMs);
   const tx: SessionsTransaction = {
     read: () => readLocked(path, options),
     update: async (change) => {

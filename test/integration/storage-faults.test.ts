@@ -81,6 +81,13 @@ describe('files as people leave them', () => {
     assert.ok(lstatSync(sessionsFile()).isSymbolicLink(), 'the link is kept');
     const doc = parseSessionsDocument(readFileSync(join(shared, 'sessions.json'), 'utf8'));
     assert.ok(doc.ok && doc.doc.sessions.some((s) => s.resource === resource));
+    // A linked cache that cannot be read: the file it names is moved aside, and the link stays.
+    writeFileSync(join(shared, 'sessions.json'), 'not json');
+    const again = await azsess(tokenArgs);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, new RegExp(`moved it to ${join(shared, 'sessions.json')}\\.corrupt-`));
+    assert.ok(lstatSync(sessionsFile()).isSymbolicLink(), 'the link is kept');
+    assert.equal(readdirSync(shared).filter((f) => f.includes('.corrupt-')).length, 1);
   });
 
   test('a UTF-8 byte-order mark is accepted in sessions.json and in the manifest', async () => {
