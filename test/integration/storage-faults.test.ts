@@ -45,6 +45,13 @@ describe('a home that cannot be written', () => {
     });
   }
 
+  test('any other file-system error on the lock or the store (EIO) is a sentence and exit 6, never "unexpected failure"', async () => {
+    const before = await savedHome();
+    const r = await azsess([...tokenArgs, '--offset', '4000'], fsFaultEnv('EIO', 'change', fx.tmp.home));
+    assertConfigError(r, new RegExp(`Cannot lock ${fx.tmp.home}/sessions\\.json in the azsess home ${fx.tmp.home} \\(EIO: `));
+    assert.equal(readFileSync(sessionsFile(), 'utf8'), before);
+  });
+
   test('a full disk: the refreshed token is printed, with a warning that it was not saved; the cache is untouched', async () => {
     const before = await savedHome();
     const r = await azsess([...tokenArgs, '--offset', '4000'], fsFaultEnv('ENOSPC', 'write', fx.tmp.home));
