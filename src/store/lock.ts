@@ -25,9 +25,8 @@ export interface LockWait<T> {
   whileWaiting?: () => T | undefined;
 }
 
-
 /** Named moments of the lock protocol, where a test may hold a process to force an interleaving. */
-export type LockStep = 'removing-stale' | 'probe' | 'held' | 'waiting';
+export type LockStep = 'removing-stale' | 'claimed' | 'held' | 'waiting';
 
 /** Test seam: when set, awaited at each step (production code never sets it). */
 export const lockSteps: { at?: (step: LockStep) => Promise<void> } = {};
@@ -140,7 +139,7 @@ export async function acquireLock<T = never>(
       }
       const token = newToken();
       if (await guardedAsync(home, doing, () => claim(lock, token, staleMs))) {
-        await lockSteps.at?.('probe');
+        await lockSteps.at?.('claimed');
         const release = await guardedAsync(home, doing, () =>
           holdClaimed(target, token, staleMs, () => {
             compromised = true;

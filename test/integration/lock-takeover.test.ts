@@ -89,12 +89,12 @@ test('a stale-lock takeover that lost the race leaves a newcomer lock alone and 
   const other = startWriter('other');
   assert.equal((await other.result()).code, 0);
   // A newcomer finds the lock free and takes it.
-  const newcomer = startWriter('newcomer', ['probe']);
-  await newcomer.reached('paused probe');
+  const newcomer = startWriter('newcomer', ['claimed']);
+  await newcomer.reached('paused claimed');
 
   late.go('removing-stale');
   assert.equal(await late.first('step held', 'step waiting'), 'step waiting', 'two processes believe they hold the lock');
-  newcomer.go('probe');
+  newcomer.go('claimed');
   const results = [await newcomer.result(), await late.result()];
   for (const r of results) assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(storedResources(), ['https://writer-late-0.example/', 'https://writer-newcomer-0.example/', 'https://writer-other-0.example/']);
