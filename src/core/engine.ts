@@ -9,6 +9,7 @@ import {
 } from '../store/sessions.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
 import { accountFromTokens, describeAccount, forAccount, sameAccount, selectorAccount } from './accounts.js';
+import { saveOrWarn } from '../store/storage-error.js';
 import { acquireAppOnly, refreshFor, signInPerson, type SignInResult } from './acquire.js';
 import { AuthenticationError } from './errors.js';
 import { decodeClaims } from './jwt.js';
@@ -116,7 +117,7 @@ async function refreshUnderLock(given: TokenQuery, opts: TokenOptions, tx: Sessi
   if (own && !query.claims && hasValidToken(own, now, opts.offsetSeconds)) return { session: own };
   if (!isUserProtocol(query.protocol)) {
     const fresh = sessionFrom(query, await acquireAppOnly(query, await deps.network()), own);
-    await tx.update((d) => upsert(d, fresh));
+    await saveOrWarn(deps.log, () => tx.update((d) => upsert(d, fresh)));
     return { session: fresh };
   }
   let refused: OAuthError | undefined;
@@ -138,7 +139,7 @@ async function refreshUnderLock(given: TokenQuery, opts: TokenOptions, tx: Sessi
     }
     const fresh = sessionFrom(query, token, own);
     if (!own) carryFromCandidate(fresh, candidate);
-    await tx.update((d) => upsert(d, fresh));
+    await saveOrWarn(deps.log, () => tx.update((d) => upsert(d, fresh)));
     return { session: fresh };
   }
   return { needsSignIn: true, query, sessions: doc.sessions, ...(refused ? { refused } : {}) };
@@ -175,7 +176,7 @@ export async function acquireToken(query: TokenQuery, opts: TokenOptions, given:
   const claims = refused?.details.claims;
   const signInQuery = claims ? { ...outcome.query, claims } : outcome.query;
   if (!opts.interactive()) throw signInNeeded(signInQuery, outcome.sessions, refused, opts.homeFlag);
-  return signIn(signInQuery, deps);
+  return signIn(signInQuery, deps, true);
 }
 
 /** `azsess login`: a sign-in (or, app-only, a token) now, recorded at the end under the lock. */
@@ -191,14 +192,16 @@ export async function login(query: TokenQuery, opts: Pick<TokenOptions, 'clearCa
   return signIn(query, deps);
 }
 
-async function signIn(query: TokenQuery, deps: EngineDeps): Promise<Session> {
+/** `printsToken`: the command prints the token, so an unsaved one still serves (login saves only). */
+async function signIn(query: TokenQuery, deps: EngineDeps, printsToken = false): Promise<Session> {
   const net = await deps.network();
   const token: SignInResult = await signInPerson(query, net);
   const fresh = { ...sessionFrom(query, token), signedIn: deps.now() };
   checkSignedInAccount(query, fresh);
   // A person may have outlasted the command's deadline: the write still gets time to take the lock.
   const store = { ...deps.store, deadline: Math.max(deps.store.deadline, deps.now().getTime() + 30_000) };
-  await updateSessions(store.home, store, (d) => upsert(d, fresh));
+  const save = () => updateSessions(store.home, store, (d) => upsert(d, fresh));
+  await (printsToken ? saveOrWarn(deps.log, save) : save());
   return fresh;
 }
 

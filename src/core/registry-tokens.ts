@@ -6,6 +6,7 @@ import {
   type RegistryToken,
 } from '../store/registries.js';
 import { withSessionsLock, type StoreOptions } from '../store/sessions.js';
+import { saveOrWarn } from '../store/storage-error.js';
 import type { SessionQuery } from './session.js';
 
 export { registryTokensOf, type RegistryToken };
@@ -64,7 +65,7 @@ export async function exchangeOnce(
     const current = registryTokensOf(tx.read()).find((t) => t.server === server);
     if (usable(current, identity, now())) return current;
     const fresh: RegistryToken = { server, username, identity, ...(await exchange()) };
-    await tx.update((doc) => setRegistryTokens(doc, [fresh, ...registryTokensOf(doc).filter((t) => t.server !== server)]));
+    await saveOrWarn(store.log, () => tx.update((doc) => setRegistryTokens(doc, [fresh, ...registryTokensOf(doc).filter((t) => t.server !== server)])));
     return fresh;
   });
 }

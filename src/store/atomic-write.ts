@@ -1,5 +1,10 @@
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync, fchmodSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, fchmodSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/** A text as read, without the UTF-8 byte-order mark some editors put first (JSON.parse refuses it). */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
 
 /** Owner read and write only: the files hold tokens. */
 export const fileMode = 0o600;
@@ -16,12 +21,31 @@ function removeTemp(tmp: string): void {
 }
 
 /**
- * Replaces `path` with `text` so that readers see the old file or the new one, never a part:
+ * Where a write to `path` lands: the file a symbolic link names (people share one sessions.json
+ * that way, and a rename over the link would silently make it a file of its own), else `path`.
+ */
+export function landingPath(path: string): string {
+  try {
+    if (!lstatSync(path).isSymbolicLink()) return path;
+  } catch {
+    return path;
+  }
+  try {
+    return realpathSync(path);
+  } catch {
+    // A link to a file not made yet: make that file.
+    return resolve(dirname(path), readlinkSync(path));
+  }
+}
+
+/**
+ * Replaces `path` (through a symbolic link: the file it names) with `text` so that readers see the old file or the new one, never a part:
  * temp file in the same directory, fsync, rename, then fsync the directory so the rename
  * survives a power cut. `mode` is the new file's (owner read and write unless said otherwise).
  * `beforeRename` may throw to abandon the write at the last moment (the lock is no longer ours).
  */
-export function writeFileAtomically(path: string, text: string, mode: number = fileMode, beforeRename?: () => void): void {
+export function writeFileAtomically(linkOrPath: string, text: string, mode: number = fileMode, beforeRename?: () => void): void {
+  const path = landingPath(linkOrPath);
   // pid + random is unique enough: 'wx' refuses to reuse a name, and node:crypto costs start-up time.
   const tmp = `${path}${tmpMarker}${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   const fd = openSync(tmp, 'wx', mode);

@@ -1,5 +1,5 @@
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 
 /** Owner only: the directory holds tokens and secrets. */
@@ -16,18 +16,42 @@ export function sessionsPath(home: string): string {
   return join(home, sessionsFileName);
 }
 
+/**
+ * Makes `dir` and its missing parents, one by one. Node's recursive mkdir retries forever where
+ * mkdir answers ENOENT for a parent that exists (under /proc); this walk fails instead.
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let at = resolve(dir); !existsSync(at); at = dirname(at)) {
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const path of missing) {
+    try {
+      mkdirSync(path, { mode: dirMode });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
 /** Creates the home (and missing parents) owner-only; an existing one is left as it is. */
 export function ensureHome(home: string): void {
   try {
-    mkdirSync(home, { recursive: true, mode: dirMode });
+    makeDirs(home);
   } catch (err) {
-    throw new ConfigError(
-      `Cannot create the azsess home ${home} (${(err as NodeJS.ErrnoException).code ?? 'error'}); ` +
-        `choose another with --home or AZSESSIONS_HOME.`,
-      { cause: err },
-    );
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    const why = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? `a parent directory is not writable (${code})` : `the file system refused it (${code})`;
+    throw new ConfigError(`Cannot create the azsess home ${home}: ${why}; choose another with --home or AZSESSIONS_HOME.`, {
+      cause: err,
+    });
   }
-  const stat = statSync(home);
+  let stat;
+  try {
+    stat = statSync(home);
+  } catch (err) {
+    throw new ConfigError(`Cannot use the azsess home ${home} (${(err as NodeJS.ErrnoException).code ?? 'error'}); choose another with --home or AZSESSIONS_HOME.`, { cause: err });
+  }
   if (!stat.isDirectory()) {
     throw new ConfigError(`The azsess home ${home} is not a directory; choose another with --home or AZSESSIONS_HOME.`);
   }

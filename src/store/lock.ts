@@ -1,8 +1,9 @@
-import * as nodeFs from 'node:fs';
-import { mkdirSync, rmdirSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
 import { ServiceError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
+import { clearEmpty, isStale, newToken, publish, readHolder, removeHolder, removeStaleStaging, tokenLockFs } from './lock-dir.js';
+import { guardedAsync } from './storage-error.js';
 
 /**
  * A lock whose holder vanished (SIGKILL, a machine that died) is taken over after this long.
@@ -35,7 +36,11 @@ export interface LockWait<T> {
   whileWaiting?: () => T | undefined;
 }
 
-type LockState = 'absent' | 'held' | 'stale';
+/** Named moments of the lock protocol, where a test may hold a process to force an interleaving. */
+export type LockStep = 'removing-stale' | 'claimed' | 'held' | 'waiting';
+
+/** Test seam: when set, awaited at each step (production code never sets it). */
+export const lockSteps: { at?: (step: LockStep) => Promise<void> } = {};
 
 /**
  * Sleeps until anything in the home changes (the holder replaced sessions.json or released the
@@ -78,76 +83,54 @@ class ChangeWaker {
   }
 }
 
-/** Whether another live process seems to hold the lock: its directory exists and is fresh. */
-function lockState(target: string, staleMs: number): LockState {
-  try {
-    return Date.now() - statSync(`${target}.lock`).mtimeMs < staleMs ? 'held' : 'stale';
-  } catch {
-    return 'absent';
-  }
-}
-
 /**
- * When many processes find the lock free at once, mkdir (the lock's own atomic step) picks one
- * cheaply, and the others wait without loading proper-lockfile. The winner removes its probe and
- * locks for real; losing that second race to a newcomer only makes it wait too.
+ * Takes a free or stale lock without proper-lockfile (which only a holder loads): when many
+ * processes find it free at once, the atomic rename of `publish` picks one cheaply. A stale
+ * holder is removed by its name only, so a process that judged it stale a moment too late
+ * removes nothing of the holder that replaced it.
  */
-function winsProbe(target: string): boolean {
-  try {
-    mkdirSync(`${target}.lock`);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'EEXIST';
+async function claim(lock: string, token: string, staleMs: number): Promise<boolean> {
+  const holder = readHolder(lock);
+  if (holder && !isStale(holder, staleMs)) return false;
+  if (holder) {
+    await lockSteps.at?.('removing-stale');
+    removeHolder(lock, holder.token);
+  } else {
+    clearEmpty(lock);
   }
-  rmdirSync(`${target}.lock`);
-  return true;
+  return publish(lock, token);
 }
 
-
-/**
- * node:fs for proper-lockfile, noting the mtime it gives the lock at each refresh: other
- * processes judge staleness from that mtime, so it tells how long the lock is surely ours.
- */
-function refreshNotingFs(onRefresh: (mtimeMs: number) => void): typeof nodeFs {
-  // A plain copy: the bundle's module namespace has getters only, which cannot be shadowed.
-  return Object.assign({ ...nodeFs }, {
-    utimes(path: nodeFs.PathLike, atime: Date, mtime: Date, callback: (err: NodeJS.ErrnoException | null) => void) {
-      nodeFs.utimes(path, atime, mtime, (err) => {
-        if (!err) onRefresh(mtime.getTime());
-        callback(err);
-      });
-    },
-  });
-}
-
-async function tryLock(
+/** Hands a claimed lock to proper-lockfile, which keeps it fresh until released. */
+async function holdClaimed(
   target: string,
+  token: string,
   staleMs: number,
   onCompromised: () => void,
   onRefresh: (mtimeMs: number) => void,
 ): Promise<(() => Promise<void>) | undefined> {
-  // Loaded only when a lock is really tried: the cache-hit path and lock waiters never need it.
+  // Loaded only when a lock is really held: the cache-hit path and lock waiters never need it.
   const { lockfile } = await import('./lockfile-module.js');
   try {
     return await lockfile.lock(target, {
       realpath: false,
-      fs: refreshNotingFs(onRefresh),
       stale: Math.max(staleMs, 2000),
       // We retry ourselves, bounded by the command's deadline rather than a retry count.
       retries: 0,
       onCompromised,
-    });
+      fs: tokenLockFs(`${target}.lock`, token, onRefresh),
+    } as Parameters<typeof lockfile.lock>[1]);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    // ENOENT: another process took over the same stale lock at the same moment and removed the
-    // directory we had just made; it holds the lock now, so wait as for any holder.
-    if (code === 'ELOCKED' || code === 'ENOENT') return undefined;
-    throw new ServiceError(`Could not lock ${target}: ${(err as Error).message}.`, { cause: err });
+    // Taken over between our claim and now (we were judged stale): wait as for any holder.
+    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') return undefined;
+    throw err;
   }
 }
 
 /**
- * Takes the lock on `target` (a `<target>.lock` directory beside it: mkdir is atomic, even on
- * network file systems shared by many machines), or ends the wait early with `whileWaiting`'s
+ * Takes the lock on `target` (a `<target>.lock` directory beside it that names its holder, made
+ * by an atomic rename, even on network file systems shared by many machines: lock-dir.ts), or
+ * ends the wait early with `whileWaiting`'s
  * value. Waits with jittered backoff until `deadline` (epoch ms), then fails with a sentence.
  */
 export async function acquireLock<T = never>(
@@ -161,6 +144,9 @@ export async function acquireLock<T = never>(
   let delay = 5;
   let waited = false;
   let waker: ChangeWaker | undefined;
+  const lock = `${target}.lock`;
+  const home = dirname(target);
+  const doing = `lock ${target}`;
   try {
     for (;;) {
       // After a wait, look first: the holder usually writes what we wait for, then releases.
@@ -168,16 +154,26 @@ export async function acquireLock<T = never>(
         const answer = wait.whileWaiting?.();
         if (answer !== undefined) return { answer };
       }
-      const state = lockState(target, staleMs);
-      if (state === 'stale' || (state === 'absent' && winsProbe(target))) {
-        // The new lock directory's mtime is at least this (whole seconds: some file systems keep
-        // no more); proper-lockfile then sets it at once and at each refresh, in a precision kept.
-        let refreshedAt = Math.floor(Date.now() / 1000) * 1000;
+      const token = newToken();
+      // A holder file made by this claim has an mtime of at least this (whole seconds: some file
+      // systems keep no more); proper-lockfile then sets it at each refresh, in a precision kept.
+      let refreshedAt = Math.floor(Date.now() / 1000) * 1000;
+      if (await guardedAsync(home, doing, () => claim(lock, token, staleMs))) {
+        await lockSteps.at?.('claimed');
         const onRefresh = (mtimeMs: number) => (refreshedAt = Math.max(refreshedAt, mtimeMs));
-        const release = await tryLock(target, staleMs, () => {
-          compromised = true;
-        }, onRefresh);
-        if (release) return heldLock(release, () => compromised, () => refreshedAt, Math.max(staleMs, 2000));
+        const release = await guardedAsync(home, doing, () =>
+          holdClaimed(target, token, staleMs, () => {
+            compromised = true;
+          }, onRefresh),
+        ).catch((err: unknown) => {
+          removeHolder(lock, token);
+          throw err;
+        });
+        if (release) {
+          removeStaleStaging(lock, staleMs);
+          await lockSteps.at?.('held');
+          return heldLock(release, () => compromised, () => refreshedAt, Math.max(staleMs, 2000));
+        }
       }
       if (!waited) {
         const answer = wait.whileWaiting?.();
@@ -189,6 +185,7 @@ export async function acquireLock<T = never>(
             `or remove that directory if no azsess is running.`,
         );
       }
+      await lockSteps.at?.('waiting');
       if (!waited) log.verbose(`Waiting for another azsess process that holds ${target}.lock.`);
       waited = true;
       waker ??= new ChangeWaker(dirname(target));

@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
 import { jsonSyntaxProblem } from '../core/json-problem.js';
 import type { Log } from '../core/log.js';
 import { lookupProtocol } from '../core/protocol-names.js';
 import { rememberSecret } from '../core/redact.js';
 import { isValidTenant, tenantHint } from '../core/tenant.js';
-import { writeFileAtomically } from './atomic-write.js';
+import { stripBom, writeFileAtomically } from './atomic-write.js';
 import { ensureHome, manifestPath } from './home.js';
 import { acquireLock, isHeld } from './lock.js';
+import { guarded } from './storage-error.js';
 
 /**
  * manifest.json as AzSessions.jl writes it: client_id, client_secret, tenant and protocol, each a
@@ -68,18 +69,38 @@ export function parseManifest(text: string, path: string): Manifest {
   return manifest;
 }
 
+const maxManifestBytes = 1024 * 1024;
+
+/** What to do about a manifest that cannot be read, by the error's code. */
+function unreadableBecause(code: string | undefined): string {
+  switch (code) {
+    case 'EISDIR':
+      return 'it is a directory, not a file; move it away, then write one with azsess write-manifest';
+    case 'ERR_STRING_TOO_LONG':
+      return `it is larger than ${maxManifestBytes / 1024 / 1024} MiB, so it is not an azsess manifest; move it away, then write one with azsess write-manifest`;
+    case 'EACCES':
+    case 'EPERM':
+      return `it cannot be read (${code}); check its permissions`;
+    default:
+      return `it cannot be read (${code ?? 'error'}); check the file, or move it away and write one with azsess write-manifest`;
+  }
+}
+
 /** The manifest in `home`, or undefined when there is none. */
 export function readManifest(home: string): Manifest | undefined {
   const path = manifestPath(home);
   let text: string;
   try {
+    const size = statSync(path).size;
+    // A manifest is a few hundred bytes: a huge file is something else (and would not fit a string).
+    if (size > maxManifestBytes) throw Object.assign(new Error('too large'), { code: 'ERR_STRING_TOO_LONG' });
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new ConfigError(`Cannot read the manifest ${path} (${code ?? 'error'}); check its permissions.`, { cause: err });
+    throw new ConfigError(`Cannot read the manifest ${path}: ${unreadableBecause(code)}.`, { cause: err });
   }
-  return parseManifest(text, path);
+  return parseManifest(stripBom(text), path);
 }
 
 /** The manifest's JSON, every AzSessions key present, indented as AzSessions.jl writes it. */
@@ -111,7 +132,7 @@ export async function updateManifest(
   try {
     const current = options.reset ? emptyManifest() : (readManifest(home) ?? emptyManifest());
     const next = change(current);
-    writeFileAtomically(path, formatManifest(next));
+    guarded(home, `save the manifest ${path}`, () => writeFileAtomically(path, formatManifest(next)));
     return next;
   } finally {
     await lock.release();

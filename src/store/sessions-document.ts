@@ -1,5 +1,6 @@
 import { sameSession, type Session } from '../core/session.js';
-import { decodeSession, encodeSession } from './codec.js';
+import { lookupProtocol } from '../core/protocol-names.js';
+import { decodeSession, encodeSession, requiredKeys } from './codec.js';
 
 /**
  * sessions.json in memory. The file is AzSessions.jl's `{"sessions": [<JSON string>, ...]}`; what
@@ -16,12 +17,14 @@ export interface SessionsDocument {
   extensions: Record<string, unknown>;
   /** Top-level keys neither side knows, written back as found. */
   otherKeys: Record<string, unknown>;
+  /** 1-based positions of entries in "sessions" that are not a session azsess can read (kept in `kept`). */
+  malformed: number[];
 }
 
 export type ParseResult = { ok: true; doc: SessionsDocument } | { ok: false; problem: string };
 
 export function emptyDocument(): SessionsDocument {
-  return { sessions: [], kept: [], extensions: {}, otherKeys: {} };
+  return { sessions: [], kept: [], extensions: {}, otherKeys: {}, malformed: [] };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -40,6 +43,19 @@ function entryObject(entry: unknown): Record<string, unknown> | undefined {
   }
 }
 
+/** An entry of a protocol azsess does not know: another tool's, kept without a word. */
+function isUnknownProtocol(entry: Record<string, unknown>): boolean {
+  const name = entry.protocol ?? entry.protocal;
+  return typeof name === 'string' && lookupProtocol(name) === undefined;
+}
+
+/** A known protocol's entry whose keys do not have the JSON types AzSessions.jl writes. */
+function hasWrongTypes(entry: Record<string, unknown>): boolean {
+  const protocol = lookupProtocol(String(entry.protocol ?? entry.protocal));
+  if (!protocol) return false;
+  return requiredKeys(protocol).some((key) => key in entry && typeof entry[key] !== (key === 'lock' ? 'boolean' : 'string'));
+}
+
 /** Checks the shape and decodes; a file that is not what AzSessions.jl writes is `ok: false`. */
 export function parseSessionsDocument(text: string): ParseResult {
   let data: unknown;
@@ -53,10 +69,11 @@ export function parseSessionsDocument(text: string): ParseResult {
   const doc = emptyDocument();
   for (const [index, entry] of data.sessions.entries()) {
     const object = entryObject(entry);
-    if (!object) return { ok: false, problem: `entry ${index + 1} of "sessions" is not a session object` };
-    const session = decodeSession(object);
+    const session = object && !hasWrongTypes(object) ? decodeSession(object) : undefined;
     if (session) doc.sessions.push(session);
     else doc.kept.push(entry);
+    // Kept as found (AzSessions.jl may still read it), and reported once.
+    if (!session && !(object && isUnknownProtocol(object))) doc.malformed.push(index + 1);
   }
   const own = data.azsess;
   if (own !== undefined) {

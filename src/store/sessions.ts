@@ -1,8 +1,10 @@
 import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
-import { fileMode, removeStaleTempFiles, writeFileAtomically } from './atomic-write.js';
+import { fileMode, landingPath, removeStaleTempFiles, stripBom, writeFileAtomically } from './atomic-write.js';
 import { ensureHome, sessionsPath } from './home.js';
+import { guarded } from './storage-error.js';
 import { acquireLock, isHeld, staleLockMs, type HeldLock, type LockWait } from './lock.js';
 import {
   emptyDocument,
@@ -30,11 +32,15 @@ function readState(path: string): FileState {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
-    throw new ConfigError(`Cannot read the session cache ${path} (${code ?? 'error'}); check its permissions.`, {
-      cause: err,
-    });
+    const what =
+      code === 'EISDIR'
+        ? 'it is a directory, not a file; move it away'
+        : code === 'ERR_STRING_TOO_LONG'
+          ? 'it is too large to be a session cache; move it away'
+          : `${code ?? 'error'}; check its permissions`;
+    throw new ConfigError(`Cannot read the session cache ${path}: ${what}.`, { cause: err });
   }
-  return parseSessionsDocument(text);
+  return parseSessionsDocument(stripBom(text));
 }
 
 /** `20261121T140503Z`: sortable, and no characters that trouble any file system. */
@@ -44,21 +50,38 @@ function stamp(date: Date): string {
 
 /** Renames a broken cache out of the way (never deletes it) and says so once. Holds the lock. */
 function moveAside(path: string, problem: string, options: StoreOptions): void {
-  const base = `${path}.corrupt-${stamp(options.now?.() ?? new Date())}`;
+  // A linked cache: move the file it names aside, and keep the link (the next write goes through it).
+  const file = landingPath(path);
+  const base = `${file}.corrupt-${stamp(options.now?.() ?? new Date())}`;
   let target = base;
   for (let n = 2; existsSync(target); n++) target = `${base}-${n}`;
-  renameSync(path, target);
+  renameSync(file, target);
   options.log.warn(
-    `The session cache ${path} could not be read (${problem}); moved it to ${target} and started with an empty cache.`,
+    `The session cache ${file} could not be read (${problem}); moved it to ${target} and started with an empty cache.`,
   );
+}
+
+const warnedMalformed = new Set<string>();
+
+/** Entries that are not sessions are kept as found; say so once per run, not at every read. */
+function noteMalformed(path: string, doc: SessionsDocument, options: StoreOptions): SessionsDocument {
+  if (doc.malformed.length > 0 && !warnedMalformed.has(path)) {
+    warnedMalformed.add(path);
+    const which = doc.malformed.length === 1 ? `entry ${doc.malformed[0]}` : `entries ${doc.malformed.join(', ')}`;
+    options.log.warn(
+      `The session cache ${path} has ${which} of "sessions" that azsess cannot read; kept as found (other sessions work), ` +
+        `remove it with a text editor if no other tool needs it.`,
+    );
+  }
+  return doc;
 }
 
 /** Under the lock: the current document, a broken file moved aside first. */
 function readLocked(path: string, options: StoreOptions): SessionsDocument {
   const state = readState(path);
   if ('kind' in state) return emptyDocument();
-  if (state.ok) return state.doc;
-  moveAside(path, state.problem, options);
+  if (state.ok) return noteMalformed(path, state.doc, options);
+  guarded(dirname(path), `move the unreadable ${path} aside`, () => moveAside(path, state.problem, options));
   return emptyDocument();
 }
 
@@ -70,7 +93,7 @@ export async function readSessions(home: string, options: StoreOptions): Promise
   const path = sessionsPath(home);
   const state = readState(path);
   if ('kind' in state) return emptyDocument();
-  if (state.ok) return state.doc;
+  if (state.ok) return noteMalformed(path, state.doc, options);
   return withSessionsLock(home, options, async (tx) => tx.read());
 }
 
@@ -81,7 +104,7 @@ export async function readSessions(home: string, options: StoreOptions): Promise
 export function readSessionsIfClean(home: string): SessionsDocument | undefined {
   try {
     const state = readState(sessionsPath(home));
-    return 'kind' in state || !state.ok ? undefined : state.doc;
+    return 'kind' in state || !state.ok || state.doc.malformed.length > 0 ? undefined : state.doc;
   } catch {
     return undefined;
   }
@@ -134,7 +157,7 @@ export async function withSessionsLock<T>(
   const first = await acquireLock(path, options.deadline, options.log, options.staleLockMs, wait);
   if (!isHeld(first)) return first.answer;
   let lock: HeldLock = first;
-  removeStaleTempFiles(path, options.staleLockMs ?? staleLockMs);
+  removeStaleTempFiles(landingPath(path), options.staleLockMs ?? staleLockMs);
   const tx: SessionsTransaction = {
     read: () => readLocked(path, options),
     update: async (change) => {
@@ -154,7 +177,7 @@ export async function withSessionsLock<T>(
         const text = formatSessionsDocument(doc);
         // Clearing a cache that never existed should not create one.
         if (!existed && text === formatSessionsDocument(emptyDocument())) return doc;
-        if (commitIfStillOurs(path, text, lock)) return doc;
+        if (guarded(home, `save the session cache ${path}`, () => commitIfStillOurs(path, text, lock))) return doc;
         // We stalled past the stale time: another process may hold the lock now. Learn which.
         options.log.verbose(`The lock on ${path} may have gone stale while this process stalled; checking before writing.`);
         await lock.settled();

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { startTestIdp, type TestIdp } from '../idp/index.js';
@@ -8,6 +7,7 @@ import { idpEnv, readStoredSessions } from '../support/idp-session.js';
 import { runCli } from '../support/run-cli.js';
 import { DEFAULT_REDIRECT_PORT, withPortLock } from '../support/port-lock.js';
 import { makeTmpHome, type TmpHome } from '../support/tmp-home.js';
+import { requires } from '../support/requires.js';
 
 /**
  * The browser sign-in in a real browser: Debian's Chromium, headless, driven by playwright-core
@@ -20,8 +20,7 @@ const chromiumFlags = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
-// Skipped on a developer machine without it; in CI (.ci/run installs it) a missing browser fails.
-const missing = existsSync(chromiumPath) || process.env.CI ? false : `${chromiumPath} is missing: run .ci/run, or apt-get install chromium`;
+const missing = requires('chromium');
 
 let idp: TestIdp;
 let browser: Browser;

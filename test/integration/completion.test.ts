@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { runCli } from '../support/run-cli.js';
 import { runCommand } from '../support/run-command.js';
 import { makeTmpHome, type TmpHome } from '../support/tmp-home.js';
+import { requires } from '../support/requires.js';
 
 /**
  * `azsess completion bash|zsh|fish`, loaded into the real shells. bash and fish complete for real
@@ -59,7 +60,7 @@ complete -p azsess docker-credential-azsess`;
     assert.match(r.stdout, /complete -F _azsess azsess\ncomplete -W 'get store erase list version' docker-credential-azsess/);
   });
 
-  test('fish completes with descriptions', async () => {
+  test('fish completes with descriptions', { skip: requires('fish') }, async () => {
     const ask = (line: string) => `echo '#' ${JSON.stringify(line)}; complete -C ${JSON.stringify(line)}`;
     const program = [`source '${scripts.fish}'`, ask('azsess '), ask('azsess setup '), ask('azsess token --protocol '), ask('azsess status --out'), ask('docker-credential-azsess ')].join('; ');
     const r = await runCommand('fish', ['--no-config', '-c', program], { env: shellEnv() });
@@ -72,7 +73,7 @@ complete -p azsess docker-credential-azsess`;
     assert.deepEqual(blocks[4], ['erase', 'get', 'list', 'store', 'version']);
   });
 
-  test('zsh: the script parses, registers with compdef, and offers the right candidates', async () => {
+  test('zsh: the script parses, registers with compdef, and offers the right candidates', { skip: requires('zsh') }, async () => {
     const program = `
 _describe() { local name=\${@[-1]}; print -r -- "\${(j:|:)\${(P)name}}"; }
 compadd() { [[ $1 == -- ]] && shift; print -r -- "\${(j:|:)@}"; }

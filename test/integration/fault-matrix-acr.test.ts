@@ -10,6 +10,9 @@ import { runCell, type CellTarget } from '../support/fault-matrix-run.js';
 import { readStoredSessions } from '../support/idp-session.js';
 import { runCli } from '../support/run-cli.js';
 import { makeTmpHome, type TmpHome } from '../support/tmp-home.js';
+import { requires } from '../support/requires.js';
+
+const skip = requires('docker-registry', 'openssl');
 
 /**
  * The fault matrix for ACR's token exchange (test/support/fault-matrix.ts), met by
@@ -31,6 +34,7 @@ const appEnv = () => ({
 });
 
 before(async () => {
+  if (skip) return;
   // Every cell repeats the same token request: a loop by Entra's count, on purpose.
   idp = await startTestIdp({ loopDetection: false });
   verifier = await entraVerifier(idp);
@@ -40,6 +44,7 @@ before(async () => {
   entraSession = readStoredSessions(work.home)[0]!;
 });
 after(async () => {
+  if (skip) return;
   await idp.close();
   work.cleanup();
 });
@@ -66,7 +71,7 @@ async function acrTarget(): Promise<CellTarget> {
   };
 }
 
-describe('fault matrix: ACR token exchange', { concurrency: 8 }, () => {
+describe('fault matrix: ACR token exchange', { concurrency: 8, skip }, () => {
   for (const cell of matrixCells(['acr-exchange'])) {
     test(`${cell.row.label} × ${cell.fault.label}`, () => runCell(cell as MatrixCell, acrTarget));
   }

@@ -10,6 +10,9 @@ import { azsessBin } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
 import { runCommand } from '../support/run-command.js';
 import { makeTmpHome, type TmpHome } from '../support/tmp-home.js';
+import { requires } from '../support/requires.js';
+
+const skip = requires('kubectl', 'openssl');
 
 /**
  * The real kubectl runs `kubectl get --raw /version` against an https API server on loopback that
@@ -40,6 +43,7 @@ async function kubectl(args: string[]) {
 }
 
 before(async () => {
+  if (skip) return;
   idp = await startTestIdp();
   tmp = makeTmpHome();
   const cert = await makeCertificate(tmp.userHome, 'kube-api');
@@ -65,6 +69,7 @@ before(async () => {
 });
 
 after(async () => {
+  if (skip) return;
   await api?.close();
   await idp?.close();
   tmp?.cleanup();
@@ -72,7 +77,7 @@ after(async () => {
 
 const setup = (args: string[]) => runCli(['setup', 'kubectl', ...args], { userHome: tmp.userHome, env: env() });
 
-describe('kubectl exec credential plugin through the real kubectl', () => {
+describe('kubectl exec credential plugin through the real kubectl', { skip }, () => {
   test('setup kubectl writes an exec user for the context; kubectl reaches the API server; the second call is a cache hit', async () => {
     idp.requests.reset();
     const wrote = await setup(['--protocol', 'client-credentials', '--tenant', idp.tenantId, '--client-id', idp.confidentialClientId]);

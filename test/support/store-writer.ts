@@ -1,14 +1,19 @@
 /**
  * A process that adds sessions to a home through the store, for the concurrency and crash tests.
  * Usage: node store-writer.js <home> <writer id> <count> [stale lock ms] [pause at write n] [resume file]
- * Prints "committed <resource>" after each session is durably written. With a pause, the n-th
+ * Prints "committed <resource>" after each session is durably written, and "step <name>" at each
+ * step of the lock protocol. With a pause, the n-th
  * write stops between its temp file and the rename, prints "paused <what>" and waits to be
  * killed (the crash window, made deterministic), or, given a resume file, until that file exists
  * (a holder stalled past the stale time, whose lock another process takes over meanwhile).
+ * AZSESS_TEST_PAUSE=<step>,... holds it at the first time it reaches each lock step named
+ * ("paused <name>") until a line "go <name>" arrives on stdin.
  */
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
+import { createInterface } from 'node:readline';
 import type { Session } from '../../src/core/session.js';
+import type { LockStep } from '../../src/store/lock.js';
 
 const [home, writer, countText, staleText, pauseText, resumeFile] = process.argv.slice(2);
 const count = Number(countText ?? '1');
@@ -56,6 +61,18 @@ function pauseWrite(n: number): void {
 if (pauseAt > 0) pauseWrite(pauseAt);
 const { silentLog } = await import('../../src/core/log.js');
 const { updateSessions } = await import('../../src/store/sessions.js');
+const { lockSteps } = await import('../../src/store/lock.js');
+
+const pauses = new Set((process.env.AZSESS_TEST_PAUSE ?? '').split(',').filter(Boolean));
+const released = new Map<string, () => void>();
+const commands = pauses.size > 0 ? createInterface({ input: process.stdin }) : undefined;
+commands?.on('line', (line) => released.get(line.replace(/^go /, ''))?.());
+lockSteps.at = async (step: LockStep) => {
+  process.stdout.write(`step ${step}\n`);
+  if (!pauses.delete(step)) return;
+  process.stdout.write(`paused ${step}\n`);
+  await new Promise<void>((resolve) => released.set(step, resolve));
+};
 
 function sessionFor(resource: string): Session {
   return {
@@ -73,3 +90,4 @@ for (let i = 0; i < count; i++) {
   });
   process.stdout.write(`committed ${resource}\n`);
 }
+commands?.close();

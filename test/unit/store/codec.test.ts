@@ -110,10 +110,22 @@ test('an entry of a protocol azsess does not know is written back verbatim', () 
 });
 
 test('shapes that are not a session cache are rejected with a reason', () => {
-  for (const text of ['', 'not json', '[]', '{}', '{"sessions": 3}', '{"sessions": [3]}', '{"sessions": ["nope"]}']) {
+  for (const text of ['', 'not json', '[]', '{}', '{"sessions": 3}']) {
     const result = parseSessionsDocument(text);
     assert.equal(result.ok, false, text);
   }
+});
+
+test('entries that are not sessions are kept as found and counted, beside the good ones', () => {
+  const good = JSON.stringify({ protocol: 'AzVMCredentials', expiry: '2030-01-01T00:00:00', resource: 'https://r.example/', token: 't' });
+  const wrongTypes = JSON.stringify({ protocol: 'AzVMCredentials', expiry: 2030, resource: 'https://r.example/', token: 't' });
+  const future = JSON.stringify({ protocol: 'AzFutureCredentials' });
+  const doc = parse(JSON.stringify({ sessions: [3, good, 'nope', wrongTypes, future] }));
+  assert.equal(doc.sessions.length, 1);
+  assert.deepEqual(doc.malformed, [1, 3, 4], 'an unknown protocol is not malformed');
+  assert.deepEqual(doc.kept, [3, 'nope', wrongTypes, future]);
+  const written = JSON.parse(formatSessionsDocument(doc)) as { sessions: unknown[] };
+  assert.deepEqual(written.sessions.slice(1), [3, 'nope', wrongTypes, future]);
 });
 
 test('azsess-only sessions live under the azsess key, out of the Julia reader’s way', () => {
