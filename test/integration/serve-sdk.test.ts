@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decodeJwt, startImdsFake, TEST_SYSTEM_IDENTITY, TEST_USER_ASSIGNED_IDENTITY, TEST_USERS } from '../idp/index.js';
 import { expireStoredTokens, idpEnv, readStoredSessions } from '../support/idp-session.js';
-import { needPythonAzure } from '../support/python-azure.js';
+import { requires } from '../support/requires.js';
 import { runCli } from '../support/run-cli.js';
 import { alice, useServeFixture } from '../support/serve-fixture.js';
 import { jsGetToken, pythonGetToken, startServe } from '../support/serve-process.js';
@@ -38,8 +38,7 @@ describe('azsess serve through the Azure SDKs', () => {
     });
   });
 
-  test('Python (Debian python3-azure) ManagedIdentityCredential gets the token; a cache hit makes no request', async (t) => {
-    if (!needPythonAzure(t)) return;
+  test('Python (Debian python3-azure) ManagedIdentityCredential gets the token; a cache hit makes no request', { skip: requires('python3-azure') }, async () => {
     await login();
     await withServe([], async (s) => {
       fx.idp.requests.reset();
