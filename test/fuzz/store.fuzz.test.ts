@@ -34,7 +34,8 @@ test('sessions.json: read as it is, or moved aside byte for byte with a warning'
         const aside = readdirSync(home).filter((f) => f.startsWith('sessions.json.corrupt-'));
         if (aside.length === 0) {
           assert.equal(readFileSync(join(home, 'sessions.json'), 'latin1'), text, 'a readable file is left as it was');
-          assert.equal(warnings.length, 0);
+          // Entries it cannot read among readable ones are kept as found, with one warning.
+          assert.ok(warnings.length <= 1, warnings.join('\n'));
         } else {
           assert.equal(aside.length, 1);
           assert.equal(readFileSync(join(home, aside[0]!), 'latin1'), text, 'moved aside intact');

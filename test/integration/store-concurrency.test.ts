@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, test } from 'node:test';
 import { parseSessionsDocument } from '../../src/store/sessions-document.js';
-import { distTest } from '../support/paths.js';
+import { startStoreWriter } from '../support/store-writers.js';
 import { makeTmpHome, type TmpHome } from '../support/tmp-home.js';
-
-const writerScript = join(distTest, 'support', 'store-writer.js');
 
 let tmp: TmpHome;
 beforeEach(() => {
@@ -16,26 +13,8 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-function startWriter(id: string, count: number, staleMs?: number, pauseAt?: number, resumeFile?: string) {
-  const args = [writerScript, tmp.home, id, String(count), String(staleMs ?? 0), String(pauseAt ?? 0), ...(resumeFile ? [resumeFile] : [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const committed: string[] = [];
-  let stderr = '';
-  let buffer = '';
-  let onPause: (tempFile: string) => void = () => undefined;
-  const paused = new Promise<string>((resolve) => (onPause = resolve));
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    buffer += d;
-    const lines = buffer.split('\n');
-    buffer = lines.pop()!;
-    for (const line of lines) {
-      if (line.startsWith('committed ')) committed.push(line.slice('committed '.length));
-      if (line.startsWith('paused ')) onPause(line.slice('paused '.length));
-    }
-  });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, committed, done, paused, stderr: () => stderr };
+function startWriter(id: string, count: number, staleMs?: number, pauseAtWrite?: number, resumeFile?: string) {
+  return startStoreWriter(tmp.home, id, count, { ...(staleMs ? { staleMs } : {}), ...(pauseAtWrite ? { pauseAtWrite } : {}), ...(resumeFile ? { resumeFile } : {}) });
 }
 
 /** mulberry32: a small seeded generator, so that a failing run can be replayed with its seed. */

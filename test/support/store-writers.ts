@@ -12,6 +12,8 @@ export interface StoreWriter {
   committed: string[];
   /** The first of `lines` ("step <name>", "paused <name>") that it prints from now on. */
   first(...lines: string[]): Promise<string>;
+  /** What the first "paused <what>" line names (the temp file of a write paused before its rename). */
+  paused: Promise<string>;
   /** Lets a writer paused at `step` go on. */
   go(step: string): void;
   done: Promise<number | null>;
@@ -22,16 +24,25 @@ export interface WriterOptions {
   staleMs?: number;
   /** Steps of the lock protocol to hold it at (AZSESS_TEST_PAUSE). */
   pause?: string[];
+  /** Stop the n-th write before its rename (to be killed there), or, with `resumeFile`, while it syncs. */
+  pauseAtWrite?: number;
+  /** With `pauseAtWrite`: go on once this file exists (a holder stalled past the stale time). */
+  resumeFile?: string;
 }
 
 export function startStoreWriter(home: string, id: string, count: number, options: WriterOptions = {}): StoreWriter {
-  const args = [writerScript, home, id, String(count), ...(options.staleMs ? [String(options.staleMs)] : [])];
+  const args = [
+    writerScript, home, id, String(count), String(options.staleMs ?? 0), String(options.pauseAtWrite ?? 0),
+    ...(options.resumeFile ? [options.resumeFile] : []),
+  ];
   const pause = options.pause ?? [];
   const child = spawn(process.execPath, args, {
     stdio: [pause.length > 0 ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     env: { ...process.env, AZSESS_TEST_PAUSE: pause.join(',') },
   });
   const committed: string[] = [];
+  let onPause: (what: string) => void = () => undefined;
+  const paused = new Promise<string>((resolve) => (onPause = resolve));
   const waiting: { lines: string[]; resolve: (line: string) => void }[] = [];
   let stderr = '';
   let buffer = '';
@@ -42,6 +53,7 @@ export function startStoreWriter(home: string, id: string, count: number, option
     buffer = lines.pop()!;
     for (const line of lines) {
       if (line.startsWith('committed ')) committed.push(line.slice('committed '.length));
+      if (line.startsWith('paused ')) onPause(line.slice('paused '.length));
       for (const w of waiting.splice(0)) {
         if (w.lines.includes(line)) w.resolve(line);
         else waiting.push(w);
@@ -57,6 +69,7 @@ export function startStoreWriter(home: string, id: string, count: number, option
         waiting.push({ lines, resolve });
         void done.then((code) => reject(new Error(`writer ${id} ended (${code}) before ${lines.join(' | ')}: ${stderr}`)));
       }),
+    paused,
     go: (step) => child.stdin?.write(`go ${step}\n`),
     done,
     stderr: () => stderr,
