@@ -95,6 +95,17 @@ describe('azsess serve, the server', () => {
     const scope = await run(['--scope', storage]);
     assert.equal(scope.code, 2);
     assert.match(scope.stderr, /--scope does not apply to azsess serve/);
+    // Sign-in flags: serve never signs in, so they are neither offered nor taken.
+    for (const flag of [['--login-hint', 'bob@contoso.com'], ['--domain-hint', 'contoso.com'], ['--no-browser'], ['--prompt-format', 'json'], ['--clear-cache']]) {
+      const r = await run(['--protocol', 'auth-code', ...flag]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`${flag[0]} does not apply to azsess serve`));
+    }
+    const help = await run(['--help']);
+    for (const flag of ['--scope', '--login-hint', '--domain-hint', '--no-browser', '--prompt-format', '--clear-cache', '--claims']) {
+      assert.doesNotMatch(help.stdout, new RegExp(`^\\s+${flag}\\b`, 'm'), `serve --help offers ${flag}`);
+    }
+    assert.match(help.stdout, /--redirect-uri <uri>\s+auth-code: the redirect URI of the\s+session to serve/);
     const bind = await run(['--bind', 'example.com']);
     assert.equal(bind.code, 2);
     assert.match(bind.stderr, /--bind 'example\.com' is not an IP address/);
