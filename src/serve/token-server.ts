@@ -47,10 +47,10 @@ export function endpointFor(host: string, port: number): string {
   return `http://${isIPv6(reachable) ? `[${reachable}]` : reachable}:${port}${msiPath}`;
 }
 
-/** Printable and short: the resource comes from the request. */
-function forLog(resource: string | undefined): string {
+/** Printable, short, and without a password: the resource comes from the request. */
+export function forLog(resource: string | undefined): string {
   if (!resource) return '-';
-  const clean = resource.replace(/[^\x21-\x7e]/g, '?');
+  const clean = resource.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1[redacted]@').replace(/[^\x21-\x7e]/g, '?');
   return clean.length > 200 ? `${clean.slice(0, 200)}...` : clean;
 }
 

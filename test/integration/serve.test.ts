@@ -118,4 +118,27 @@ describe('azsess serve, the server', () => {
       await s.stop();
     }
   });
+
+  test('a secret Entra echoes reaches neither the SDK nor stderr, and a password in a requested URL stays out of the log', async () => {
+    const secret = 'serve-secret-K7p~echoed.by.entra';
+    fx.idp.faults.add('token', {
+      status: 401,
+      body: { error: 'invalid_client', error_description: `AADSTS7000215: Invalid client secret provided. The secret sent was '${secret}'.`, error_codes: [7000215] },
+    });
+    const s = await startServe(['--protocol', 'client-credentials', '--verbose'], { userHome: fx.tmp.userHome, env: fx.appEnv({ AZURE_CLIENT_SECRET: secret }) });
+    try {
+      const get = (resource: string) => fetch(`${s.endpoint}?api-version=2019-08-01&resource=${encodeURIComponent(resource)}`, { headers: { 'X-IDENTITY-HEADER': s.header } });
+      const refused = await get('https://storage.azure.com');
+      assert.equal(refused.status, 400);
+      const body = await refused.text();
+      assert.match(body, /AADSTS7000215/);
+      assert.ok(!body.includes(secret), body);
+      await get('https://someone:hunter2-in-the-url@storage.azure.com');
+      await s.waitForStderr(/@storage\.azure\.com \d{3} /);
+    } finally {
+      const end = await s.stop();
+      assert.ok(!end.stderr.includes(secret), end.stderr);
+      assert.ok(!end.stderr.includes('hunter2-in-the-url'), end.stderr);
+    }
+  });
 });
