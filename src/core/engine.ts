@@ -14,7 +14,7 @@ import { AuthenticationError } from './errors.js';
 import { decodeClaims } from './jwt.js';
 import type { Log } from './log.js';
 import { isUserProtocol } from './protocol-names.js';
-import { refusalFailure, signInNeeded } from './refusal-messages.js';
+import { refusalFailure, signInNeeded, signInReason } from './refusal-messages.js';
 import {
   audienceText,
   defaultAuthority,
@@ -88,8 +88,6 @@ function carryFromCandidate(fresh: Session, candidate: Session): void {
   fresh.account ??= candidate.account;
   fresh.accountOid ??= candidate.accountOid;
 }
-
-
 
 /** Replaces the session (and any duplicate of it) with `session`, newest first as AzSessions.jl keeps them. */
 export function upsert(doc: SessionsDocument, session: Session): void {
@@ -175,6 +173,7 @@ export async function acquireToken(query: TokenQuery, opts: TokenOptions, given:
   const claims = refused?.details.claims;
   const signInQuery = claims ? { ...outcome.query, claims } : outcome.query;
   if (!opts.interactive()) throw signInNeeded(signInQuery, outcome.sessions, refused, opts.homeFlag);
+  if (refused) deps.log.info(signInReason(outcome.query, refused));
   return signIn(signInQuery, deps);
 }
 

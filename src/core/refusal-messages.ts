@@ -24,6 +24,16 @@ function quote(query: TokenQuery, refusal: OAuthError): string {
   return `Entra ID refused a token for ${asked(query)}${who(query.account)}: ${refusal.reason} (${refusal.entra.error})`;
 }
 
+/** What was dropped with a refusal: a refresh token Entra declared dead (nothing else ever is). */
+function dropped(refusal: OAuthError): string {
+  return refusal.refreshTokenIsDead ? '; that refresh token is no longer valid, so azsess dropped it' : '';
+}
+
+/** Why a sign-in starts after a refused refresh, said before the prompt. */
+export function signInReason(query: TokenQuery, refusal: OAuthError): string {
+  return `${quote(query, refusal)}${dropped(refusal)}; signing in again.`;
+}
+
 /** Refusals a new sign-in of this kind cannot fix: exit 4; undefined for the others. */
 export function refusalFailure(query: TokenQuery, refusal: OAuthError): AuthenticationError | undefined {
   if (refusal.refusal === 'blocked') {
@@ -66,7 +76,7 @@ function otherSessionsHint(sessions: readonly Session[], query: TokenQuery): str
 export function signInNeeded(query: TokenQuery, sessions: readonly Session[], refusal: OAuthError | undefined, homeFlag?: string): InteractionRequiredError {
   const command = loginCommandFor(query, homeFlag);
   if (refusal) {
-    return new InteractionRequiredError(`${quote(query, refusal)}; a new sign-in is needed, and it needs a person at a terminal; run: ${command}`);
+    return new InteractionRequiredError(`${quote(query, refusal)}${dropped(refusal)}; a new sign-in is needed, and it needs a person at a terminal; run: ${command}`);
   }
   const account = query.accountSelector ? ` of ${query.accountSelector}` : '';
   return new InteractionRequiredError(
