@@ -95,4 +95,17 @@ describe('azsess serve with several accounts', () => {
     });
     assert.deepEqual(refreshTokens(), before, 'no refresh token was dropped');
   });
+
+  test('without --account, the account served first stays the one served when another person signs in meanwhile', async () => {
+    assert.equal((await login()).code, 0);
+    await withServe([], async (get) => {
+      assert.equal(userOf((await get('resource=https://management.azure.com')).body.access_token!), TEST_USERNAME);
+      assert.equal((await login(BOB)).code, 0);
+      const arm = await get('resource=https://management.azure.com');
+      assert.equal(arm.status, 200, arm.body.error_description);
+      assert.equal(userOf(arm.body.access_token!), TEST_USERNAME, "bob's sign-in does not change whose tokens this server hands out");
+      const storage = await get('resource=https://storage.azure.com');
+      assert.equal(userOf(storage.body.access_token!), TEST_USERNAME);
+    });
+  });
 });
