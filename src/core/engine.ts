@@ -8,7 +8,7 @@ import {
   watchSessions,
 } from '../store/sessions.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
-import { accountFromTokens, describeAccount, forAccount, sameAccount, selectorAccount } from './accounts.js';
+import { accountFromTokens, accountOf, describeAccount, forAccount, sameAccount, selectorAccount } from './accounts.js';
 import { acquireAppOnly, refreshFor, signInPerson, type SignInResult } from './acquire.js';
 import { AuthenticationError } from './errors.js';
 import { decodeClaims } from './jwt.js';
@@ -204,7 +204,7 @@ async function signIn(query: TokenQuery, deps: EngineDeps): Promise<Session> {
 /** A sign-in as another person than `--account` names is refused before anything is stored. */
 function checkSignedInAccount(query: TokenQuery, fresh: Session): void {
   if (!query.accountSelector) return;
-  const got = { ...(fresh.account ? { upn: fresh.account } : {}), ...(fresh.accountOid ? { oid: fresh.accountOid } : {}) };
+  const got = accountOf(fresh);
   if (sameAccount(selectorAccount(query.accountSelector), got)) return;
   throw new AuthenticationError(
     `Signed in as ${describeAccount(got)}, but ${query.settings.account?.origin ?? '--account'} asks for ${query.accountSelector}; nothing was stored: ` +

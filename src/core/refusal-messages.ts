@@ -1,7 +1,8 @@
 import type { OAuthError } from '../oauth/token-response.js';
-import { accountOf, describeAccount, sameAccount, selectorAccount, sessionsOfApp, type AccountRef } from './accounts.js';
+import { accountOf, describeAccount, sameAccount, selectorAccount, type AccountRef } from './accounts.js';
+import { sameAuthority } from './authority.js';
 import { AuthenticationError, InteractionRequiredError } from './errors.js';
-import { shortProtocolName } from './protocol-names.js';
+import { isUserProtocol, shortProtocolName } from './protocol-names.js';
 import { oidcScopes, resourceOfScopes } from './scopes.js';
 import type { Session } from './session.js';
 import { loginCommandFor, type TokenQuery } from './token-query.js';
@@ -56,10 +57,11 @@ export function refusalFailure(query: TokenQuery, refusal: OAuthError): Authenti
 /** Other sessions that could answer with other flags (another client id or tenant), as flags to add. */
 function otherSessionsHint(sessions: readonly Session[], query: TokenQuery): string {
   const wanted = query.accountSelector ? selectorAccount(query.accountSelector) : undefined;
-  const sameLoginHost = (s: Session) => sessionsOfApp([s], { ...query, clientId: s.clientId }).length > 0;
   const other = sessions.find(
     (s) =>
-      sameLoginHost(s) &&
+      s.protocol === query.protocol &&
+      isUserProtocol(s.protocol) &&
+      sameAuthority(s.authority, query.authority) &&
       s.refreshToken !== '' &&
       (!wanted || sameAccount(accountOf(s), wanted)) &&
       (s.clientId.toLowerCase() !== query.clientId.toLowerCase() || s.tenant.toLowerCase() !== query.tenant.toLowerCase()),
