@@ -1,3 +1,4 @@
+import { displayAuthority } from '../core/authority.js';
 import { UsageError } from '../core/errors.js';
 import { splitScopes } from '../core/scopes.js';
 import { isValidTenant, tenantHint } from '../core/tenant.js';
@@ -42,6 +43,6 @@ export function parseSeconds(flag: string, { min = 0, integer = false } = {}) {
 /** --redirect-uri: a loopback http URI, normalised as the session records it. */
 export function parseRedirectUri(value: string): string {
   const check = checkRedirectUri(value);
-  if (!check.ok) throw new UsageError(`--redirect-uri '${value}' is not usable: ${check.problem}.`);
+  if (!check.ok) throw new UsageError(`--redirect-uri '${displayAuthority(value)}' is not usable: ${check.problem}.`);
   return check.uri;
 }

@@ -1,4 +1,7 @@
 import { findCachedToken } from '../core/cache-lookup.js';
+import { isUserProtocol } from '../core/protocol-names.js';
+import type { Session } from '../core/session.js';
+import type { TokenQuery } from '../core/token-query.js';
 import type { ProtocolDeps } from '../protocols/types.js';
 import type { TokenEngine } from '../serve/token-source.js';
 import type { CredentialOptions } from './credential-input.js';
@@ -30,26 +33,47 @@ export interface ServeEngineInput {
 export function serveEngine({ opts, rt, certificatePassword, requestBudgetMs, signal }: ServeEngineInput): TokenEngine {
   let network: Promise<ProtocolDeps> | undefined;
   const shared = () => (network ??= import('./network.js').then(({ buildNetwork }) => buildNetwork(rt, signal)));
+  const account = pinnedAccount(rt);
   return {
     queryFor: (resource) =>
-      prepareTokenLookup({ ...opts, resource, output: 'raw', offset: serveValiditySeconds }, rt.ctx, rt.home.value, certificatePassword).query,
-    cached: (query) => findCachedToken(query, serveValiditySeconds, rt.store, rt.ctx.now()),
-    acquire: async (query) => {
-      const deadline = rt.ctx.now().getTime() + requestBudgetMs;
-      const { acquireToken } = await import('../core/engine.js');
-      return acquireToken(
-        query,
-        { offsetSeconds: serveValiditySeconds, interactive: () => false, clearCache: false, ...(opts.home ? { homeFlag: opts.home } : {}) },
-        {
-          store: { ...rt.store, deadline },
-          log: rt.log,
-          now: rt.ctx.now,
-          network: async () => {
-            const net = await shared();
-            return { ...net, http: net.senderUntil(deadline) };
-          },
+      account.apply(prepareTokenLookup({ ...opts, resource, output: 'raw', offset: serveValiditySeconds }, rt.ctx, rt.home.value, certificatePassword).query),
+    cached: async (query) => account.pin(query, await findCachedToken(query, serveValiditySeconds, rt.store, rt.ctx.now())),
+    acquire: async (query) => account.pin(query, await acquire(query)),
+  };
+
+  async function acquire(query: TokenQuery): Promise<Session> {
+    const deadline = rt.ctx.now().getTime() + requestBudgetMs;
+    const { acquireToken } = await import('../core/engine.js');
+    return acquireToken(
+      query,
+      { offsetSeconds: serveValiditySeconds, interactive: () => false, clearCache: false, ...(opts.home ? { homeFlag: opts.home } : {}) },
+      {
+        store: { ...rt.store, deadline },
+        log: rt.log,
+        now: rt.ctx.now,
+        network: async () => {
+          const net = await shared();
+          return { ...net, http: net.senderUntil(deadline) };
         },
-      );
+      },
+    );
+  }
+}
+
+/**
+ * One server serves one person: without --account, the default account of its first answer
+ * (a UPN or object id, as --account takes it) is kept for the whole run, so a sign-in by someone
+ * else meanwhile does not change whose tokens the SDKs get.
+ */
+function pinnedAccount(rt: Runtime) {
+  let selector: string | undefined;
+  return {
+    apply: (query: TokenQuery): TokenQuery => (selector && !query.accountSelector ? { ...query, accountSelector: selector } : query),
+    pin<S extends Session | undefined>(query: TokenQuery, session: S): S {
+      if (!session || selector || query.accountSelector || !isUserProtocol(query.protocol)) return session;
+      selector = session.account ?? session.accountOid;
+      if (selector) rt.log.info(`Serving the tokens of ${selector}, the account that signed in last; --account chooses another.`);
+      return session;
     },
   };
 }

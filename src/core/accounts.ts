@@ -1,3 +1,4 @@
+import { sameAuthority } from './authority.js';
 import { decodeClaims, type TokenClaims } from './jwt.js';
 import { isUserProtocol } from './protocol-names.js';
 import { isGuid, isMetaTenant } from './tenant.js';
@@ -82,11 +83,6 @@ export function sameAccount(a: AccountRef, b: AccountRef): boolean {
 /** How messages name an account. */
 export function describeAccount(a: AccountRef): string {
   return a.upn ?? a.oid ?? 'an account azsess cannot name';
-}
-
-function sameAuthority(a: string | undefined, b: string): boolean {
-  const norm = (v: string) => v.toLowerCase().replace(/\/+$/, '');
-  return norm(a ?? 'https://login.microsoftonline.com') === norm(b);
 }
 
 /** User sessions of the query's protocol, authority and client: the people who signed in to this app. */

@@ -7,6 +7,12 @@ export const clouds = {
 
 export type CloudName = keyof typeof clouds;
 
+/** Two login hosts as stored and asked for: no case, no trailing slash; absent means the public cloud's. */
+export function sameAuthority(a: string | undefined, b: string | undefined): boolean {
+  const norm = (v: string | undefined) => (v ?? clouds.public).toLowerCase().replace(/\/+$/, '');
+  return norm(a) === norm(b);
+}
+
 /** True for 127.0.0.0/8, ::1 and localhost: the only hosts azsess talks plain http to. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();

@@ -8,14 +8,14 @@ import {
   watchSessions,
 } from '../store/sessions.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
-import { accountFromTokens, describeAccount, forAccount, sameAccount, selectorAccount } from './accounts.js';
+import { accountFromTokens, accountOf, describeAccount, forAccount, sameAccount, selectorAccount } from './accounts.js';
 import { saveOrWarn } from '../store/storage-error.js';
 import { acquireAppOnly, refreshFor, signInPerson, type SignInResult } from './acquire.js';
 import { AuthenticationError } from './errors.js';
 import { decodeClaims } from './jwt.js';
 import type { Log } from './log.js';
 import { isUserProtocol } from './protocol-names.js';
-import { refusalFailure, signInNeeded } from './refusal-messages.js';
+import { refusalFailure, signInNeeded, signInReason } from './refusal-messages.js';
 import {
   audienceText,
   defaultAuthority,
@@ -89,8 +89,6 @@ function carryFromCandidate(fresh: Session, candidate: Session): void {
   fresh.account ??= candidate.account;
   fresh.accountOid ??= candidate.accountOid;
 }
-
-
 
 /** Replaces the session (and any duplicate of it) with `session`, newest first as AzSessions.jl keeps them. */
 export function upsert(doc: SessionsDocument, session: Session): void {
@@ -176,6 +174,7 @@ export async function acquireToken(query: TokenQuery, opts: TokenOptions, given:
   const claims = refused?.details.claims;
   const signInQuery = claims ? { ...outcome.query, claims } : outcome.query;
   if (!opts.interactive()) throw signInNeeded(signInQuery, outcome.sessions, refused, opts.homeFlag);
+  if (refused) deps.log.info(signInReason(outcome.query, refused));
   return signIn(signInQuery, deps, true);
 }
 
@@ -208,7 +207,7 @@ async function signIn(query: TokenQuery, deps: EngineDeps, printsToken = false):
 /** A sign-in as another person than `--account` names is refused before anything is stored. */
 function checkSignedInAccount(query: TokenQuery, fresh: Session): void {
   if (!query.accountSelector) return;
-  const got = { ...(fresh.account ? { upn: fresh.account } : {}), ...(fresh.accountOid ? { oid: fresh.accountOid } : {}) };
+  const got = accountOf(fresh);
   if (sameAccount(selectorAccount(query.accountSelector), got)) return;
   throw new AuthenticationError(
     `Signed in as ${describeAccount(got)}, but ${query.settings.account?.origin ?? '--account'} asks for ${query.accountSelector}; nothing was stored: ` +

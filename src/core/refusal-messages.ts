@@ -1,7 +1,8 @@
 import type { OAuthError } from '../oauth/token-response.js';
-import { accountOf, describeAccount, sameAccount, selectorAccount, sessionsOfApp, type AccountRef } from './accounts.js';
+import { accountOf, describeAccount, sameAccount, selectorAccount, type AccountRef } from './accounts.js';
+import { sameAuthority } from './authority.js';
 import { AuthenticationError, InteractionRequiredError } from './errors.js';
-import { shortProtocolName } from './protocol-names.js';
+import { isUserProtocol, shortProtocolName } from './protocol-names.js';
 import { oidcScopes, resourceOfScopes } from './scopes.js';
 import type { Session } from './session.js';
 import { loginCommandFor, type TokenQuery } from './token-query.js';
@@ -22,6 +23,16 @@ function who(account: AccountRef | undefined): string {
 /** "Entra ID refused a token for X as alice@...: AADSTS50076: reason (invalid_grant)". */
 function quote(query: TokenQuery, refusal: OAuthError): string {
   return `Entra ID refused a token for ${asked(query)}${who(query.account)}: ${refusal.reason} (${refusal.entra.error})`;
+}
+
+/** What was dropped with a refusal: a refresh token Entra declared dead (nothing else ever is). */
+function dropped(refusal: OAuthError): string {
+  return refusal.refreshTokenIsDead ? '; that refresh token is no longer valid, so azsess dropped it' : '';
+}
+
+/** Why a sign-in starts after a refused refresh, said before the prompt. */
+export function signInReason(query: TokenQuery, refusal: OAuthError): string {
+  return `${quote(query, refusal)}${dropped(refusal)}; signing in again.`;
 }
 
 /** Refusals a new sign-in of this kind cannot fix: exit 4; undefined for the others. */
@@ -46,10 +57,11 @@ export function refusalFailure(query: TokenQuery, refusal: OAuthError): Authenti
 /** Other sessions that could answer with other flags (another client id or tenant), as flags to add. */
 function otherSessionsHint(sessions: readonly Session[], query: TokenQuery): string {
   const wanted = query.accountSelector ? selectorAccount(query.accountSelector) : undefined;
-  const sameLoginHost = (s: Session) => sessionsOfApp([s], { ...query, clientId: s.clientId }).length > 0;
   const other = sessions.find(
     (s) =>
-      sameLoginHost(s) &&
+      s.protocol === query.protocol &&
+      isUserProtocol(s.protocol) &&
+      sameAuthority(s.authority, query.authority) &&
       s.refreshToken !== '' &&
       (!wanted || sameAccount(accountOf(s), wanted)) &&
       (s.clientId.toLowerCase() !== query.clientId.toLowerCase() || s.tenant.toLowerCase() !== query.tenant.toLowerCase()),
@@ -66,7 +78,7 @@ function otherSessionsHint(sessions: readonly Session[], query: TokenQuery): str
 export function signInNeeded(query: TokenQuery, sessions: readonly Session[], refusal: OAuthError | undefined, homeFlag?: string): InteractionRequiredError {
   const command = loginCommandFor(query, homeFlag);
   if (refusal) {
-    return new InteractionRequiredError(`${quote(query, refusal)}; a new sign-in is needed, and it needs a person at a terminal; run: ${command}`);
+    return new InteractionRequiredError(`${quote(query, refusal)}${dropped(refusal)}; a new sign-in is needed, and it needs a person at a terminal; run: ${command}`);
   }
   const account = query.accountSelector ? ` of ${query.accountSelector}` : '';
   return new InteractionRequiredError(

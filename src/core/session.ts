@@ -1,4 +1,5 @@
 import { accountOf, sameAccount, servesTenant, type AccountRef } from './accounts.js';
+import { clouds, sameAuthority } from './authority.js';
 import { decodeClaims } from './jwt.js';
 import { isUserProtocol, type ProtocolName } from './protocol-names.js';
 import { audienceMatches, resourceOfScopes, sameScopes } from './scopes.js';
@@ -66,7 +67,7 @@ export interface SessionQuery {
   account?: AccountRef;
 }
 
-export const defaultAuthority = 'https://login.microsoftonline.com';
+export const defaultAuthority: string = clouds.public;
 
 /** AzSessions.jl's redirect URI for the auth code flow. */
 export const defaultRedirectUri = 'http://localhost:44300/reply';
@@ -81,11 +82,6 @@ function sameRedirectUri(a: string | undefined, b: string | undefined): boolean 
       return uri;
     }
   };
-  return norm(a) === norm(b);
-}
-
-function sameAuthority(a: string | undefined, b: string | undefined): boolean {
-  const norm = (v: string | undefined) => (v ?? defaultAuthority).toLowerCase().replace(/\/+$/, '');
   return norm(a) === norm(b);
 }
 

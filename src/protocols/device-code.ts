@@ -63,6 +63,24 @@ function notFinishedInTime(waitMs: number): AuthenticationError {
   );
 }
 
+/** One poll of the token endpoint for the device code's token. */
+function poll(http: ProtocolDeps['http'], url: string, target: AppTarget, code: DeviceCode, claims: string | undefined) {
+  return http.send({
+    method: 'POST',
+    url,
+    purpose: 'the token endpoint',
+    entra: true,
+    form: {
+      grant_type: deviceGrant,
+      client_id: target.clientId,
+      device_code: code.deviceCode,
+      client_info: '1',
+      // MSAL sends the claims with the polls too; a claims challenge shapes the token they return.
+      ...(claims ? { claims } : {}),
+    },
+  });
+}
+
 /**
  * Signs a person in with the device code flow (RFC 8628; entra-protocol.md 2): shows the code,
  * polls no faster than `interval`, adds 5 s on slow_down (RFC 8628 §3.5), stops when the code expires.
@@ -95,20 +113,7 @@ export async function signInWithDeviceCode(
       if (waitUntil < code.expiresAt.getTime()) timeIsUp();
       deps.prompt.tick(code.expiresAt);
       const requestStart = deps.now();
-      const res = await http.send({
-        method: 'POST',
-        url: urls.token,
-        purpose: 'the token endpoint',
-        entra: true,
-        form: {
-          grant_type: deviceGrant,
-          client_id: target.clientId,
-          device_code: code.deviceCode,
-          client_info: '1',
-          // MSAL sends the claims with the polls too; a claims challenge shapes the token they return.
-          ...(extra.claims ? { claims: extra.claims } : {}),
-        },
-      });
+      const res = await poll(http, urls.token, target, code, extra.claims);
       const host = new URL(urls.token).host;
       const entra = res.status >= 400 ? entraError(jsonBody(res, 'the token endpoint', host)) : undefined;
       if (entra?.error === 'authorization_pending') continue;

@@ -1,3 +1,4 @@
+import { redact } from '../core/redact.js';
 import type { Session } from '../core/session.js';
 import { secretMatches } from './secret.js';
 
@@ -95,7 +96,10 @@ export function tokenBody(session: Session, resource: string, clientId: string, 
   };
 }
 
-/** The error answer: `error` and `error_description`, which the SDKs put in the message their users see. */
+/**
+ * The error answer: `error` and `error_description`, which the SDKs put in the message their users
+ * see and their logs keep; a secret that Entra echoed in its reason is blanked as on stderr.
+ */
 export function errorBody(refusal: Pick<Refusal, 'error' | 'description'>): Record<string, unknown> {
-  return { error: refusal.error, error_description: refusal.description };
+  return { error: refusal.error, error_description: redact(refusal.description) };
 }

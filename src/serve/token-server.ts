@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIPv6, type AddressInfo } from 'node:net';
+import { displayAuthority } from '../core/authority.js';
 import { ConfigError } from '../core/errors.js';
 import { audienceKey } from '../core/scopes.js';
 import { errorBody, msiPath, parseMsiRequest, tokenBody, type AskedIdentity, type Refusal } from './msi-protocol.js';
@@ -47,10 +48,10 @@ export function endpointFor(host: string, port: number): string {
   return `http://${isIPv6(reachable) ? `[${reachable}]` : reachable}:${port}${msiPath}`;
 }
 
-/** Printable and short: the resource comes from the request. */
-function forLog(resource: string | undefined): string {
+/** Printable, short, and without a password: the resource comes from the request. */
+export function forLog(resource: string | undefined): string {
   if (!resource) return '-';
-  const clean = resource.replace(/[^\x21-\x7e]/g, '?');
+  const clean = displayAuthority(resource).replace(/[^\x21-\x7e]/g, '?');
   return clean.length > 200 ? `${clean.slice(0, 200)}...` : clean;
 }
 

@@ -87,18 +87,10 @@ function recordConfiguredSecrets(issued: IssuedValues): void {
   for (const user of TEST_USERS) issued.record('password', user.password);
 }
 
-/** Starts an Entra-shaped identity provider (oidc-provider behind an adapter) on 127.0.0.1. */
-export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestIdp> {
-  let handler: RequestHandler = (_req, res) => { res.statusCode = 503; res.end(); };
-  const server = await listenLoopback((req, res) => handler(req, res));
-  const requests = new RequestLog();
-  const issued = new IssuedValues();
-  const faults = new Faults();
-  const verificationUris = new Map<string, string>();
-  recordConfiguredSecrets(issued);
-
+/** oidc-provider as Entra answers: its settings, Entra's response shapes, and the values it issues recorded. */
+async function entraProvider(url: string, options: TestIdpOptions, issued: IssuedValues, verificationUris: Map<string, string>) {
   const provider = await createEntraProvider({
-    issuer: `${server.url}/${TEST_TENANT_ID}/v2.0`,
+    issuer: `${url}/${TEST_TENANT_ID}/v2.0`,
     accessTokenTtl: options.accessTokenTtl ?? 3600,
     caeAccessTokenTtl: options.caeAccessTokenTtl ?? 86400,
     refreshTokenTtl: options.refreshTokenTtl ?? 90 * 86400,
@@ -109,13 +101,27 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
   provider.use(entraResponses({
     issued,
     polling,
-    authority: server.url,
+    authority: url,
     onDeviceCode: (userCode, uri) => verificationUris.set(userCode, uri),
   }));
   for (const event of ['grant.error', 'device_authorization.error', 'server_error', 'discovery.error', 'jwks.error']) {
     provider.on(event, (ctx: { state: Record<string, unknown> }, error: unknown) => { ctx.state[CAUSE] = error; });
   }
   provider.on('authorization_code.saved', (code: { jti: string }) => issued.record('authorization_code', code.jti));
+  return { provider, polling };
+}
+
+/** Starts an Entra-shaped identity provider (oidc-provider behind an adapter) on 127.0.0.1. */
+export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestIdp> {
+  let handler: RequestHandler = (_req, res) => { res.statusCode = 503; res.end(); };
+  const server = await listenLoopback((req, res) => handler(req, res));
+  const requests = new RequestLog();
+  const issued = new IssuedValues();
+  const faults = new Faults();
+  const verificationUris = new Map<string, string>();
+  recordConfiguredSecrets(issued);
+
+  const { provider, polling } = await entraProvider(server.url, options, issued, verificationUris);
 
   const federated = new FederatedCredentialStore();
   const loops = new LoopDetector(options.loopDetection ?? ENTRA_LOOP_DETECTION);

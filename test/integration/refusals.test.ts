@@ -71,6 +71,7 @@ describe('refusals of one resource', () => {
     fx.idp.refuseRefresh({ resource: 'https://vault.azure.net', code: 50076, times: 1 });
     const r = await withDeviceCodeApproval(fx.idp, ['token', '--scope', VAULT, '--interactive'], { userHome: fx.tmp.userHome, env: env() });
     assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /AADSTS50076.*signing in again/, 'the person hears why a sign-in starts');
     assert.equal(decodeJwt(r.stdout.trim()).aud, 'https://vault.azure.net');
     assert.equal(fx.idp.requests.count({ endpoint: 'devicecode' }), 2);
     const sessions = readStoredSessions(fx.tmp.home);
@@ -117,5 +118,14 @@ describe('refusals of one resource', () => {
     assert.equal(dead.code, 3, dead.stderr);
     assert.match(dead.stderr, /AADSTS50173/);
     assert.deepEqual(refreshTokens(), [''], 'the dead refresh token is dropped');
+  });
+
+  test('a dead refresh token dropped on the way to a sign-in is said, with Entra’s code, before the prompt', async () => {
+    assert.equal((await login()).code, 0);
+    expireStoredTokens(fx.tmp.home);
+    fx.idp.revokeRefreshTokens();
+    const r = await withDeviceCodeApproval(fx.idp, ['token', '--interactive'], { userHome: fx.tmp.userHome, env: env() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /AADSTS50173.*no longer valid.*signing in again/);
   });
 });

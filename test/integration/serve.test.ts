@@ -95,6 +95,17 @@ describe('azsess serve, the server', () => {
     const scope = await run(['--scope', storage]);
     assert.equal(scope.code, 2);
     assert.match(scope.stderr, /--scope does not apply to azsess serve/);
+    // Sign-in flags: serve never signs in, so they are neither offered nor taken.
+    for (const flag of [['--login-hint', 'bob@contoso.com'], ['--domain-hint', 'contoso.com'], ['--no-browser'], ['--prompt-format', 'json'], ['--clear-cache']]) {
+      const r = await run(['--protocol', 'auth-code', ...flag]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`${flag[0]} does not apply to azsess serve`));
+    }
+    const help = await run(['--help']);
+    for (const flag of ['--scope', '--login-hint', '--domain-hint', '--no-browser', '--prompt-format', '--clear-cache', '--claims']) {
+      assert.doesNotMatch(help.stdout, new RegExp(`^\\s+${flag}\\b`, 'm'), `serve --help offers ${flag}`);
+    }
+    assert.match(help.stdout, /--redirect-uri <uri>\s+auth-code: the redirect URI of the\s+session to serve/);
     const bind = await run(['--bind', 'example.com']);
     assert.equal(bind.code, 2);
     assert.match(bind.stderr, /--bind 'example\.com' is not an IP address/);
@@ -105,6 +116,29 @@ describe('azsess serve, the server', () => {
       assert.match(busy.stderr, /Port \d+ is in use on 127\.0\.0\.1/);
     } finally {
       await s.stop();
+    }
+  });
+
+  test('a secret Entra echoes reaches neither the SDK nor stderr, and a password in a requested URL stays out of the log', async () => {
+    const secret = 'serve-secret-K7p~echoed.by.entra';
+    fx.idp.faults.add('token', {
+      status: 401,
+      body: { error: 'invalid_client', error_description: `AADSTS7000215: Invalid client secret provided. The secret sent was '${secret}'.`, error_codes: [7000215] },
+    });
+    const s = await startServe(['--protocol', 'client-credentials', '--verbose'], { userHome: fx.tmp.userHome, env: fx.appEnv({ AZURE_CLIENT_SECRET: secret }) });
+    try {
+      const get = (resource: string) => fetch(`${s.endpoint}?api-version=2019-08-01&resource=${encodeURIComponent(resource)}`, { headers: { 'X-IDENTITY-HEADER': s.header } });
+      const refused = await get('https://storage.azure.com');
+      assert.equal(refused.status, 400);
+      const body = await refused.text();
+      assert.match(body, /AADSTS7000215/);
+      assert.ok(!body.includes(secret), body);
+      await get('https://someone:hunter2-in-the-url@storage.azure.com');
+      await s.waitForStderr(/@storage\.azure\.com \d{3} /);
+    } finally {
+      const end = await s.stop();
+      assert.ok(!end.stderr.includes(secret), end.stderr);
+      assert.ok(!end.stderr.includes('hunter2-in-the-url'), end.stderr);
     }
   });
 });

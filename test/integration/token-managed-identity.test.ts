@@ -109,6 +109,17 @@ describe('managed identity', () => {
       assert.ok(!JSON.stringify(session).includes(app.env.IDENTITY_HEADER!), 'the rotating header is not stored');
     }));
 
+  test('App Service: a header or secret echoed in the endpoint\'s error is not printed', () =>
+    withFake(startAppServiceFake, async (app) => {
+      for (const [env, secret] of [[app.env, app.env.IDENTITY_HEADER!], [app.legacyEnv, app.legacyEnv.MSI_SECRET!]] as const) {
+        app.faults.add('token', { status: 400, body: { error: 'invalid_request', error_description: `The header '${secret}' is not valid here.` } }, { times: 1 });
+        const r = await token({ env });
+        assert.notEqual(r.code, 0, r.stderr);
+        assert.match(r.stderr, /is not valid here/);
+        assert.ok(!r.stderr.includes(secret), r.stderr);
+      }
+    }));
+
   test('App Service (2017-09-01): MSI_ENDPOINT + MSI_SECRET, expires_on as a date string', () =>
     withFake(startAppServiceFake, async (app) => {
       const r = await token({ env: app.legacyEnv });

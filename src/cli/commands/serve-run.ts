@@ -1,5 +1,4 @@
 import { isIP } from 'node:net';
-import { UsageError } from '../../core/errors.js';
 import { rememberSecret } from '../../core/redact.js';
 import { defaultResource } from '../../core/token-query.js';
 import { writePrivateFile } from '../../io/private-file.js';
@@ -17,14 +16,6 @@ export interface ServeOptions extends SignInOptions, CredentialOptions {
   bind?: string;
   allowResource?: string[];
   writeEnv?: string;
-}
-
-/** Flags of `token` that a server cannot honour: it serves whatever resource an SDK names, and never signs in. */
-function refuseSignInFlags(opts: ServeOptions): void {
-  const given = [opts.scope?.length ? '--scope' : '', opts.clearCache ? '--clear-cache' : '', opts.claims ? '--claims' : ''].filter(Boolean);
-  if (given.length > 0) {
-    throw new UsageError(`${given.join(' and ')} ${given.length > 1 ? 'do' : 'does'} not apply to azsess serve: each SDK request names its resource, and serve never signs in; --allow-resource limits the resources.`);
-  }
 }
 
 function isLoopback(address: string): boolean {
@@ -61,7 +52,6 @@ function stopSignal(): { stopped: Promise<NodeJS.Signals>; release(): void } {
 
 /** `azsess serve`: listens until SIGINT or SIGTERM, then closes and returns (exit 0). */
 export async function runServe(opts: ServeOptions, ctx: CliContext): Promise<void> {
-  refuseSignInFlags(opts);
   const startedAt = ctx.now().getTime();
   const rt = await startRuntime(ctx, opts, opts.timeout);
   const stop = new AbortController();

@@ -22,8 +22,34 @@ export function parseBindAddress(value: string): string {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** Sign-in flags that `token` and `login` share but mean nothing to a server, which never signs in and serves any resource. */
-const hiddenSignInFlags = new Set(['--scope', '--clear-cache', '--no-browser', '--login-hint', '--domain-hint', '--claims']);
+/**
+ * Flags of `token` and `login` that mean nothing to a server, which serves whatever resource an
+ * SDK names and never signs in: not offered, and refused when given.
+ */
+const signInOnlyFlags = ['--scope', '--clear-cache', '--claims', '--no-browser', '--login-hint', '--domain-hint', '--prompt-format'];
+
+/** Option texts that say what a shared flag means to a server. */
+const serveDescriptions: Record<string, string> = {
+  '--timeout': 'bound on the network and lock work of each request (default: AZSESS_TIMEOUT, else 60)',
+  '--redirect-uri': 'auth-code: the redirect URI of the session to serve, as given to azsess login (default http://localhost:44300/reply)',
+};
+
+function fitOptionsToServe(cmd: Command): void {
+  for (const option of cmd.options) {
+    if (!option.long) continue;
+    if (signInOnlyFlags.includes(option.long)) option.hideHelp();
+    option.description = serveDescriptions[option.long] ?? option.description;
+  }
+}
+
+/** One sentence for every sign-in flag given on the command line. */
+export function refuseSignInFlags(cmd: Command): void {
+  const given = cmd.options.filter((o) => o.long && signInOnlyFlags.includes(o.long) && cmd.getOptionValueSource(o.attributeName()) === 'cli').map((o) => o.long!);
+  if (given.length === 0) return;
+  throw new UsageError(
+    `${given.join(' and ')} ${given.length > 1 ? 'do' : 'does'} not apply to azsess serve: each SDK request names its resource, and serve never signs in; --allow-resource limits the resources.`,
+  );
+}
 
 export function serveCommand(ctx: CliContext): Command {
   const cmd = new Command('serve')
@@ -34,7 +60,7 @@ export function serveCommand(ctx: CliContext): Command {
     .option('--write-env <path>', 'also write the two IDENTITY_ lines to this file, owner-only (for docker run --env-file)');
   addSignInOptions(cmd);
   addCredentialOptions(cmd);
-  for (const option of cmd.options) if (option.long && hiddenSignInFlags.has(option.long)) option.hideHelp();
+  fitOptionsToServe(cmd);
   cmd.addHelpText(
     'after',
     examples(
@@ -45,6 +71,7 @@ export function serveCommand(ctx: CliContext): Command {
   );
   addCommonOptions(cmd);
   return cmd.action(async (_opts, command: Command) => {
+    refuseSignInFlags(command);
     const { runServe } = await import('./serve-run.js');
     await runServe(command.optsWithGlobals(), ctx);
   });

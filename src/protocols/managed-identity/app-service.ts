@@ -1,4 +1,5 @@
 import { ConfigError } from '../../core/errors.js';
+import { rememberSecret } from '../../core/redact.js';
 import { parseManagedIdentityResponse } from './response.js';
 import type { ManagedIdentitySource } from './types.js';
 
@@ -16,6 +17,8 @@ export const appService: ManagedIdentitySource = {
     if (identity.clientId) url.searchParams.set('client_id', identity.clientId);
     if (identity.objectId) url.searchParams.set('principal_id', identity.objectId);
     if (identity.resourceId) url.searchParams.set('mi_res_id', identity.resourceId);
+    // An endpoint may echo it in an error: what azsess prints blanks it.
+    rememberSecret(deps.env.IDENTITY_HEADER);
     const requestStart = deps.now();
     const res = await deps.http.send({
       method: 'GET',
@@ -40,6 +43,7 @@ export const appService2017: ManagedIdentitySource = {
     url.searchParams.set('api-version', '2017-09-01');
     url.searchParams.set('resource', resource);
     if (identity.clientId) url.searchParams.set('clientid', identity.clientId);
+    rememberSecret(deps.env.MSI_SECRET);
     const requestStart = deps.now();
     const res = await deps.http.send({
       method: 'GET',

@@ -1,4 +1,5 @@
 import { AuthenticationError, ConfigError, ServiceError } from '../../core/errors.js';
+import { rememberSecret } from '../../core/redact.js';
 import { parseManagedIdentityResponse } from './response.js';
 import type { ManagedIdentitySource } from './types.js';
 
@@ -68,6 +69,7 @@ export const arc: ManagedIdentitySource = {
         `Could not read the Azure Arc key file ${keyPath} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); run as root or a member of the himds group.`,
       );
     }
+    rememberSecret(key.trim());
     const requestStart = deps.now();
     const res = await deps.http.send({ ...request, headers: { Metadata: 'true', Authorization: `Basic ${key.trim()}` } });
     return parseManagedIdentityResponse(res, 'the Azure Arc identity endpoint', url.host, requestStart);
