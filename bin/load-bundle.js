@@ -1,8 +1,8 @@
 'use strict';
 /**
  * Loads a program of azsess from its CommonJS bundles (scripts/bundle.mjs): the core at once,
- * `<name>-more.cjs` on the first lazy import that needs it, `http.cjs` (undici) when a request
- * is due. Each is compiled from V8's code cache when one made by this Node version sits beside
+ * each other layer (`<name>-engine.cjs`, `<name>-more.cjs`) on the first import that needs it,
+ * `http.cjs` (undici) when a request is due. Each is compiled from V8's code cache when one made by this Node version sits beside
  * it (the build makes them; V8 ignores a cache from another version or flags). Start-up time is
  * what users of a credential helper feel, and compiling is a large part of it.
  * AZSESS_V8_CACHE_WRITE=1 writes the caches of the bundles a run loaded (the build's training
@@ -64,12 +64,16 @@ function once(make) {
   return () => (value ??= make());
 }
 
+/** The core of program `name` (its `run` starts it); its other layers load when first imported. */
 module.exports = function loadProgram(name) {
   const http = once(() => runBundle('http.cjs', () => undefined));
-  // The undici modules the bundle carries; any other name falls through to node_modules.
-  const fromHttp = (id) => (id.startsWith('undici/') ? http()[id]?.() : undefined);
-  let core;
-  const more = once(() => runBundle(`${name}-more.cjs`, (id) => (id === 'azsess:core' ? core : fromHttp(id))));
-  core = runBundle(`${name}.cjs`, (id) => (id === 'azsess:more' ? more() : fromHttp(id)));
-  return core;
+  const layers = new Map();
+  const layer = (part) => {
+    if (!layers.has(part)) layers.set(part, runBundle(part === 'core' ? `${name}.cjs` : `${name}-${part}.cjs`, provided));
+    return layers.get(part);
+  };
+  // Layers reach each other as `azsess:<layer>`; the undici modules come from the HTTP bundle
+  // (any other undici name falls through to node_modules).
+  const provided = (id) => (id.startsWith('azsess:') ? layer(id.slice(7)) : id.startsWith('undici/') ? http()[id]?.() : undefined);
+  return layer('core');
 };

@@ -1,15 +1,19 @@
 /**
  * Builds the CommonJS bundles that bin/ runs (docs/performance.md, "What makes the cache hit fast").
  *
- * Each program is cut in two, so that a cache hit reads and compiles only what answers it:
- * - `<name>.cjs`, the core: the entry and everything the fast paths import statically
- *   (scripts/fast-paths.json names them; the architecture test walks the same lists);
- * - `<name>-more.cjs`: everything the core imports lazily (the engine, commander, the protocols,
- *   proper-lockfile, chalk), loaded by bin/load-bundle.js on the first such import;
+ * Each program is cut into layers, so that a run reads and compiles only what it needs; the
+ * layers of a program are named in scripts/fast-paths.json, each by the modules it starts from:
+ * - `<name>.cjs`, the core: the entry and everything the cache-hit paths import statically
+ *   (the architecture test walks the same lists and keeps commander, undici & co. out);
+ * - `<name>-engine.cjs`: what a cache miss adds before any request (the engine, the lock wait),
+ *   which is all that the processes waiting for another one's refresh load;
+ * - `<name>-more.cjs`: everything else the program imports lazily (commander, chalk, the
+ *   protocols, proper-lockfile);
  * - `http.cjs`: the parts of undici the HTTP client requires, shared by both programs and loaded
  *   only when a request is due.
- * A module lives in exactly one bundle: the second half reaches the core's modules through the
- * core's exports, never through a copy, so module state and `instanceof` work as in one bundle.
+ * bin/load-bundle.js loads a layer on the first import that needs it. A module lives in exactly
+ * one layer: the others reach it through that layer's `modules` export, never through a copy, so
+ * module state and `instanceof` work as in one bundle.
  */
 import * as esbuild from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,11 +23,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist', 'bundle');
 
-/**
- * Per program, its entry and the modules a cache hit runs (the entry imports them lazily); their
- * static imports make the core. test/unit/architecture.test.ts walks the same lists.
- */
-const fastPaths = JSON.parse(readFileSync(join(root, 'scripts', 'fast-paths.json'), 'utf8'));
+/** Per program, its layers in load order, each with the modules it starts from; `more` comes last. */
+const programs = JSON.parse(readFileSync(join(root, 'scripts', 'fast-paths.json'), 'utf8'));
 
 /** What src/http/client.ts requires of undici (it falls back to the package when a name is missing). */
 const undiciParts = [
@@ -34,33 +35,34 @@ const undiciParts = [
 ];
 
 const common = {
+  absWorkingDir: root,
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  minify: process.env.AZSESS_BUNDLE_MINIFY !== "0",
+  minify: process.env.AZSESS_BUNDLE_MINIFY !== '0',
   logLevel: 'warning',
   logOverride: { 'empty-import-meta': 'silent' },
   metafile: true,
   // `open` is ES-module only and loads with require(esm) when a browser is really opened.
-  external: ['open', 'undici', 'undici/*', 'azsess:core', 'azsess:more'],
+  external: ['open', 'undici', 'undici/*', 'azsess:*'],
 };
 
 const key = (path) => relative(root, path).split('\\').join('/');
 
-/** The modules the fast paths import statically (lazy imports left out). */
-async function coreModules(entries) {
+/** The modules `entries` import statically (lazy imports left out), themselves included. */
+async function staticClosure(entries) {
   const lazyOut = {
     name: 'lazy-out',
     setup(build) {
       build.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
     },
   };
-  const result = await esbuild.build({ ...common, entryPoints: entries, outdir: outDir, write: false, plugins: [lazyOut] });
+  const result = await esbuild.build({ ...common, entryPoints: entries.map((e) => join(root, e)), outdir: outDir, write: false, plugins: [lazyOut] });
   return new Set(Object.keys(result.metafile.inputs).map((p) => key(join(root, p))));
 }
 
-/** A plugin that answers the imports `redirect` names with a module of the other bundle. */
+/** A plugin that answers the imports `redirect` names with a module of another layer. */
 function crossBundle(redirect) {
   return {
     name: 'cross-bundle',
@@ -77,49 +79,52 @@ function crossBundle(redirect) {
   };
 }
 
-/** Builds one bundle whose entry exports `modules`: the namespace of each listed module by path. */
+/**
+ * Builds one bundle whose `modules` export gives each listed module by path, as a function that
+ * runs the module on first use: loading a bundle runs none of its modules.
+ */
 function buildBundle(file, lines, modules, plugin) {
   return esbuild.build({
     ...common,
     stdin: {
-      contents: [
-        ...lines,
-        ...modules.map((p, i) => `import * as m${i} from './${p}';`),
-        `export const modules = { ${modules.map((p, i) => `'${p}': m${i}`).join(', ')} };`,
-      ].join('\n'),
+      contents: [...lines, `exports.modules = { ${modules.map((p) => `'${p}': () => require('./${p}')`).join(', ')} };`].join('\n'),
       resolveDir: root,
-      sourcefile: file.replace(/\.cjs$/, '.ts'),
-      loader: 'ts',
+      sourcefile: file.replace(/\.cjs$/, '.js'),
+      loader: 'js',
     },
     outfile: join(outDir, file),
     plugins: [plugin],
   });
 }
 
+/** The code of a module that is `path` of layer `layer`. */
+const fromLayer = (layer, path) => `module.exports = require('azsess:${layer}').modules[${JSON.stringify(path)}]();`;
+
 async function buildProgram(name) {
-  const entries = fastPaths[name];
-  const core = await coreModules(entries.map((e) => join(root, e)));
-  const lazy = new Set();
-  // The core: its own modules bundled; a lazy import of anything else comes from the second half.
-  const coreModuleList = [...core].filter((p) => p.startsWith('src/')).sort();
-  const coreBuild = await buildBundle(
-    `${name}.cjs`,
-    [`export { run } from './${entries[0]}';`],
-    coreModuleList,
-    crossBundle((path, kind) => {
-      if (core.has(path) || kind !== 'dynamic-import') return undefined;
-      lazy.add(path);
-      return `module.exports = require('azsess:more').modules[${JSON.stringify(path)}];`;
-    }),
-  );
-  // The second half: the core's modules come from the core, never a copy.
-  const moreBuild = await buildBundle(
-    `${name}-more.cjs`,
-    [],
-    [...lazy].sort(),
-    crossBundle((path) => (core.has(path) ? `module.exports = require('azsess:core').modules[${JSON.stringify(path)}];` : undefined)),
-  );
-  return { [`${name}.cjs`]: inputsOf(coreBuild), [`${name}-more.cjs`]: inputsOf(moreBuild) };
+  const layers = Object.entries(programs[name]);
+  const layerOf = new Map();
+  for (const [layer, entries] of layers) {
+    for (const path of await staticClosure(entries)) if (!layerOf.has(path)) layerOf.set(path, layer);
+  }
+  const more = new Set();
+  const inputs = {};
+  const file = (layer) => (layer === 'core' ? `${name}.cjs` : `${name}-${layer}.cjs`);
+  // Each layer bundles its own modules; another layer's come from that layer, anything else from `more`.
+  for (const [layer, entries] of layers) {
+    const own = [...layerOf].filter(([, l]) => l === layer).map(([p]) => p).sort();
+    const run = layer === 'core' ? [`exports.run = () => require('./${entries[0]}').run();`] : [];
+    const plugin = crossBundle((path) => {
+      const home = layerOf.get(path);
+      if (home === layer) return undefined;
+      if (home) return fromLayer(home, path);
+      more.add(path);
+      return fromLayer('more', path);
+    });
+    inputs[file(layer)] = inputsOf(await buildBundle(file(layer), run, own, plugin));
+  }
+  const plugin = crossBundle((path) => (layerOf.has(path) ? fromLayer(layerOf.get(path), path) : undefined));
+  inputs[file('more')] = inputsOf(await buildBundle(file('more'), [], [...more].sort(), plugin));
+  return inputs;
 }
 
 /** The source files a build put in its bundle. */

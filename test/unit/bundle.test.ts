@@ -11,10 +11,12 @@ import { repoRoot } from '../support/paths.js';
 const inputs = JSON.parse(readFileSync(join(repoRoot, 'dist', 'bundle-inputs.json'), 'utf8')) as Record<string, string[]>;
 const bundles = Object.keys(inputs).map((name) => join(repoRoot, 'dist', 'bundle', name));
 
-test('the build made the cores, their second halves and the HTTP bundle', () => {
+test('the build made the layers of both programs and the HTTP bundle', () => {
   assert.deepEqual(Object.keys(inputs).sort(), [
+    'azsess-engine.cjs',
     'azsess-more.cjs',
     'azsess.cjs',
+    'docker-credential-azsess-engine.cjs',
     'docker-credential-azsess-more.cjs',
     'docker-credential-azsess.cjs',
     'http.cjs',
@@ -44,8 +46,14 @@ test('a cache hit reads no package: the cores hold only our own modules', () => 
 
 test('every module is in one bundle of a program only, so its state and classes are shared', () => {
   for (const program of ['azsess', 'docker-credential-azsess']) {
-    const core = new Set(inputs[`${program}.cjs`]);
-    const twice = inputs[`${program}-more.cjs`]!.filter((p) => core.has(p));
-    assert.deepEqual(twice, [], program);
+    const layers = [`${program}.cjs`, `${program}-engine.cjs`, `${program}-more.cjs`].map((name) => inputs[name]!);
+    const all = layers.flat();
+    assert.deepEqual(all.filter((p, i) => all.indexOf(p) !== i), [], program);
+  }
+});
+
+test('the processes waiting for a refresh load neither the lock library nor commander', () => {
+  for (const program of ['azsess', 'docker-credential-azsess']) {
+    assert.deepEqual(inputs[`${program}-engine.cjs`]!.filter((p) => !p.startsWith('src/')), [], program);
   }
 });
