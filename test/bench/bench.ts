@@ -4,7 +4,7 @@
  * on a slow or a fast machine. Prints a Markdown table for docs/performance.md. Never part of
  * `npm test`.
  *
- *   BENCH_ROUNDS (default 30), BENCH_HERD (default 64), BENCH_HERD_ROUNDS (default 5)
+ *   BENCH_ROUNDS (default 60), BENCH_HERD (default 64), BENCH_HERD_ROUNDS (default 5)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { azsessBin, distTest, dockerHelperBin } from '../support/paths.js';
 import { herd, interleaved, median, timeRun, type Command } from './measure.js';
 import { setUpWorld, type BenchWorld } from './setup.js';
 
-const rounds = Number(process.env.BENCH_ROUNDS ?? 30);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 60);
 const herdSize = Number(process.env.BENCH_HERD ?? 64);
 const herdRounds = Number(process.env.BENCH_HERD_ROUNDS ?? 5);
 const node = process.execPath;
