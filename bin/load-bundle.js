@@ -11,7 +11,8 @@
 const { readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
-const Module = require('node:module');
+// Node's module class, without loading `node:module` and what it brings (a few tenths of a ms).
+const Module = module.constructor;
 
 const dir = join(__dirname, '..', 'dist', 'bundle');
 

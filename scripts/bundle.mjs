@@ -83,9 +83,10 @@ function crossBundle(redirect) {
  * Builds one bundle whose `modules` export gives each listed module by path, as a function that
  * runs the module on first use: loading a bundle runs none of its modules.
  */
-function buildBundle(file, lines, modules, plugin) {
+function buildBundle(file, lines, modules, plugin, write = true) {
   return esbuild.build({
     ...common,
+    write,
     stdin: {
       contents: [...lines, `exports.modules = { ${modules.map((p) => `'${p}': () => require('./${p}')`).join(', ')} };`].join('\n'),
       resolveDir: root,
@@ -97,34 +98,43 @@ function buildBundle(file, lines, modules, plugin) {
   });
 }
 
-/** The code of a module that is `path` of layer `layer`. */
-const fromLayer = (layer, path) => `module.exports = require('azsess:${layer}').modules[${JSON.stringify(path)}]();`;
-
-async function buildProgram(name) {
+/**
+ * Builds the layers of a program. `exported` lists, per layer, the modules other layers import
+ * from it: only those get a namespace object (building one costs start-up time); without it,
+ * this is a dry run that finds them.
+ */
+async function buildLayers(name, layerOf, exported) {
   const layers = Object.entries(programs[name]);
-  const layerOf = new Map();
-  for (const [layer, entries] of layers) {
-    for (const path of await staticClosure(entries)) if (!layerOf.has(path)) layerOf.set(path, layer);
-  }
-  const more = new Set();
-  const inputs = {};
+  const found = new Map();
+  const importFrom = (layer, path) => {
+    if (!found.has(layer)) found.set(layer, new Set());
+    found.get(layer).add(path);
+    return `module.exports = require('azsess:${layer}').modules[${JSON.stringify(path)}]();`;
+  };
+  // The dry run lists all of a layer's modules, so that all their imports are seen.
+  const listed = (layer) => (exported ? [...(exported.get(layer) ?? [])] : [...layerOf].filter(([, l]) => l === layer).map(([p]) => p));
+  const build = (file, lines, layer, plugin) => buildBundle(file, lines, listed(layer).sort(), plugin, exported !== undefined);
   const file = (layer) => (layer === 'core' ? `${name}.cjs` : `${name}-${layer}.cjs`);
+  const inputs = {};
   // Each layer bundles its own modules; another layer's come from that layer, anything else from `more`.
   for (const [layer, entries] of layers) {
-    const own = [...layerOf].filter(([, l]) => l === layer).map(([p]) => p).sort();
     const run = layer === 'core' ? [`exports.run = () => require('./${entries[0]}').run();`] : [];
-    const plugin = crossBundle((path) => {
-      const home = layerOf.get(path);
-      if (home === layer) return undefined;
-      if (home) return fromLayer(home, path);
-      more.add(path);
-      return fromLayer('more', path);
-    });
-    inputs[file(layer)] = inputsOf(await buildBundle(file(layer), run, own, plugin));
+    const plugin = crossBundle((path) => (layerOf.get(path) === layer ? undefined : importFrom(layerOf.get(path) ?? 'more', path)));
+    inputs[file(layer)] = inputsOf(await build(file(layer), run, layer, plugin));
   }
-  const plugin = crossBundle((path) => (layerOf.has(path) ? fromLayer(layerOf.get(path), path) : undefined));
-  inputs[file('more')] = inputsOf(await buildBundle(file('more'), [], [...more].sort(), plugin));
-  return inputs;
+  // `more` exports what the layers above import from it.
+  const plugin = crossBundle((path) => (layerOf.has(path) ? importFrom(layerOf.get(path), path) : undefined));
+  inputs[file('more')] = inputsOf(await buildBundle(file('more'), [], [...(found.get('more') ?? [])].sort(), plugin, exported !== undefined));
+  return { inputs, found };
+}
+
+async function buildProgram(name) {
+  const layerOf = new Map();
+  for (const [layer, entries] of Object.entries(programs[name])) {
+    for (const path of await staticClosure(entries)) if (!layerOf.has(path)) layerOf.set(path, layer);
+  }
+  const { found } = await buildLayers(name, layerOf, undefined);
+  return (await buildLayers(name, layerOf, found)).inputs;
 }
 
 /** The source files a build put in its bundle. */
