@@ -143,6 +143,29 @@ const inputsOf = (result) =>
     .filter((p) => p.startsWith('src/') || p.startsWith('node_modules/'))
     .sort();
 
+/**
+ * undici reads constants of node:http2 when it loads, and needs the module itself only to open an
+ * HTTP/2 connection, which azsess never asks for (undici's allowH2 stays off). Loading node:http2
+ * (and with it tls and net) cost a refresh about 3 ms, so http.cjs gets a stand-in with the
+ * constants, taken from Node when building, that loads the real module on any other use.
+ */
+const lazyHttp2 = {
+  name: 'lazy-http2',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?http2$/ }, (args) =>
+      args.namespace === 'lazy-http2' ? { path: 'node:http2', external: true } : { path: 'node:http2', namespace: 'lazy-http2' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-http2' }, () => ({
+      contents: [
+        `const constants = ${JSON.stringify(process.getBuiltinModule('node:http2').constants)};`,
+        'let http2;',
+        "module.exports = new Proxy({ constants }, { get: (_, name) => (name === 'constants' ? constants : (http2 ??= require('node:http2'))[name]) });",
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
 async function buildHttp() {
   const result = await esbuild.build({
     ...common,
@@ -154,6 +177,7 @@ async function buildHttp() {
       loader: 'js',
     },
     outfile: join(outDir, 'http.cjs'),
+    plugins: [lazyHttp2],
   });
   return { 'http.cjs': inputsOf(result) };
 }
