@@ -20,7 +20,8 @@ const dir = join(__dirname, '..', 'dist', 'bundle');
  * Training only: the caches still to write. A cache records V8's flags, and a request sets
  * --liftoff-only (src/cli/network.ts), after which V8 would reject it in a fresh process; so the
  * bundles loaded by then are written just before, and the HTTP bundle, which always loads after,
- * when the process exits.
+ * when the process exits. (Unsetting the flag does not restore V8's flag hash: the flags it
+ * implied stay changed.)
  */
 const unwritten = process.env.AZSESS_V8_CACHE_WRITE ? new Map() : undefined;
 if (unwritten) {
