@@ -2,15 +2,17 @@
 /**
  * Loads a program of azsess from its CommonJS bundles (scripts/bundle.mjs): the core at once,
  * each other layer (`<name>-engine.cjs`, `<name>-more.cjs`) on the first import that needs it,
- * `http.cjs` (undici) when a request is due. Each is compiled from V8's code cache when one made by this Node version sits beside
- * it (the build makes them; V8 ignores a cache from another version or flags). Start-up time is
- * what users of a credential helper feel, and compiling is a large part of it.
+ * `http.cjs` (undici) when a request is due. Each is compiled from V8's code cache when one made
+ * by this Node version sits beside it (the build makes them; V8 ignores a cache from another
+ * version or flags). Start-up time is what users of a credential helper feel, and compiling is a
+ * large part of it (docs/performance.md).
  * AZSESS_V8_CACHE_WRITE=1 writes the caches of the bundles a run loaded (the build's training
  * runs use it, scripts/code-cache.mjs).
  */
-const { readFileSync, renameSync, writeFileSync } = require('node:fs');
-const { join } = require('node:path');
-const { Script } = require('node:vm');
+// Node's own modules straight from Node: quicker than through the module loader.
+const { readFileSync, renameSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { join } = process.getBuiltinModule('node:path');
+const { Script } = process.getBuiltinModule('node:vm');
 // Node's module class, without loading `node:module` and what it brings (a few tenths of a ms).
 const Module = module.constructor;
 
@@ -32,7 +34,7 @@ if (unwritten) {
     }
     unwritten.clear();
   };
-  const v8 = require('node:v8');
+  const v8 = process.getBuiltinModule('node:v8');
   const setFlagsFromString = v8.setFlagsFromString;
   v8.setFlagsFromString = (flags) => {
     flush();
@@ -52,8 +54,8 @@ function runBundle(name, provided) {
     // No cache: compile as usual.
   }
   const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
-  // Node's own modules straight from Node, which is quicker than the module loader; packages
-  // (`open`, undici if http.cjs lacks a part) through a require made when first needed.
+  // Node's own modules straight from Node; packages (`open`, undici if http.cjs lacks a part)
+  // through a require made when first needed.
   let nodeRequire;
   const bundleRequire = (id) =>
     provided(id) ?? (Module.isBuiltin(id) ? process.getBuiltinModule(id) : (nodeRequire ??= Module.createRequire(file))(id));
