@@ -50,6 +50,12 @@ const common = {
 
 const key = (path) => relative(root, path).split('\\').join('/');
 
+/** The source files a build put in its bundle. */
+const inputsOf = (result) =>
+  Object.keys(Object.values(result.metafile.outputs)[0].inputs)
+    .filter((p) => p.startsWith('src/') || p.startsWith('node_modules/'))
+    .sort();
+
 /** The modules `entries` import statically (lazy imports left out), themselves included. */
 async function staticClosure(entries) {
   const lazyOut = {
@@ -71,7 +77,7 @@ function crossBundle(redirect) {
         if (args.namespace === 'cross' || args.pluginData === 'inner') return undefined;
         const found = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'inner' });
         if (found.errors.length > 0 || found.external) return undefined;
-        const target = redirect(key(found.path), args.kind);
+        const target = redirect(key(found.path));
         return target ? { path: target, namespace: 'cross' } : undefined;
       });
       build.onLoad({ filter: /.*/, namespace: 'cross' }, (args) => ({ contents: args.path, loader: 'js' }));
@@ -136,12 +142,6 @@ async function buildProgram(name) {
   const { found } = await buildLayers(name, layerOf, undefined);
   return (await buildLayers(name, layerOf, found)).inputs;
 }
-
-/** The source files a build put in its bundle. */
-const inputsOf = (result) =>
-  Object.keys(Object.values(result.metafile.outputs)[0].inputs)
-    .filter((p) => p.startsWith('src/') || p.startsWith('node_modules/'))
-    .sort();
 
 /**
  * undici reads constants of node:http2 when it loads, and needs the module itself only to open an
