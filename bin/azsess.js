@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 'use strict';
-// CommonJS, one bundle: Node 20 starts a CommonJS file faster than an ES module graph, and the
-// bundle loads commander, chalk and undici only on the paths that need them.
-require('./load-bundle.js')('azsess.cjs').run();
+// CommonJS bundles: Node 20 starts a CommonJS file faster than an ES module graph. The core
+// answers a cache hit; commander, chalk, the engine and undici load only on the paths that need them.
+require('./load-bundle.js')('azsess').run();

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 'use strict';
-require('./load-bundle.js')('docker-credential-azsess.cjs').run();
+require('./load-bundle.js')('docker-credential-azsess').run();

@@ -1,5 +1,4 @@
 import { writeSync } from 'node:fs';
-import { homedir } from 'node:os';
 import type { Colours } from './render.js';
 
 /** What commands may touch of the outside world; tests build their own. */
@@ -41,6 +40,15 @@ const stdoutWriter: Pick<NodeJS.WritableStream, 'write'> = {
   },
 };
 
+/**
+ * os.homedir(), without loading node:os on the cache hit (a quarter of a millisecond): on POSIX,
+ * libuv answers $HOME whenever it is set, even empty, and only otherwise asks the password database.
+ */
+function homeDirectory(): string {
+  const home = process.platform === 'win32' ? undefined : process.env.HOME;
+  return home ?? process.getBuiltinModule('node:os').homedir();
+}
+
 /** The real process. stdin and stderr are opened only when used: the cache hit uses neither. */
 export function processContext(): CliContext {
   return {
@@ -60,7 +68,7 @@ export function processContext(): CliContext {
     get stderrColumns() {
       return process.stderr.columns;
     },
-    homedir: homedir(),
+    homedir: homeDirectory(),
     platform: process.platform,
     now: () => new Date(),
   };

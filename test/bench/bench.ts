@@ -4,11 +4,11 @@
  * on a slow or a fast machine. Prints a Markdown table for docs/performance.md. Never part of
  * `npm test`.
  *
- *   BENCH_ROUNDS (default 30), BENCH_HERD (default 64), BENCH_HERD_ROUNDS (default 5)
+ *   BENCH_ROUNDS (default 60), BENCH_HERD (default 64), BENCH_HERD_ROUNDS (default 5)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expireStoredTokens, readStoredSessions } from '../support/idp-session.js';
 import { azsessBin, distTest, dockerHelperBin } from '../support/paths.js';
@@ -16,7 +16,7 @@ import { herd, interleaved, median, timeRun, type Command } from './measure.js';
 import { serveRows } from './serve-bench.js';
 import { setUpWorld, type BenchWorld } from './setup.js';
 
-const rounds = Number(process.env.BENCH_ROUNDS ?? 30);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 60);
 const herdSize = Number(process.env.BENCH_HERD ?? 64);
 const herdRounds = Number(process.env.BENCH_HERD_ROUNDS ?? 5);
 const node = process.execPath;
@@ -53,9 +53,9 @@ async function cacheHits(w: BenchWorld, withAz: boolean): Promise<Row[]> {
   const m = await interleaved(commands, rounds);
   const base = `${ms(m.node!)} (\`node -e 0\`)`;
   const rows: Row[] = [
-    { what: `cache hit: \`azsess token\`, median of ${rounds}`, value: ms(m.token!), baseline: base, ratio: ratio(m.token!, m.node!), target: '≤ 1.4x' },
-    { what: 'cache hit: `azsess git-credential get`', value: ms(m.git!), baseline: base, ratio: ratio(m.git!, m.node!), target: '' },
-    { what: 'cache hit: `docker-credential-azsess get`', value: ms(m.docker!), baseline: base, ratio: ratio(m.docker!, m.node!), target: '' },
+    { what: `cache hit: \`azsess token\`, median of ${rounds}`, value: ms(m.token!), baseline: base, ratio: ratio(m.token!, m.node!), target: '≤ 1.15x' },
+    { what: 'cache hit: `azsess git-credential get`', value: ms(m.git!), baseline: base, ratio: ratio(m.git!, m.node!), target: '≤ 1.2x' },
+    { what: 'cache hit: `docker-credential-azsess get`', value: ms(m.docker!), baseline: base, ratio: ratio(m.docker!, m.node!), target: '≤ 1.2x' },
   ];
   if (withAz) {
     rows.push({
@@ -81,7 +81,8 @@ async function peakRss(args: string[], env: Record<string, string>, runs = 10): 
 async function memory(w: BenchWorld): Promise<Row> {
   const rss = await peakRss([azsessBin, 'token'], w.env);
   const bare = await peakRss(['-e', '0'], w.env);
-  return { what: 'cache hit: `azsess token`, peak RSS (median of 10)', value: `${rss.toFixed(1)} MiB`, baseline: `${bare.toFixed(1)} MiB (\`node -e 0\`)`, ratio: ratio(rss, bare), target: '≤ 50 MiB' };
+  const more = `+${(rss - bare).toFixed(1)} MiB`;
+  return { what: 'cache hit: `azsess token`, peak RSS (median of 10)', value: `${rss.toFixed(1)} MiB`, baseline: `${bare.toFixed(1)} MiB (\`node -e 0\`)`, ratio: more, target: '≤ +3 MiB' };
 }
 
 /** The provider's own time for one refresh grant, asked directly (no azsess, no process start). */
@@ -115,7 +116,7 @@ async function refresh(w: BenchWorld): Promise<Row[]> {
       value: ms(a),
       baseline: `${ms(b + p)} (\`node -e 0\` + the provider's ${ms(p)})`,
       ratio: ratio(a, b + p),
-      target: '',
+      target: '≤ 2.5x',
     },
   ];
 }
@@ -140,7 +141,7 @@ async function expiredHerd(w: BenchWorld): Promise<Row[]> {
   const [a, h, b] = [median(azsessTimes), median(hitTimes), median(bareTimes)];
   const bareLabel = `${b.toFixed(0)} ms (${herdSize} concurrent \`node -e 0\`)`;
   return [
-    { what: `${herdSize} concurrent \`azsess token\` on an expired session, median of ${herdRounds}`, value: `${a.toFixed(0)} ms`, baseline: bareLabel, ratio: ratio(a, b), target: '≤ 1.3x' },
+    { what: `${herdSize} concurrent \`azsess token\` on an expired session, median of ${herdRounds}`, value: `${a.toFixed(0)} ms`, baseline: bareLabel, ratio: ratio(a, b), target: '≤ 1.4x' },
     { what: `${herdSize} concurrent \`azsess token\`, all cache hits (the floor for the herd)`, value: `${h.toFixed(0)} ms`, baseline: bareLabel, ratio: ratio(h, b), target: '' },
     { what: 'requests at the identity provider per herd', value: requests.join(', '), baseline: '', ratio: '', target: '1' },
   ];
@@ -152,11 +153,14 @@ function table(rows: Row[]): string {
   return lines.join('\n');
 }
 
+// The machine may be shared: its load, before and after, says how far to trust the figures.
+const loadAtStart = loadavg()[0]!;
 const world = await setUpWorld();
 try {
   const withAz = azOnPath();
   const rows = [...(await cacheHits(world, withAz)), await memory(world), ...(await refresh(world)), ...(await expiredHerd(world)), ...(await serveRows(world, withAz, Math.max(5, Math.floor(rounds / 3))))];
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+  const load = `load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end`;
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, ${load}`;
   const report = `${table(rows)}\n\nMachine: ${machine}${withAz ? '' : '; the Azure CLI is not installed, so it is not compared'}. Command: \`npm run bench\`.\n`;
   process.stdout.write(report);
   if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, report);

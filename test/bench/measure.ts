@@ -39,12 +39,13 @@ export function median(values: number[]): number {
 
 /**
  * Times several commands in interleaved rounds, so that a slower moment of the machine weighs on
- * all of them alike; returns the median of each.
+ * all of them alike; each round starts with the next command, so none always runs first. Returns
+ * the median of each.
  */
 export async function interleaved(commands: Command[], rounds: number): Promise<Record<string, number>> {
   const times: Record<string, number[]> = Object.fromEntries(commands.map((c) => [c.name, []]));
   for (let i = 0; i < rounds; i++) {
-    for (const c of commands) {
+    for (const c of [...commands.slice(i % commands.length), ...commands.slice(0, i % commands.length)]) {
       const run = await timeRun(c);
       if (run.code !== 0 && !c.anyExit) throw new Error(`${c.name} exited ${run.code}`);
       times[c.name]!.push(run.ms);

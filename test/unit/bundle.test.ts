@@ -3,19 +3,57 @@ import { readFileSync } from 'node:fs';
 import Module from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 import { repoRoot } from '../support/paths.js';
 
-/** The shipped bundles, as bin/load-bundle.js loads them. */
-const bundles = ['azsess.cjs', 'docker-credential-azsess.cjs'].map((name) => join(repoRoot, 'dist', 'bundle', name));
+/** The shipped bundles (scripts/bundle.mjs), as bin/load-bundle.js loads them, and what each holds. */
+const inputs = JSON.parse(readFileSync(join(repoRoot, 'dist', 'bundle-inputs.json'), 'utf8')) as Record<string, string[]>;
+const bundles = Object.keys(inputs).map((name) => join(repoRoot, 'dist', 'bundle', name));
+
+test('the build made the layers of both programs and the HTTP bundle', () => {
+  assert.deepEqual(Object.keys(inputs).sort(), [
+    'azsess-engine.cjs',
+    'azsess-more.cjs',
+    'azsess.cjs',
+    'docker-credential-azsess-engine.cjs',
+    'docker-credential-azsess-more.cjs',
+    'docker-credential-azsess.cjs',
+    'http.cjs',
+  ]);
+});
 
 test('the bundles make no dynamic import(): a vm script could not run one', () => {
   for (const file of bundles) assert.doesNotMatch(readFileSync(file, 'utf8'), /\bimport\(/, file);
 });
 
+function cacheRejected(file: string): boolean | undefined {
+  return new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData: readFileSync(`${file}.v8cache`) }).cachedDataRejected;
+}
+
 test('the build made a V8 code cache this Node accepts, for each bundle', () => {
-  for (const file of bundles) {
-    const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData: readFileSync(`${file}.v8cache`) });
-    assert.equal(script.cachedDataRejected, false, file);
+  for (const file of bundles.filter((f) => !f.endsWith('http.cjs'))) assert.equal(cacheRejected(file), false, file);
+  // The HTTP bundle loads after src/cli/network.ts sets this flag, which V8 checks in a cache.
+  setFlagsFromString('--liftoff-only');
+  for (const file of bundles.filter((f) => f.endsWith('http.cjs'))) assert.equal(cacheRejected(file), false, file);
+});
+
+test('a cache hit reads no package: the cores hold only our own modules', () => {
+  for (const core of ['azsess.cjs', 'docker-credential-azsess.cjs']) {
+    assert.deepEqual(inputs[core]!.filter((p) => !p.startsWith('src/')), [], core);
+  }
+});
+
+test('every module is in one bundle of a program only, so its state and classes are shared', () => {
+  for (const program of ['azsess', 'docker-credential-azsess']) {
+    const layers = [`${program}.cjs`, `${program}-engine.cjs`, `${program}-more.cjs`].map((name) => inputs[name]!);
+    const all = layers.flat();
+    assert.deepEqual(all.filter((p, i) => all.indexOf(p) !== i), [], program);
+  }
+});
+
+test('the processes waiting for a refresh load neither the lock library nor commander', () => {
+  for (const program of ['azsess', 'docker-credential-azsess']) {
+    assert.deepEqual(inputs[`${program}-engine.cjs`]!.filter((p) => !p.startsWith('src/')), [], program);
   }
 });
