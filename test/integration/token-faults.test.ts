@@ -103,7 +103,8 @@ describe('giving up with exit 5 and one sentence', () => {
 
   test('a proxy error page that does not go away', async () => {
     fx.idp.faults.add('token', { htmlErrorPage: 502 });
-    const r = await token(['--timeout', '4']);
+    // Long enough for a slow start on a loaded machine: the sentence needs the 502 page first.
+    const r = await token(['--timeout', '8']);
     assert.equal(r.code, 5, r.stderr);
     assert.match(r.stderr, /kept failing \(HTTP 502\)/);
   });
@@ -111,7 +112,8 @@ describe('giving up with exit 5 and one sentence', () => {
   test('nothing stored is lost when the service fails', async () => {
     assert.equal((await token(['--resource', 'https://vault.azure.net'])).code, 0);
     fx.idp.faults.add('token', { status: 500 });
-    const failed = await token(['--timeout', '2']);
+    // Long enough for a slow start on a loaded machine: the sentence quotes the 500's trace id.
+    const failed = await token(['--timeout', '8']);
     assert.equal(failed.code, 5);
     // Entra names even a failed answer (x-ms-request-id): the sentence quotes it for support.
     assert.match(failed.stderr, /kept failing \(HTTP 500\) \(.*; trace id [0-9a-f-]{36}, client-request-id /);
