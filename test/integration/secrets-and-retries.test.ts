@@ -123,7 +123,7 @@ describe('proxies', () => {
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     try {
-      const auth = await clientCredentials(fx.appEnv({ HTTP_PROXY: url }), ['--timeout', '5']);
+      const auth = await clientCredentials(fx.appEnv({ HTTP_PROXY: url }), ['--timeout', '15']); // a 407 is final at once
       assert.equal(auth.code, 6, auth.stderr);
       assert.match(auth.stderr, /The proxy 127\.0\.0\.1:\d+ asks for a user name and password \(HTTP 407\)/);
       status = 502;
