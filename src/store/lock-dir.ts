@@ -158,9 +158,11 @@ export function tokenLockFs(lock: string, token: string, onRefresh: (mtimeMs: nu
       }),
     utimes: (_path: string, atime: Date, mtime: Date, cb: Callback) =>
       later(cb, () => {
-        utimesSync(join(lock, token), atime, mtime);
-        // Others judge staleness from this mtime: it tells how long the lock is surely ours.
-        onRefresh(mtime.getTime());
+        const holder = join(lock, token);
+        utimesSync(holder, atime, mtime);
+        // Others judge staleness from this mtime: it tells how long the lock is surely ours. The
+        // one stored, not the one asked for: a file system may keep less precision and round down.
+        onRefresh(Math.min(mtime.getTime(), statSync(holder).mtimeMs));
       }),
     rmdir: (_path: string, cb: Callback) =>
       later(cb, () => {

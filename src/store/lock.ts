@@ -2,6 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
 import { ServiceError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
+import { writeFileAtomically } from './atomic-write.js';
 import { clearEmpty, isStale, newToken, publish, readHolder, removeHolder, removeStaleStaging, tokenLockFs } from './lock-dir.js';
 import { guardedAsync } from './storage-error.js';
 
@@ -166,7 +167,11 @@ export async function acquireLock<T = never>(
             compromised = true;
           }, onRefresh),
         ).catch((err: unknown) => {
-          removeHolder(lock, token);
+          try {
+            removeHolder(lock, token);
+          } catch {
+            // The error that stopped us says more than one from cleaning up after it.
+          }
           throw err;
         });
         if (release) {
@@ -213,6 +218,40 @@ function heldLock(release: () => Promise<void>, compromised: () => boolean, refr
       await release().catch(() => undefined); // a compromised lock is no longer ours to remove
     },
   };
+}
+
+class LockNoLongerOurs extends Error {}
+
+/**
+ * Writes `path` atomically (owner only) unless, at the last moment before the rename, the lock
+ * may have been taken over because we stalled past the stale time: false then, nothing written.
+ */
+export function writeIfStillOurs(lock: HeldLock, path: string, text: string): boolean {
+  try {
+    writeFileAtomically(path, text, undefined, () => {
+      if (!lock.stillOurs()) throw new LockNoLongerOurs();
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof LockNoLongerOurs) return false;
+    throw err;
+  }
+}
+
+/**
+ * After a write refused by `writeIfStillOurs`: the same lock once it is known to be ours again,
+ * or, when it was taken over meanwhile, a new one (the caller then reads the file again).
+ */
+export async function regainLock(lock: HeldLock, target: string, deadline: number, log: Log, staleMs?: number): Promise<HeldLock> {
+  await lock.settled();
+  while (lock.compromised) {
+    log.verbose(`Lost the lock on ${target}; taking it again before writing.`);
+    await lock.release();
+    const again = await acquireLock(target, deadline, log, staleMs);
+    if (!isHeld(again)) throw new Error('unreachable: no early answer was asked for');
+    lock = again;
+  }
+  return lock;
 }
 
 /** Narrows acquireLock's result for callers that pass no `whileWaiting`. */

@@ -5,9 +5,9 @@ import type { Log } from '../core/log.js';
 import { lookupProtocol } from '../core/protocol-names.js';
 import { rememberSecret } from '../core/redact.js';
 import { isValidTenant, tenantHint } from '../core/tenant.js';
-import { stripBom, writeFileAtomically } from './atomic-write.js';
+import { stripBom } from './atomic-write.js';
 import { ensureHome, manifestPath } from './home.js';
-import { acquireLock, isHeld } from './lock.js';
+import { acquireLock, isHeld, regainLock, writeIfStillOurs, type HeldLock } from './lock.js';
 import { guarded } from './storage-error.js';
 
 /**
@@ -129,13 +129,17 @@ export async function updateManifest(
 ): Promise<Manifest> {
   ensureHome(home);
   const path = manifestPath(home);
-  const lock = await acquireLock(path, options.deadline, options.log, options.staleLockMs);
-  if (!isHeld(lock)) throw new Error('unreachable: no early answer was asked for');
+  const first = await acquireLock(path, options.deadline, options.log, options.staleLockMs);
+  if (!isHeld(first)) throw new Error('unreachable: no early answer was asked for');
+  let lock: HeldLock = first;
   try {
-    const current = options.reset ? emptyManifest() : (readManifest(home) ?? emptyManifest());
-    const next = change(current);
-    guarded(home, `save the manifest ${path}`, () => writeFileAtomically(path, formatManifest(next)));
-    return next;
+    for (;;) {
+      const current = options.reset ? emptyManifest() : (readManifest(home) ?? emptyManifest());
+      const next = change(current);
+      if (guarded(home, `save the manifest ${path}`, () => writeIfStillOurs(lock, path, formatManifest(next)))) return next;
+      // We stalled past the stale time: another process may have changed the manifest meanwhile.
+      lock = await regainLock(lock, path, options.deadline, options.log, options.staleLockMs);
+    }
   } finally {
     await lock.release();
   }

@@ -2,10 +2,10 @@ import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
-import { fileMode, landingPath, removeStaleTempFiles, stripBom, writeFileAtomically } from './atomic-write.js';
+import { landingPath, removeStaleTempFiles, stripBom } from './atomic-write.js';
 import { ensureHome, sessionsPath } from './home.js';
 import { guarded } from './storage-error.js';
-import { acquireLock, isHeld, staleLockMs, type HeldLock, type LockWait } from './lock.js';
+import { acquireLock, isHeld, regainLock, staleLockMs, writeIfStillOurs, type HeldLock, type LockWait } from './lock.js';
 import {
   emptyDocument,
   formatSessionsDocument,
@@ -161,26 +161,20 @@ export async function withSessionsLock<T>(
   const tx: SessionsTransaction = {
     read: () => readLocked(path, options),
     update: async (change) => {
+      // A lock judged stale and taken over means another writer may be in the middle of a change:
+      // wait for our turn again rather than overwrite it.
+      if (lock.compromised) lock = await regainLock(lock, path, options.deadline, options.log, options.staleLockMs);
       for (;;) {
-        // A lock judged stale and taken over means another writer may be in the middle of a change:
-        // wait for our turn again rather than overwrite it.
-        while (lock.compromised) {
-          options.log.verbose(`Lost the lock on ${path}; taking it again before writing.`);
-          await lock.release();
-          const again = await acquireLock(path, options.deadline, options.log, options.staleLockMs);
-          if (!isHeld(again)) throw new Error('unreachable: no early answer was asked for');
-          lock = again;
-        }
         const existed = existsSync(path);
         const doc = readLocked(path, options);
         change(doc);
         const text = formatSessionsDocument(doc);
         // Clearing a cache that never existed should not create one.
         if (!existed && text === formatSessionsDocument(emptyDocument())) return doc;
-        if (guarded(home, `save the session cache ${path}`, () => commitIfStillOurs(path, text, lock))) return doc;
+        if (guarded(home, `save the session cache ${path}`, () => writeIfStillOurs(lock, path, text))) return doc;
         // We stalled past the stale time: another process may hold the lock now. Learn which.
         options.log.verbose(`The lock on ${path} may have gone stale while this process stalled; checking before writing.`);
-        await lock.settled();
+        lock = await regainLock(lock, path, options.deadline, options.log, options.staleLockMs);
       }
     },
   };
@@ -188,21 +182,6 @@ export async function withSessionsLock<T>(
     return await fn(tx);
   } finally {
     await lock.release();
-  }
-}
-
-class LockNoLongerOurs extends Error {}
-
-/** Writes sessions.json unless, at the last moment, the lock may have been taken over. */
-function commitIfStillOurs(path: string, text: string, lock: HeldLock): boolean {
-  try {
-    writeFileAtomically(path, text, fileMode, () => {
-      if (!lock.stillOurs()) throw new LockNoLongerOurs();
-    });
-    return true;
-  } catch (err) {
-    if (err instanceof LockNoLongerOurs) return false;
-    throw err;
   }
 }
 

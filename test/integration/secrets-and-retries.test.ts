@@ -95,7 +95,8 @@ describe('AADSTS50196 (request loop detected)', () => {
 
   test('then has a sentence of its own, not "check the client id, tenant and secret"', async () => {
     fx.idp.faults.add('token', loopDetected);
-    const r = await clientCredentials(fx.appEnv(), ['--timeout', '4']);
+    // Both answers must come before the deadline, the pause between them is half of what is left.
+    const r = await clientCredentials(fx.appEnv(), ['--timeout', '8']);
     assert.equal(r.code, 4, r.stderr);
     assert.equal(fx.idp.requests.count({ endpoint: 'token' }), 2, 'one retry, no more: Entra asks clients to stop');
     assert.match(r.stderr, /AADSTS50196.*too many identical requests.*wait a few minutes/);
@@ -109,7 +110,7 @@ describe('proxies', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const r = await clientCredentials(fx.appEnv({ http_proxy: `http://user:proxy-pw@127.0.0.1:${port}` }), ['--timeout', '2']);
+    const r = await clientCredentials(fx.appEnv({ http_proxy: `http://user:proxy-pw@127.0.0.1:${port}` }), ['--timeout', '6']);
     assert.equal(r.code, 5, r.stderr);
     assert.match(r.stderr, new RegExp(`the token endpoint at 127\\.0\\.0\\.1:\\d+ could not be reached: the proxy 127\\.0\\.0\\.1:${port} refused`, 'i'));
     assert.doesNotMatch(r.stderr, /DNS|proxy-pw/);
@@ -122,11 +123,11 @@ describe('proxies', () => {
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     try {
-      const auth = await clientCredentials(fx.appEnv({ HTTP_PROXY: url }), ['--timeout', '5']);
+      const auth = await clientCredentials(fx.appEnv({ HTTP_PROXY: url }), ['--timeout', '15']); // a 407 is final at once
       assert.equal(auth.code, 6, auth.stderr);
       assert.match(auth.stderr, /The proxy 127\.0\.0\.1:\d+ asks for a user name and password \(HTTP 407\)/);
       status = 502;
-      const gateway = await clientCredentials(fx.appEnv({ HTTP_PROXY: url }), ['--timeout', '2']);
+      const gateway = await clientCredentials(fx.appEnv({ HTTP_PROXY: url }), ['--timeout', '6']);
       assert.equal(gateway.code, 5, gateway.stderr);
       assert.match(gateway.stderr, /could not be reached: the proxy 127\.0\.0\.1:\d+ answered HTTP 502 instead of connecting to it/);
       assert.doesNotMatch(auth.stderr + gateway.stderr, /did not answer within/);

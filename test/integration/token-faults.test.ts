@@ -84,7 +84,8 @@ describe('giving up with exit 5 and one sentence', () => {
 
   test('the same request too often: Entra\'s loop detection (AADSTS50196) is explained, not blamed on the secret', async () => {
     // --offset beyond the token's life makes every run ask again: a client loop, to Entra.
-    const again = () => token(['--offset', '4000', '--timeout', '3']);
+    // Twelve runs must each succeed before their deadline, however loaded the machine.
+    const again = () => token(['--offset', '4000', '--timeout', '8']);
     for (let i = 0; i < 12; i++) assert.equal((await again()).code, 0);
     const r = await again();
     assert.equal(r.code, 4, r.stderr);
@@ -103,7 +104,8 @@ describe('giving up with exit 5 and one sentence', () => {
 
   test('a proxy error page that does not go away', async () => {
     fx.idp.faults.add('token', { htmlErrorPage: 502 });
-    const r = await token(['--timeout', '4']);
+    // Long enough for a slow start on a loaded machine: the sentence needs the 502 page first.
+    const r = await token(['--timeout', '8']);
     assert.equal(r.code, 5, r.stderr);
     assert.match(r.stderr, /kept failing \(HTTP 502\)/);
   });
@@ -111,7 +113,8 @@ describe('giving up with exit 5 and one sentence', () => {
   test('nothing stored is lost when the service fails', async () => {
     assert.equal((await token(['--resource', 'https://vault.azure.net'])).code, 0);
     fx.idp.faults.add('token', { status: 500 });
-    const failed = await token(['--timeout', '2']);
+    // Long enough for a slow start on a loaded machine: the sentence quotes the 500's trace id.
+    const failed = await token(['--timeout', '8']);
     assert.equal(failed.code, 5);
     // Entra names even a failed answer (x-ms-request-id): the sentence quotes it for support.
     assert.match(failed.stderr, /kept failing \(HTTP 500\) \(.*; trace id [0-9a-f-]{36}, client-request-id /);
