@@ -9,8 +9,15 @@ export type CloudName = keyof typeof clouds;
 
 /** Two login hosts as stored and asked for: no case, no trailing slash; absent means the public cloud's. */
 export function sameAuthority(a: string | undefined, b: string | undefined): boolean {
-  const norm = (v: string | undefined) => (v ?? clouds.public).toLowerCase().replace(/\/+$/, '');
+  const norm = (v: string | undefined) => withoutTrailingSlashes((v ?? clouds.public).toLowerCase());
   return norm(a) === norm(b);
+}
+
+/** What `.replace(/\/+$/, '')` gives, without a regular expression (a cache hit runs this). */
+export function withoutTrailingSlashes(text: string): string {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === '/') end--;
+  return text.slice(0, end);
 }
 
 /** True for 127.0.0.0/8, ::1 and localhost: the only hosts azsess talks plain http to. */
@@ -30,10 +37,7 @@ export type AuthorityCheck = { ok: true; url: string } | { ok: false; problem: s
  * hostile environment variable cannot send a refresh token in clear text.
  */
 export function normaliseAuthority(input: string): AuthorityCheck {
-  const spaced = input.trim();
-  let end = spaced.length;
-  while (end > 0 && spaced[end - 1] === '/') end--;
-  const trimmed = spaced.slice(0, end);
+  const trimmed = withoutTrailingSlashes(input.trim());
   if (trimmed === '') return { ok: false, problem: 'it is empty' };
   const plain = plainAuthority(trimmed);
   return plain ? { ok: true, url: plain } : authorityByUrl(trimmed);

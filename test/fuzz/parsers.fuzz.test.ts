@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { authorityByUrl, normaliseAuthority, plainAuthority } from '../../src/core/authority.js';
+import { authorityByUrl, normaliseAuthority, plainAuthority, withoutTrailingSlashes } from '../../src/core/authority.js';
+import { hasSchemeAndHost } from '../../src/core/scopes.js';
+import { isGuid } from '../../src/core/tenant.js';
 import { AzsessError } from '../../src/core/errors.js';
 import { parseManifest } from '../../src/store/manifest.js';
 import { formatSessionsDocument, parseSessionsDocument } from '../../src/store/sessions-document.js';
@@ -150,4 +152,13 @@ test('the check of plain authorities without URL agrees with the full check wher
     runs,
   );
   assert.ok(answered > runs.numRuns / 20, `the plain check answered only ${answered} times`);
+});
+
+test('the plain-code checks on the cache-hit path read text as the regular expressions they replace', () => {
+  const guidLike = fc.oneof(fc.uuid(), fc.uuid().map((u) => u.toUpperCase()), fc.stringMatching(/^[0-9a-fA-Fg-]{34,38}$/), fc.string());
+  const urlLike = fc.tuple(fc.constantFrom('', 'https', 'api', 'a+b.c-d', '1x', 'h:t', 'ht tp'), fc.constantFrom('://', ':/', ':', '//', ''), fc.string({ maxLength: 6 }))
+    .map(([a, b, c]) => a + b + c);
+  fc.assert(fc.property(guidLike, (v) => assert.equal(isGuid(v), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v), v)), runs);
+  fc.assert(fc.property(fc.oneof(urlLike, fc.string()), (v) => assert.equal(hasSchemeAndHost(v), /^[a-z][a-z0-9+.-]*:\/\/[^/]/i.test(v), v)), runs);
+  fc.assert(fc.property(fc.stringMatching(/^[a\/ ]{0,8}$/), (v) => assert.equal(withoutTrailingSlashes(v), v.replace(/\/+$/, ''), v)), runs);
 });
