@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { normaliseAuthority } from '../../src/core/authority.js';
+import { authorityByUrl, normaliseAuthority, plainAuthority, withoutTrailingSlashes } from '../../src/core/authority.js';
+import { hasSchemeAndHost } from '../../src/core/scopes.js';
+import { isGuid } from '../../src/core/tenant.js';
 import { AzsessError } from '../../src/core/errors.js';
 import { parseManifest } from '../../src/store/manifest.js';
 import { formatSessionsDocument, parseSessionsDocument } from '../../src/store/sessions-document.js';
@@ -130,4 +132,33 @@ test('authority hosts: https or loopback http, or a reason', () => {
     }),
     runs,
   );
+});
+
+test('the check of plain authorities without URL agrees with the full check wherever it answers', () => {
+  const host = fc.stringMatching(/^[a-z0-9.\-]{1,24}$/);
+  const quad = fc.array(fc.oneof(fc.nat(300).map(String), fc.constantFrom('0', '00', '01', '127', '255', '256')), { minLength: 3, maxLength: 5 }).map((p) => p.join('.'));
+  const port = fc.option(fc.oneof(fc.nat(70000).map(String), fc.constantFrom('', '0', '080', '80', '443', '65535', '65536', '8400')), { nil: undefined });
+  const scheme = fc.oneof({ arbitrary: fc.constantFrom('https://', 'http://'), weight: 4 }, fc.constantFrom('HTTP://', 'ftp://', '', 'https:/'));
+  const name = fc.constantFrom('localhost', 'a.localhost', 'login.microsoftonline.us', 'xn--nxasmq6b.com', 'x.1', 'a..b', '-a.b', 'a.b-', '0x7f.1');
+  const input = fc.tuple(scheme, fc.oneof(host, quad, name), port).map(([s, h, p]) => `${s}${h}${p === undefined ? '' : `:${p}`}`);
+  let answered = 0;
+  fc.assert(
+    fc.property(input, (v) => {
+      const plain = plainAuthority(v);
+      if (plain === undefined) return;
+      answered++;
+      assert.deepEqual({ ok: true, url: plain }, authorityByUrl(v), v);
+    }),
+    runs,
+  );
+  assert.ok(answered > runs.numRuns / 20, `the plain check answered only ${answered} times`);
+});
+
+test('the plain-code checks on the cache-hit path read text as the regular expressions they replace', () => {
+  const guidLike = fc.oneof(fc.uuid(), fc.uuid().map((u) => u.toUpperCase()), fc.stringMatching(/^[0-9a-fA-Fg-]{34,38}$/), fc.string());
+  const urlLike = fc.tuple(fc.constantFrom('', 'https', 'api', 'a+b.c-d', '1x', 'h:t', 'ht tp'), fc.constantFrom('://', ':/', ':', '//', ''), fc.string({ maxLength: 6 }))
+    .map(([a, b, c]) => a + b + c);
+  fc.assert(fc.property(guidLike, (v) => assert.equal(isGuid(v), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v), v)), runs);
+  fc.assert(fc.property(fc.oneof(urlLike, fc.string()), (v) => assert.equal(hasSchemeAndHost(v), /^[a-z][a-z0-9+.-]*:\/\/[^/]/i.test(v), v)), runs);
+  fc.assert(fc.property(fc.stringMatching(/^[a\/ ]{0,8}$/), (v) => assert.equal(withoutTrailingSlashes(v), v.replace(/\/+$/, ''), v)), runs);
 });
