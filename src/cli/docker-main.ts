@@ -38,9 +38,10 @@ function dockerDeps(rt: Runtime): DockerHelperDeps {
     acrHosts: parseAcrHosts(env.AZSESS_ACR_HOSTS),
     version,
     credentialFor: async (host) => {
-      const identity = identityKey(await withWantedAccount(acrQuery(), rt.store));
+      const { query: wanted, doc } = await withWantedAccount(acrQuery(), rt.store);
+      const identity = identityKey(wanted);
       return acrCredential(host, {
-        cached: (server) => cachedRegistryToken(server, identity, rt.store, rt.ctx.now()),
+        cached: (server) => cachedRegistryToken(server, identity, rt.store, rt.ctx.now(), doc),
         entraToken: async () => {
           const session = await helperToken(rt, acrQuery(), network);
           const tid = decodeClaims(session.token)?.tid;

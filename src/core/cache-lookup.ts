@@ -1,11 +1,16 @@
 import { readSessions, type StoreOptions } from '../store/sessions.js';
+import type { SessionsDocument } from '../store/sessions-document.js';
 import { forAccount } from './accounts.js';
 import { hasValidToken, sessionMatches, type Session, type SessionQuery } from './session.js';
 import type { TokenQuery } from './token-query.js';
 
-/** The query with the account it is for, from a lock-free read of the sessions (a helper's cache key). */
-export async function withWantedAccount<Q extends SessionQuery>(query: Q, store: StoreOptions & { home: string }): Promise<Q> {
-  return forAccount(query, (await readSessions(store.home, store)).sessions);
+/**
+ * The query with the account it is for (a helper's cache key), and the document it was read from:
+ * one lock-free read serves the caller's next look too (the docker helper's registry token).
+ */
+export async function withWantedAccount<Q extends SessionQuery>(query: Q, store: StoreOptions & { home: string }): Promise<{ query: Q; doc: SessionsDocument }> {
+  const doc = await readSessions(store.home, store);
+  return { query: forAccount(query, doc.sessions), doc };
 }
 
 /**

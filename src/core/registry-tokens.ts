@@ -6,6 +6,7 @@ import {
   type RegistryToken,
 } from '../store/registries.js';
 import { withSessionsLock, type StoreOptions } from '../store/sessions.js';
+import type { SessionsDocument } from '../store/sessions-document.js';
 import { saveOrWarn } from '../store/storage-error.js';
 import type { SessionQuery } from './session.js';
 
@@ -38,9 +39,19 @@ function usable(token: RegistryToken | undefined, identity: string, now: Date): 
   );
 }
 
-/** The cached token of `server` for this identity, read without the lock; undefined when a new one is needed. */
-export async function cachedRegistryToken(server: string, identity: string, store: Store, now: Date): Promise<RegistryToken | undefined> {
-  const token = (await readRegistryTokens(store.home, store)).find((t) => t.server === server);
+/**
+ * The cached token of `server` for this identity, read without the lock (or from `seen`, a
+ * document just read so); undefined when a new one is needed.
+ */
+export async function cachedRegistryToken(
+  server: string,
+  identity: string,
+  store: Store,
+  now: Date,
+  seen?: SessionsDocument,
+): Promise<RegistryToken | undefined> {
+  const tokens = seen ? registryTokensOf(seen) : await readRegistryTokens(store.home, store);
+  const token = tokens.find((t) => t.server === server);
   return usable(token, identity, now) ? token : undefined;
 }
 

@@ -46,7 +46,6 @@ describe('refusals of one resource', () => {
     expireStoredTokens(fx.tmp.home);
     const graph = await run(['token', '--scope', GRAPH, '--no-interactive']);
     assert.equal(graph.code, 0, graph.stderr);
-    fx.idp.clearRefusals();
   });
 
   test('finding 5: MFA: exit 3 quoting AADSTS50076 and its reason, then the exact login command with --account; no trace id', async () => {
@@ -62,7 +61,6 @@ describe('refusals of one resource', () => {
     assert.doesNotMatch(r.stderr, /trace id|correlation id/i);
     const verbose = await run(['token', '--scope', VAULT, '--no-interactive', '--verbose']);
     assert.match(verbose.stderr, /trace id/i, '--verbose keeps the ids');
-    fx.idp.clearRefusals();
   });
 
   test('with a terminal (--interactive), MFA for one resource leads to a sign-in for it; the other sessions stay', async () => {
@@ -90,7 +88,6 @@ describe('refusals of one resource', () => {
     assert.match(r.stderr, /compliant/);
     assert.equal(fx.idp.requests.count({ endpoint: 'devicecode' }), 1, 'no new sign-in was started');
     assert.deepEqual(refreshTokens(), before);
-    fx.idp.clearRefusals();
   });
 
   test('an unknown resource (500011) is exit 4 naming it; the refresh token is kept', async () => {
@@ -102,7 +99,6 @@ describe('refusals of one resource', () => {
     assert.match(r.stderr, /AADSTS500011/);
     assert.match(r.stderr, /https:\/\/vault\.azure\.net/);
     assert.deepEqual(refreshTokens(), before);
-    fx.idp.clearRefusals();
   });
 
   test('consent missing (65001) is exit 3 with the login command; a dead token (50173) drops only that session’s refresh token', async () => {

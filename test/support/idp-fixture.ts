@@ -26,6 +26,8 @@ export function useIdpAndHome(options?: TestIdpOptions): IdpFixture {
     idp!.requests.reset();
     idp!.faults.clear();
     idp!.resetLoopDetection();
+    // A test that failed midway must not leave its refusals to the next one.
+    idp!.clearRefusals();
   });
   afterEach(() => tmp?.cleanup());
   const fixture: IdpFixture = {
