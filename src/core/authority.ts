@@ -104,7 +104,11 @@ export function plainAuthority(trimmed: string): string | undefined {
 
 /** An authority as given, fit to print: any `user:password@` becomes `***@`. */
 export function displayAuthority(input: string): string {
-  return input.replace(/^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/?#\s]*@/i, '$1***@');
+  const masked = input.replace(/^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/?#\s]*@/i, '$1***@');
+  if (masked !== input) return masked;
+  // `user:password@` whose password holds `/`, `?` or `#` (a value that is no valid URL): up to the last `@`.
+  const scheme = /^(?:[a-z][a-z0-9+.-]*:)?\/\//i.exec(input)?.[0] ?? '';
+  return scheme + input.slice(scheme.length).replace(/^[^\s/?#@:]*:\S*@/, '***@');
 }
 
 /** A URL azsess may send a credential to: https, or http to loopback. */

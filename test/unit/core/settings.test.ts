@@ -58,6 +58,8 @@ test('an authority with a user name or password is refused and shown as ***@', (
   }
   assert.equal(displayAuthority('https://login.example.com'), 'https://login.example.com');
   assert.equal(displayAuthority('login.example.com/a@b'), 'login.example.com/a@b');
+  assert.equal(displayAuthority('https://u:pa/ss@proxy:3128'), 'https://***@proxy:3128');
+  assert.equal(displayAuthority('http://user:p#w?d@host'), 'http://***@host');
 });
 
 test('--cloud with --authority-host, and an empty --home, are usage errors', () => {
