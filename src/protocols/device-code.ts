@@ -109,8 +109,9 @@ export async function signInWithDeviceCode(
     for (;;) {
       timeIsUp();
       const left = Math.min(code.expiresAt.getTime(), waitUntil) - deps.now().getTime();
+      // No check after the sleep: the last poll is heard, so a sign-in finished in its last
+      // interval still counts (timeIsUp ends the loop after it).
       await deps.sleep(Math.min(interval * 1000, left));
-      if (waitUntil < code.expiresAt.getTime()) timeIsUp();
       deps.prompt.tick(code.expiresAt);
       const requestStart = deps.now();
       const res = await poll(http, urls.token, target, code, extra.claims);
