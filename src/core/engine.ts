@@ -132,7 +132,8 @@ async function refreshUnderLock(given: TokenQuery, opts: TokenOptions, tx: Sessi
       // Only a dead refresh token is dropped, and only this session's; a refusal of one resource
       // says nothing of the token and ends the search (the account's other tokens get the same).
       if (!err.refreshTokenIsDead) break;
-      await tx.update((d) => dropRefreshToken(d, candidate));
+      // A home that cannot be written must not stop the sign-in that can still hand out a token.
+      await saveOrWarn(deps.log, () => tx.update((d) => dropRefreshToken(d, candidate)));
       continue;
     }
     const fresh = sessionFrom(query, token, own);
