@@ -135,7 +135,6 @@ const hints: Array<[RegExp | number, string]> = [
   [700211, "add a federated credential to the app registration for this token's issuer (docs/ci.md)"],
   [700212, 'the federated credential expects another audience: fix it, or pass --federated-audience (github) to ask for that one'],
   [700213, "add a federated credential to the app registration for this token's subject (docs/ci.md)"],
-  [50196, 'Entra ID saw the same request too often (a request loop); wait a few minutes before asking again, and let azsess reuse its cached token instead of asking anew'],
   [/^invalid_client$/, 'check the client id and its secret or certificate'],
   [/^invalid_scope$/, 'check --scope'],
 ];

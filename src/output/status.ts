@@ -1,6 +1,6 @@
 import { accountsOf } from '../core/accounts.js';
 import { isUserProtocol, shortProtocolName, type ProtocolName } from '../core/protocol-names.js';
-import { resourceOf, type Session } from '../core/session.js';
+import { defaultAuthority, resourceOf, type Session } from '../core/session.js';
 import type { RegistryToken } from '../core/registry-tokens.js';
 import type { Resolved, Settings } from '../core/settings.js';
 
@@ -91,7 +91,7 @@ export function summariseAccounts(sessions: readonly Session[]): AccountSummary[
     if (seen.has(key)) continue;
     seen.add(key);
     const here = sessions.filter((x) => x.tenant.toLowerCase() === s.tenant.toLowerCase());
-    accountsOf(here, { ...app, authority: s.authority ?? 'https://login.microsoftonline.com' }).forEach((account, i) => {
+    accountsOf(here, { ...app, authority: s.authority ?? defaultAuthority }).forEach((account, i) => {
       out.push({
         ...(account.upn ? { account: account.upn } : {}),
         ...(account.oid ? { account_oid: account.oid } : {}),
