@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decodeJwt, GRAPH_APP_ID } from '../idp/index.js';
+import { decodeJwt, GRAPH_APP_ID, TEST_USER2_PASSWORD, TEST_USER2_USERNAME, TEST_USERNAME } from '../idp/index.js';
 import { useIdpAndHome } from '../support/idp-fixture.js';
 import { expireStoredTokens, idpEnv, readStoredSessions, withDeviceCodeApproval } from '../support/idp-session.js';
 import { runCli } from '../support/run-cli.js';
@@ -108,12 +108,22 @@ describe('refusals of one resource', () => {
     assert.equal(consent.code, 3, consent.stderr);
     assert.match(consent.stderr, /AADSTS65001.*run: azsess login /);
     fx.idp.clearRefusals();
-    expireStoredTokens(fx.tmp.home);
+    // alice's refresh token is revoked; bob, who signs in after, has a live one beside it.
     fx.idp.revokeRefreshTokens();
-    const dead = await run(['token', '--no-interactive']);
+    const bob = await withDeviceCodeApproval(fx.idp, ['login', '--protocol', 'device-code'], { userHome: fx.tmp.userHome, env: env() }, {
+      username: TEST_USER2_USERNAME,
+      password: TEST_USER2_PASSWORD,
+    });
+    assert.equal(bob.code, 0, bob.stderr);
+    expireStoredTokens(fx.tmp.home);
+    const dead = await run(['token', '--no-interactive', '--account', TEST_USERNAME]);
     assert.equal(dead.code, 3, dead.stderr);
     assert.match(dead.stderr, /AADSTS50173/);
-    assert.deepEqual(refreshTokens(), [''], 'the dead refresh token is dropped');
+    const tokens = refreshTokens();
+    assert.equal(tokens.filter((t) => t === '').length, 1, 'the dead refresh token is dropped');
+    assert.equal(tokens.filter((t) => t !== '').length, 1, "bob's refresh token stays");
+    const bobAgain = await run(['token', '--no-interactive', '--account', TEST_USER2_USERNAME]);
+    assert.equal(bobAgain.code, 0, bobAgain.stderr);
   });
 
   test('a dead refresh token dropped on the way to a sign-in is said, with Entra’s code, before the prompt', async () => {

@@ -6,7 +6,10 @@ import { describe, test } from 'node:test';
 import { expireStoredTokens, idpEnv } from '../support/idp-session.js';
 import { runCli } from '../support/run-cli.js';
 import { useServeFixture } from '../support/serve-fixture.js';
+import { listeningAddresses } from '../support/listening-sockets.js';
 import { startServe } from '../support/serve-process.js';
+
+const portOf = (stdout: string) => Number(/^IDENTITY_ENDPOINT=http:\/\/[^:]+:(\d+)\//m.exec(stdout)![1]);
 
 /** `azsess serve` as a server: its two lines, the protocol's answers, stopping, failures, flags. */
 
@@ -85,8 +88,15 @@ describe('azsess serve, the server', () => {
   });
 
   test('--bind beyond loopback is taken only when given, and says on stderr who can reach it', async () => {
+    const plain = await startServe([], { userHome: fx.tmp.userHome, env: idpEnv(fx.idp) });
+    const plainSockets = listeningAddresses(portOf(plain.stdout));
+    assert.ok(plainSockets.length > 0 && plainSockets.every((a) => a.loopback), JSON.stringify(plainSockets));
+    assert.equal((await plain.stop()).code, 0);
     const s = await startServe(['--bind', '0.0.0.0'], { userHome: fx.tmp.userHome, env: idpEnv(fx.idp) });
+    const sockets = listeningAddresses(portOf(s.stdout));
+    assert.ok(sockets.some((a) => !a.loopback), JSON.stringify(sockets));
     const end = await s.stop();
+    assert.equal(end.code, 0, end.stderr);
     assert.match(s.stdout, /^IDENTITY_ENDPOINT=http:\/\/127\.0\.0\.1:\d+\/msi\/token$/m);
     assert.match(end.stderr, /warning: Listening on every address of this machine, port \d+, not only loopback: any machine or container that can reach it and knows IDENTITY_HEADER/);
   });
