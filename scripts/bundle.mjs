@@ -16,7 +16,7 @@
  * module state and `instanceof` work as in one bundle.
  */
 import * as esbuild from 'esbuild';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,7 +40,8 @@ const common = {
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  minify: process.env.AZSESS_BUNDLE_MINIFY !== '0',
+  // Minified after the namespaces are made lazy (finish, below), which needs esbuild's own names.
+  minify: false,
   logLevel: 'warning',
   logOverride: { 'empty-import-meta': 'silent' },
   metafile: true,
@@ -48,6 +49,56 @@ const common = {
   // (the Public Suffix List, 140 KB) is read only when an --allow-host wildcard is checked.
   external: ['open', 'tldts', 'undici', 'undici/*', 'azsess:*'],
 };
+
+const minify = process.env.AZSESS_BUNDLE_MINIFY !== '0';
+
+/**
+ * esbuild gives every module another layer imports a namespace object, and fills all of them when
+ * the bundle loads: a closure and an accessor per export, some 150 in a core, which cost a cache
+ * hit about a quarter of a millisecond and its code cache 18 KB, although a hit never uses them.
+ * This makes each namespace fill on first use instead. esbuild writes a namespace in exactly three
+ * forms (`var X = {}`, `__export(X, {...})`, and uses as `__toCommonJS(X)` or `(init_x(), X)`);
+ * any other use of one fails the build rather than reach a namespace still empty.
+ */
+function lazyNamespaces(code, file) {
+  const names = [];
+  code = code.replace(/^__export\((\w+), \{\n((?:  [\w$]+: \(\) => [\w$.]+,?\n)*)\}\);$/gm, (_, name, body) => {
+    names.push(name);
+    return `__lazyExport(${name}, () => ({\n${body}}));`;
+  });
+  if (/^__export\(/m.test(code)) throw new Error(`${file}: a namespace in a form scripts/bundle.mjs does not know`);
+  for (const name of names) {
+    code = code.replace(new RegExp(`(__toCommonJS\\(|\\(init_\\w+\\(\\), )${name}\\)`, 'g'), `$1__ns(${name}))`);
+    const left = [...code.matchAll(new RegExp(`\\b${name}\\b`, 'g'))].length;
+    // Its declaration, its __lazyExport, and each __ns(...) are the only uses left.
+    const wrapped = [...code.matchAll(new RegExp(`__ns\\(${name}\\)`, 'g'))].length;
+    if (left !== 2 + wrapped) throw new Error(`${file}: namespace ${name} is used in a form scripts/bundle.mjs does not know`);
+  }
+  if (names.length === 0) return code;
+  const helpers = [
+    'var __unfilled = new Map();',
+    'var __lazyExport = (target, all) => __unfilled.set(target, all);',
+    'var __ns = (target) => {',
+    '  const all = __unfilled.get(target);',
+    '  if (all) {',
+    '    __unfilled.delete(target);',
+    '    __export(target, all());',
+    '  }',
+    '  return target;',
+    '};',
+  ].join('\n');
+  const marker = /^var __export = /m;
+  if (!marker.test(code)) throw new Error(`${file}: esbuild's __export helper was not found`);
+  return code.replace(marker, `${helpers}\nvar __export = `);
+}
+
+/** Writes one built bundle: namespaces made lazy, then minified. */
+async function finish(result, file) {
+  let code = lazyNamespaces(result.outputFiles[0].text, file);
+  if (minify) code = (await esbuild.transform(code, { minify: true, format: 'cjs', target: 'node20', platform: 'node', logLevel: 'warning' })).code;
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, file), code);
+}
 
 const key = (path) => relative(root, path).split('\\').join('/');
 
@@ -90,10 +141,10 @@ function crossBundle(redirect) {
  * Builds one bundle whose `modules` export gives each listed module by path, as a function that
  * runs the module on first use: loading a bundle runs none of its modules.
  */
-function buildBundle(file, lines, modules, plugin, write = true) {
-  return esbuild.build({
+async function buildBundle(file, lines, modules, plugin, write = true) {
+  const result = await esbuild.build({
     ...common,
-    write,
+    write: false,
     stdin: {
       contents: [...lines, `exports.modules = { ${modules.map((p) => `'${p}': () => require('./${p}')`).join(', ')} };`].join('\n'),
       resolveDir: root,
@@ -103,6 +154,8 @@ function buildBundle(file, lines, modules, plugin, write = true) {
     outfile: join(outDir, file),
     plugins: [plugin],
   });
+  if (write) await finish(result, file);
+  return result;
 }
 
 /**
@@ -170,6 +223,7 @@ const lazyHttp2 = {
 async function buildHttp() {
   const result = await esbuild.build({
     ...common,
+    write: false,
     external: [],
     stdin: {
       contents: `module.exports = { ${undiciParts.map((p) => `'${p}': () => require('${p}')`).join(', ')} };`,
@@ -180,6 +234,7 @@ async function buildHttp() {
     outfile: join(outDir, 'http.cjs'),
     plugins: [lazyHttp2],
   });
+  await finish(result, 'http.cjs');
   return { 'http.cjs': inputsOf(result) };
 }
 
