@@ -57,8 +57,7 @@ function runBundle(name, provided) {
   // Node's own modules straight from Node; packages (`open`, undici if http.cjs lacks a part)
   // through a require made when first needed.
   let nodeRequire;
-  const bundleRequire = (id) =>
-    provided(id) ?? (Module.isBuiltin(id) ? process.getBuiltinModule(id) : (nodeRequire ??= Module.createRequire(file))(id));
+  const bundleRequire = (id) => provided(id) ?? process.getBuiltinModule(id) ?? (nodeRequire ??= Module.createRequire(file))(id);
   const bundle = { exports: {} };
   script.runInThisContext()(bundle.exports, bundleRequire, bundle, file, dir);
   unwritten?.set(cacheFile, script);
