@@ -70,12 +70,16 @@ async function cacheHits(w: BenchWorld, withAz: boolean): Promise<Row[]> {
 }
 
 async function peakRss(args: string[], env: Record<string, string>, runs = 10): Promise<number> {
-  const file = join(mkdtempSync(join(tmpdir(), 'azsess-rss-')), 'rss');
+  const dir = mkdtempSync(join(tmpdir(), 'azsess-rss-'));
+  const file = join(dir, 'rss');
   const hook = join(distTest, 'bench', 'rss-hook.js');
-  for (let i = 0; i < runs; i++) await timeRun({ cmd: node, args: ['--import', hook, ...args], env: { ...env, AZSESS_BENCH_RSS_FILE: file } });
-  const values = readFileSync(file, 'utf8').trim().split('\n').map(Number);
-  rmSync(file, { force: true });
-  return median(values) / 1024;
+  try {
+    for (let i = 0; i < runs; i++) await timeRun({ cmd: node, args: ['--import', hook, ...args], env: { ...env, AZSESS_BENCH_RSS_FILE: file } });
+    const values = readFileSync(file, 'utf8').trim().split('\n').map(Number);
+    return median(values) / 1024;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function memory(w: BenchWorld): Promise<Row> {
