@@ -1,3 +1,4 @@
+import { accountOf } from '../core/accounts.js';
 import { withWantedAccount } from '../core/cache-lookup.js';
 import { readManifest } from '../core/admin.js';
 import { asSentence, AzsessError } from '../core/errors.js';
@@ -41,13 +42,15 @@ function dockerDeps(rt: Runtime): DockerHelperDeps {
       const { query: wanted, doc } = await withWantedAccount(acrQuery(), rt.store);
       const identity = identityKey(wanted);
       return acrCredential(host, {
-        cached: (server) => cachedRegistryToken(server, identity, rt.store, rt.ctx.now(), doc),
+        cached: (server) => cachedRegistryToken(server, { identity, account: wanted.account ?? {} }, rt.store, rt.ctx.now(), doc),
         entraToken: async () => {
           const session = await helperToken(rt, acrQuery(), network);
           const tid = decodeClaims(session.token)?.tid;
-          return { accessToken: session.token, tenant: typeof tid === 'string' && tid ? tid : session.tenant };
+          // Whoever signed in at the prompt (maybe not the account looked up) owns the exchanged token.
+          return { accessToken: session.token, tenant: typeof tid === 'string' && tid ? tid : session.tenant, account: accountOf(session) };
         },
-        exchangeOnce: (server, username, exchange) => exchangeOnce(server, identity, username, exchange, rt.store, rt.ctx.now),
+        exchangeOnce: (server, username, account, exchange) =>
+          exchangeOnce(server, { identity, account }, username, exchange, rt.store, rt.ctx.now),
         sender: async () => (await network()).http,
         now: rt.ctx.now,
         log: rt.log,

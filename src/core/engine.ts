@@ -90,9 +90,15 @@ function carryFromCandidate(fresh: Session, candidate: Session): void {
   fresh.accountOid ??= candidate.accountOid;
 }
 
-/** Replaces the session (and any duplicate of it) with `session`, newest first as AzSessions.jl keeps them. */
-export function upsert(doc: SessionsDocument, session: Session): void {
-  doc.sessions = [session, ...doc.sessions.filter((s) => !sameSession(s, session))];
+/**
+ * Replaces the session (and any duplicate of it) with `session`, newest first as AzSessions.jl keeps
+ * them. `refreshed` is the entry whose refresh token made `session`: it goes too (with its own
+ * duplicates), since it was the same person's even when nothing in it said whose, as in an
+ * AzSessions.jl entry whose tokens' claims name nobody. An entry naming another account stays.
+ */
+export function upsert(doc: SessionsDocument, session: Session, refreshed?: Session): void {
+  const replaced = (s: Session) => sameSession(s, session) || (refreshed !== undefined && sameSession(s, refreshed));
+  doc.sessions = [session, ...doc.sessions.filter((s) => !replaced(s))];
 }
 
 function dropRefreshToken(doc: SessionsDocument, dead: Session): void {
@@ -138,7 +144,7 @@ async function refreshUnderLock(given: TokenQuery, opts: TokenOptions, tx: Sessi
     }
     const fresh = sessionFrom(query, token, own);
     if (!own) carryFromCandidate(fresh, candidate);
-    await saveOrWarn(deps.log, () => tx.update((d) => upsert(d, fresh)));
+    await saveOrWarn(deps.log, () => tx.update((d) => upsert(d, fresh, candidate === own ? own : undefined)));
     return { session: fresh };
   }
   return { needsSignIn: true, query, sessions: doc.sessions, ...(refused ? { refused } : {}) };

@@ -8,6 +8,7 @@ import {
 import { withSessionsLock, type StoreOptions } from '../store/sessions.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
 import { saveOrWarn } from '../store/storage-error.js';
+import { sameAccount, type AccountRef } from './accounts.js';
 import type { SessionQuery } from './session.js';
 
 export { registryTokensOf, type RegistryToken };
@@ -20,39 +21,48 @@ type Store = StoreOptions & { home: string };
  */
 export const registryTokenMarginSeconds = 300;
 
-/** Which Entra identity a registry token stands for: a token of another identity is not reused. */
+/** Which Entra app and login a registry token stands for: a token of another one is not reused. */
 export function identityKey(query: SessionQuery): string {
   const options = Object.entries(query.options ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k}=${v}`);
-  // A person's registry token is never another person's: the account is part of the identity.
-  const account = query.account ? [`account=${(query.account.oid ?? query.account.upn ?? '').toLowerCase()}`] : [];
-  return [query.protocol, query.authority.toLowerCase(), query.tenant.toLowerCase(), query.clientId.toLowerCase(), ...options, ...account].join(' ');
+  return [query.protocol, query.authority.toLowerCase(), query.tenant.toLowerCase(), query.clientId.toLowerCase(), ...options].join(' ');
 }
 
-function usable(token: RegistryToken | undefined, identity: string, now: Date): token is RegistryToken {
+/**
+ * Whose registry token: the identity key, and the person (none for an app or a managed identity).
+ * A person's registry token is never another person's, so the account is compared on its own:
+ * `--account` may name someone by UPN or by object id.
+ */
+export interface RegistryOwner {
+  identity: string;
+  account: AccountRef;
+}
+
+function usable(token: RegistryToken | undefined, owner: RegistryOwner, now: Date): token is RegistryToken {
   return (
     token !== undefined &&
     token.refreshToken !== '' &&
-    token.identity === identity &&
+    token.identity === owner.identity &&
+    sameAccount(token.account, owner.account) &&
     token.expiry.getTime() - now.getTime() > registryTokenMarginSeconds * 1000
   );
 }
 
 /**
- * The cached token of `server` for this identity, read without the lock (or from `seen`, a
+ * The cached token of `server` for this owner, read without the lock (or from `seen`, a
  * document just read so); undefined when a new one is needed.
  */
 export async function cachedRegistryToken(
   server: string,
-  identity: string,
+  owner: RegistryOwner,
   store: Store,
   now: Date,
   seen?: SessionsDocument,
 ): Promise<RegistryToken | undefined> {
   const tokens = seen ? registryTokensOf(seen) : await readRegistryTokens(store.home, store);
   const token = tokens.find((t) => t.server === server);
-  return usable(token, identity, now) ? token : undefined;
+  return usable(token, owner, now) ? token : undefined;
 }
 
 export interface ExchangedToken {
@@ -63,10 +73,11 @@ export interface ExchangedToken {
 /**
  * Under the lock: the token another process stored meanwhile, else the result of `exchange`,
  * stored. So N concurrent pulls make one exchange. `exchange` must not take the sessions lock.
+ * `owner` is whose Entra token `exchange` sends: the person who signed in, whoever was asked for.
  */
 export async function exchangeOnce(
   server: string,
-  identity: string,
+  owner: RegistryOwner,
   username: string,
   exchange: () => Promise<ExchangedToken>,
   store: Store,
@@ -74,8 +85,8 @@ export async function exchangeOnce(
 ): Promise<RegistryToken> {
   return withSessionsLock(store.home, store, async (tx) => {
     const current = registryTokensOf(tx.read()).find((t) => t.server === server);
-    if (usable(current, identity, now())) return current;
-    const fresh: RegistryToken = { server, username, identity, ...(await exchange()) };
+    if (usable(current, owner, now())) return current;
+    const fresh: RegistryToken = { server, username, identity: owner.identity, account: owner.account, ...(await exchange()) };
     await saveOrWarn(store.log, () => tx.update((doc) => setRegistryTokens(doc, [fresh, ...registryTokensOf(doc).filter((t) => t.server !== server)])));
     return fresh;
   });

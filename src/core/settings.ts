@@ -135,10 +135,16 @@ export function resolveSettings(flags: SettingFlags, env: Env, manifest?: Manife
     clientId,
     clientSecret,
     authority: resolveAuthority(flags, env),
-    account:
-      pick<string>({ value: flags.account?.trim(), source: 'flag', origin: '--account' }, fromEnv(env, 'AZSESS_ACCOUNT')) ??
-      { value: undefined, source: 'default', origin: 'default' },
+    account: resolveAccount(flags, env),
   };
+}
+
+/** `--account` > AZSESS_ACCOUNT, trimmed; blank is not given. Unset value: the default account. */
+export function resolveAccount(flags: Pick<SettingFlags, 'account'>, env: Env): Resolved<string | undefined> {
+  return (
+    pick<string>({ value: flags.account?.trim(), source: 'flag', origin: '--account' }, { ...fromEnv(env, 'AZSESS_ACCOUNT'), value: env.AZSESS_ACCOUNT?.trim() }) ??
+    { value: undefined, source: 'default', origin: 'default' }
+  );
 }
 
 /** `--home` > AZSESSIONS_HOME > `~/.azsessions`. */

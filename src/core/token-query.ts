@@ -8,7 +8,7 @@ import {
   type CredentialFlags,
 } from './credential-choice.js';
 import { ConfigError, UsageError } from './errors.js';
-import { isUserProtocol, shortProtocolName } from './protocol-names.js';
+import { isUserProtocol, shortProtocolName, type ProtocolName } from './protocol-names.js';
 import { defaultScopeOf, mergeScopes, oidcScopes, resourceOfScope } from './scopes.js';
 import type { BrowserSignIn } from '../protocols/auth-code.js';
 import { defaultAuthority, defaultRedirectUri, type SessionQuery } from './session.js';
@@ -129,6 +129,17 @@ function withAppCredential(query: TokenQuery, input: QueryInput): TokenQuery {
   return query;
 }
 
+/**
+ * The account asked for (a UPN or object id), for user protocols only: `--account` with an app
+ * protocol is a usage error, and AZSESS_ACCOUNT does not apply to one. No protocol: any.
+ */
+export function accountSelectorFor(account: Settings['account'], protocol: ProtocolName | undefined): string | undefined {
+  const selector = account.value?.trim();
+  if (!selector || protocol === undefined || isUserProtocol(protocol)) return selector || undefined;
+  if (account.source === 'flag') throw new UsageError(`--account names a person; ${shortProtocolName(protocol)} signs in as an application, so it does not apply.`);
+  return undefined;
+}
+
 /** Turns settings and flags into a query; flags that do not fit the protocol are usage errors. */
 export function buildTokenQuery(settings: Settings, input: QueryInput): TokenQuery {
   if (input.scopes?.length && input.resource) throw new UsageError('Give --scope or --resource, not both.');
@@ -136,13 +147,10 @@ export function buildTokenQuery(settings: Settings, input: QueryInput): TokenQue
   checkCredentialFlags(protocol, input.credentials?.flags ?? {});
   const short = shortProtocolName(protocol);
   const browser = browserSignIn(input, short);
-  const selector = settings.account.value?.trim();
-  if (selector && !isUserProtocol(protocol) && settings.account.source === 'flag') {
-    throw new UsageError(`--account names a person; ${short} signs in as an application, so it does not apply.`);
-  }
+  const selector = accountSelectorFor(settings.account, protocol);
   const base = {
     protocol,
-    ...(selector && isUserProtocol(protocol) ? { accountSelector: selector } : {}),
+    ...(selector ? { accountSelector: selector } : {}),
     clientId: settings.clientId.value,
     tenant: settings.tenant.value,
     authority: settings.authority.value,

@@ -1,3 +1,4 @@
+import type { AccountRef } from '../core/accounts.js';
 import type { Log } from '../core/log.js';
 import type { ExchangedToken, RegistryToken } from '../core/registry-tokens.js';
 import type { Sender } from '../http/retry.js';
@@ -8,10 +9,13 @@ import type { RegistryCredential } from './docker-credential.js';
 export interface AcrCredentialDeps {
   /** The cached token for this identity, read without the lock. */
   cached(host: string): Promise<RegistryToken | undefined>;
-  /** An Entra token for ACR (from the cache, else refreshed, else after a sign-in). */
-  entraToken(): Promise<EntraAccess>;
-  /** Runs `exchange` under the cache lock unless another process has just stored a token. */
-  exchangeOnce(host: string, username: string, exchange: () => Promise<ExchangedToken>): Promise<RegistryToken>;
+  /**
+   * An Entra token for ACR (from the cache, else refreshed, else after a sign-in), and whose it is:
+   * the person who signed in may not be the one the cache was looked up for.
+   */
+  entraToken(): Promise<EntraAccess & { account: AccountRef }>;
+  /** Runs `exchange` under the cache lock unless another process has just stored `account`'s token. */
+  exchangeOnce(host: string, username: string, account: AccountRef, exchange: () => Promise<ExchangedToken>): Promise<RegistryToken>;
   /** HTTP with retries (loads the network modules). */
   sender(): Promise<Sender>;
   now(): Date;
@@ -31,7 +35,7 @@ export async function acrCredential(host: string, deps: AcrCredentialDeps): Prom
   const entra = await deps.entraToken();
   const http = await deps.sender();
   const registry = registryEndpoint(host);
-  const token = await deps.exchangeOnce(host, acrUsername, () => {
+  const token = await deps.exchangeOnce(host, acrUsername, entra.account, () => {
     deps.log.verbose(`Exchanging the Entra token at ${registry.origin}/oauth2/exchange.`);
     return exchangeForAcrRefreshToken(registry, entra, http, deps.now());
   });

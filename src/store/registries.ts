@@ -1,3 +1,4 @@
+import type { AccountRef } from '../core/accounts.js';
 import { readSessions, updateSessions, type StoreOptions } from './sessions.js';
 import type { SessionsDocument } from './sessions-document.js';
 
@@ -13,6 +14,8 @@ export interface RegistryToken {
   expiry: Date;
   /** The Entra identity it was exchanged for (protocol, login host, tenant, client). */
   identity: string;
+  /** The person whose Entra token was exchanged (none for an app or a managed identity). */
+  account: AccountRef;
 }
 
 const extensionKey = 'registries';
@@ -36,6 +39,10 @@ export function registryTokensOf(doc: SessionsDocument): RegistryToken[] {
       refreshToken: typeof entry.refresh_token === 'string' ? entry.refresh_token : '',
       expiry,
       identity: typeof entry.identity === 'string' ? entry.identity : '',
+      account: {
+        ...(typeof entry.account === 'string' && entry.account ? { upn: entry.account } : {}),
+        ...(typeof entry.account_oid === 'string' && entry.account_oid ? { oid: entry.account_oid } : {}),
+      },
     });
   }
   return out;
@@ -54,6 +61,8 @@ export function setRegistryTokens(doc: SessionsDocument, tokens: readonly Regist
       refresh_token: t.refreshToken,
       expiry: t.expiry.toISOString(),
       identity: t.identity,
+      ...(t.account.upn ? { account: t.account.upn } : {}),
+      ...(t.account.oid ? { account_oid: t.account.oid } : {}),
     };
   }
   doc.extensions[extensionKey] = entries;

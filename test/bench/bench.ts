@@ -49,8 +49,14 @@ async function cacheHits(w: BenchWorld, withAz: boolean): Promise<Row[]> {
     { name: 'docker', cmd: node, args: [dockerHelperBin, 'get'], env: w.env, input: w.registry },
   ];
   // az cannot answer faster than it starts and finds no account: a lower bound of its cache hit.
-  if (withAz) commands.push({ name: 'az', cmd: 'az', args: ['account', 'get-access-token'], env: { ...w.env, HOME: mkdtempSync(join(tmpdir(), 'az-')) }, anyExit: true });
-  const m = await interleaved(commands, rounds);
+  const azHome = withAz ? mkdtempSync(join(tmpdir(), 'az-')) : undefined;
+  if (azHome) commands.push({ name: 'az', cmd: 'az', args: ['account', 'get-access-token'], env: { ...w.env, HOME: azHome }, anyExit: true });
+  let m: Awaited<ReturnType<typeof interleaved>>;
+  try {
+    m = await interleaved(commands, rounds);
+  } finally {
+    if (azHome) rmSync(azHome, { recursive: true, force: true });
+  }
   const base = `${ms(m.node!)} (\`node -e 0\`)`;
   const rows: Row[] = [
     { what: `cache hit: \`azsess token\`, median of ${rounds}`, value: ms(m.token!), baseline: base, ratio: ratio(m.token!, m.node!), target: '≤ 1.15x' },
@@ -70,12 +76,16 @@ async function cacheHits(w: BenchWorld, withAz: boolean): Promise<Row[]> {
 }
 
 async function peakRss(args: string[], env: Record<string, string>, runs = 10): Promise<number> {
-  const file = join(mkdtempSync(join(tmpdir(), 'azsess-rss-')), 'rss');
+  const dir = mkdtempSync(join(tmpdir(), 'azsess-rss-'));
+  const file = join(dir, 'rss');
   const hook = join(distTest, 'bench', 'rss-hook.js');
-  for (let i = 0; i < runs; i++) await timeRun({ cmd: node, args: ['--import', hook, ...args], env: { ...env, AZSESS_BENCH_RSS_FILE: file } });
-  const values = readFileSync(file, 'utf8').trim().split('\n').map(Number);
-  rmSync(file, { force: true });
-  return median(values) / 1024;
+  try {
+    for (let i = 0; i < runs; i++) await timeRun({ cmd: node, args: ['--import', hook, ...args], env: { ...env, AZSESS_BENCH_RSS_FILE: file } });
+    const values = readFileSync(file, 'utf8').trim().split('\n').map(Number);
+    return median(values) / 1024;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function memory(w: BenchWorld): Promise<Row> {

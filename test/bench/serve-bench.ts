@@ -3,7 +3,7 @@
  * measured inside the program) served by `azsess serve` from its cache, against the same
  * getToken spawning `azsess token`, and AzureCliCredential when `az` is installed.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -37,10 +37,11 @@ function sdkGetToken(kind: SdkWorkerInput['kind'], env: Record<string, string>):
 
 export async function serveRows(w: BenchWorld, withAz: boolean, rounds: number): Promise<ServeBenchRow[]> {
   const serve = await startServe([], { env: w.env, userHome: w.userHome });
+  const homes = [mkdtempSync(join(tmpdir(), 'sdk-')), mkdtempSync(join(tmpdir(), 'az-'))] as const;
   try {
     // The SDK program has the two variables and nothing of azsess's settings (AZURE_AUTHORITY_HOST would be its own).
-    const sdkEnv = { PATH: w.env.PATH ?? '', HOME: mkdtempSync(join(tmpdir(), 'sdk-')), IDENTITY_ENDPOINT: serve.endpoint, IDENTITY_HEADER: serve.header };
-    const azEnv = { PATH: w.env.PATH ?? '', HOME: mkdtempSync(join(tmpdir(), 'az-')) };
+    const sdkEnv = { PATH: w.env.PATH ?? '', HOME: homes[0], IDENTITY_ENDPOINT: serve.endpoint, IDENTITY_HEADER: serve.header };
+    const azEnv = { PATH: w.env.PATH ?? '', HOME: homes[1] };
     const kinds: Array<[SdkWorkerInput['kind'], Record<string, string>]> = [
       ['serve', sdkEnv],
       ['azsess-token', w.env],
@@ -72,6 +73,7 @@ export async function serveRows(w: BenchWorld, withAz: boolean, rounds: number):
     }
     return rows;
   } finally {
+    for (const home of homes) rmSync(home, { recursive: true, force: true });
     const end = await serve.stop();
     if (process.env.BENCH_SERVE_LOG) process.stderr.write(end.stderr);
   }

@@ -112,6 +112,29 @@ describe('accounts', () => {
     assert.deepEqual(readStoredSessions(fx.tmp.home).map((s) => s.account), [ALICE]);
   });
 
+  test('clear-cache takes the account as token does: AZSESS_ACCOUNT trimmed, --account first, --account with an app protocol refused', async () => {
+    assert.equal((await login()).code, 0);
+    assert.equal((await login([], BOB)).code, 0);
+    const padded = { AZSESS_ACCOUNT: ` ${ALICE} ` };
+    assert.equal(userOf((await run(['token'], padded)).stdout), ALICE, 'token trims AZSESS_ACCOUNT');
+    const app = await run(['token', '--protocol', 'client-credentials', '--account', ALICE]);
+    const appClear = await run(['clear-cache', '--protocol', 'client-credentials', '--account', ALICE]);
+    assert.equal(app.code, 2, app.stderr);
+    assert.deepEqual([appClear.code, appClear.stderr], [app.code, app.stderr]);
+    // The flag wins over the variable (blank, it is not given), as for token.
+    const flagFirst = await run(['clear-cache', '--account', BOB.username], padded);
+    assert.match(flagFirst.stderr, /Removed 1 session /);
+    assert.deepEqual(readStoredSessions(fx.tmp.home).map((s) => s.account), [ALICE]);
+    const variable = await run(['clear-cache'], padded);
+    assert.match(variable.stderr, /Removed 1 session /, variable.stderr);
+    assert.deepEqual(readStoredSessions(fx.tmp.home), []);
+    assert.equal((await login([], BOB)).code, 0);
+    assert.equal((await login()).code, 0);
+    const blankFlag = await run(['clear-cache', '--account', ' '], padded);
+    assert.match(blankFlag.stderr, /Removed 1 session /, blankFlag.stderr);
+    assert.deepEqual(readStoredSessions(fx.tmp.home).map((s) => s.account), [BOB.username]);
+  });
+
   test('auth-code: --account is the login_hint, and the session is that account’s', async () => {
     const { result, outcome } = await withAuthorizeUrl(
       ['login', '--protocol', 'auth-code', '--no-browser', '--redirect-uri', 'http://localhost:0/reply', '--account', BOB.username],

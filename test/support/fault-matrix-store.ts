@@ -53,7 +53,7 @@ export function seedHome(home: string, inFlight: Session[], kept: Session[] = []
   doc.kept = [JSON.stringify({ protocol: 'AzFutureCredentials', token: secret('future-token') })];
   doc.otherKeys = { written_by: 'AzSessions.jl 2.x' };
   const registryToken = secret('bystander-acr-refresh');
-  setRegistryTokens(doc, [{ server: 'bystander.azurecr.io', username: '00000000-0000-0000-0000-000000000000', refreshToken: registryToken, expiry: new Date(Date.now() + 3 * 3600_000), identity: 'AzClientCredentials https://login.microsoftonline.com fabrikam x' }]);
+  setRegistryTokens(doc, [{ server: 'bystander.azurecr.io', username: '00000000-0000-0000-0000-000000000000', refreshToken: registryToken, expiry: new Date(Date.now() + 3 * 3600_000), identity: 'AzClientCredentials https://login.microsoftonline.com fabrikam x', account: {} }]);
   const text = formatSessionsDocument(doc);
   mkdirSync(home, { recursive: true, mode: 0o700 });
   writeFileSync(join(home, 'sessions.json'), text, { mode: 0o600 });

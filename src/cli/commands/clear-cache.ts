@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
 import { clearCache } from '../../core/admin.js';
 import type { ProtocolName } from '../../core/protocol-names.js';
+import { resolveAccount } from '../../core/settings.js';
+import { accountSelectorFor } from '../../core/token-query.js';
 import type { CliContext } from '../context.js';
 import { addCommonOptions, clientIdOption, examples, protocolOption, scopeOption, tenantOption } from '../options.js';
 import { startRuntime, type CommonOptions } from '../runtime.js';
@@ -36,13 +38,15 @@ export function clearCacheCommand(ctx: CliContext): Command {
 
 export async function runClearCache(opts: ClearCacheOptions, ctx: CliContext): Promise<void> {
   const rt = await startRuntime(ctx, opts);
+  // The account as every command takes it; --protocol here selects sessions, it is no setting.
+  const account = accountSelectorFor(resolveAccount(opts, ctx.env), opts.protocol);
   const removed = await clearCache(
     {
       ...(opts.protocol ? { protocol: opts.protocol } : {}),
       ...(opts.tenant ? { tenant: opts.tenant } : {}),
       ...(opts.clientId ? { clientId: opts.clientId } : {}),
       ...(opts.scope ? { scopes: opts.scope } : {}),
-      ...((opts.account ?? ctx.env.AZSESS_ACCOUNT) ? { account: opts.account ?? ctx.env.AZSESS_ACCOUNT } : {}),
+      ...(account ? { account } : {}),
     },
     rt.store,
   );

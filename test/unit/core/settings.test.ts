@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, UsageError } from '../../../src/core/errors.js';
 import { displayAuthority } from '../../../src/core/authority.js';
-import { defaultPublicClientId, resolveHome, resolveSettings } from '../../../src/core/settings.js';
+import { defaultPublicClientId, resolveAccount, resolveHome, resolveSettings } from '../../../src/core/settings.js';
+import { accountSelectorFor } from '../../../src/core/token-query.js';
 
 const manifest = { client_id: 'from-manifest', client_secret: 'manifest-secret', tenant: 'contoso.com', protocol: 'AzClientCredentials' };
 
@@ -66,4 +67,24 @@ test('--cloud with --authority-host, and an empty --home, are usage errors', () 
   assert.throws(() => resolveSettings({ cloud: 'usgov', authorityHost: 'login.example.com' }, {}), UsageError);
   assert.throws(() => resolveHome('', {}, '/home/u', (p) => p), UsageError);
   assert.throws(() => resolveHome('  ', { AZSESSIONS_HOME: '/x' }, '/home/u', (p) => p), UsageError);
+});
+
+test('the account: --account > AZSESS_ACCOUNT, both trimmed, blank not given; for people only', () => {
+  const cases: Array<[string | undefined, string | undefined, string | undefined, string]> = [
+    [undefined, ' bob@x ', 'bob@x', 'environment'],
+    ['alice@x', ' bob@x ', 'alice@x', 'flag'],
+    [' ', 'bob@x', 'bob@x', 'environment'],
+    [undefined, '  ', undefined, 'default'],
+  ];
+  for (const [flag, variable, value, source] of cases) {
+    const resolved = resolveAccount(flag === undefined ? {} : { account: flag }, { AZSESS_ACCOUNT: variable });
+    assert.deepEqual([resolved.value, resolved.source], [value, source], `${flag} ${variable}`);
+    assert.deepEqual(resolveSettings(flag === undefined ? {} : { account: flag }, { AZSESS_ACCOUNT: variable }).account, resolved);
+  }
+  const fromEnv = resolveAccount({}, { AZSESS_ACCOUNT: 'bob@x' });
+  const fromFlag = resolveAccount({ account: 'bob@x' }, {});
+  assert.equal(accountSelectorFor(fromEnv, 'AzDeviceCodeFlowCredentials'), 'bob@x');
+  assert.equal(accountSelectorFor(fromEnv, undefined), 'bob@x', 'no protocol: any session of the account');
+  assert.equal(accountSelectorFor(fromEnv, 'AzClientCredentials'), undefined, 'AZSESS_ACCOUNT does not apply to an app');
+  assert.throws(() => accountSelectorFor(fromFlag, 'AzClientCredentials'), UsageError);
 });

@@ -17,13 +17,14 @@ const query = { protocol: 'AzClientCredentials' as const, clientId: 'App', tenan
 test('registry tokens live under azsess.registries, survive a round trip, and malformed entries are dropped', () => {
   const doc = emptyDocument();
   const expiry = new Date('2030-01-01T03:00:00.000Z');
-  setRegistryTokens(doc, [{ server: 'a.azurecr.io', username: 'u', refreshToken: 'rt', expiry, identity: 'id' }]);
+  const account = { upn: 'bob@contoso.example', oid: '22222222-2222-2222-2222-222222222222' };
+  setRegistryTokens(doc, [{ server: 'a.azurecr.io', username: 'u', refreshToken: 'rt', expiry, identity: 'id', account }]);
   doc.extensions.registries = { ...(doc.extensions.registries as object), 'bad.azurecr.io': { expiry: 'never' }, 'worse.io': 7 };
   const text = formatSessionsDocument(doc);
   assert.deepEqual(JSON.parse(text).sessions, [], 'AzSessions.jl sees no new entries');
   const parsed = parseSessionsDocument(text);
   assert.ok(parsed.ok);
-  assert.deepEqual(registryTokensOf(parsed.doc), [{ server: 'a.azurecr.io', username: 'u', refreshToken: 'rt', expiry, identity: 'id' }]);
+  assert.deepEqual(registryTokensOf(parsed.doc), [{ server: 'a.azurecr.io', username: 'u', refreshToken: 'rt', expiry, identity: 'id', account }]);
   const report = scrubDocument(parsed.doc);
   assert.equal(report.registries, 1);
   assert.equal(registryTokensOf(parsed.doc)[0]!.refreshToken, '');
@@ -32,17 +33,39 @@ test('registry tokens live under azsess.registries, survive a round trip, and ma
 test('one exchange for concurrent callers; no reuse across identities or near expiry', async () => {
   const identity = identityKey(query);
   assert.equal(identity, identityKey({ ...query, clientId: 'app', tenant: 't' }), 'ids compare case-insensitively');
+  const app = { identity, account: {} };
   let exchanges = 0;
   const exchange = async () => {
     exchanges += 1;
     await new Promise((r) => setTimeout(r, 20));
     return { refreshToken: `rt-${exchanges}`, expiry: new Date(Date.now() + 3 * 3600_000) };
   };
-  const tokens = await Promise.all([1, 2, 3].map(() => exchangeOnce('a.azurecr.io', identity, 'u', exchange, store, () => new Date())));
+  const tokens = await Promise.all([1, 2, 3].map(() => exchangeOnce('a.azurecr.io', app, 'u', exchange, store, () => new Date())));
   assert.equal(exchanges, 1);
   assert.deepEqual(new Set(tokens.map((t) => t.refreshToken)), new Set(['rt-1']));
-  assert.equal((await cachedRegistryToken('a.azurecr.io', identity, store, new Date()))?.refreshToken, 'rt-1');
-  assert.equal(await cachedRegistryToken('a.azurecr.io', identityKey({ ...query, clientId: 'other' }), store, new Date()), undefined);
-  assert.equal(await cachedRegistryToken('a.azurecr.io', identity, store, new Date(Date.now() + 3 * 3600_000 - 60_000)), undefined);
+  assert.equal((await cachedRegistryToken('a.azurecr.io', app, store, new Date()))?.refreshToken, 'rt-1');
+  assert.equal(await cachedRegistryToken('a.azurecr.io', { identity: identityKey({ ...query, clientId: 'other' }), account: {} }, store, new Date()), undefined);
+  assert.equal(await cachedRegistryToken('a.azurecr.io', app, store, new Date(Date.now() + 3 * 3600_000 - 60_000)), undefined);
   assert.ok(!readFileSync(join(tmp.home, 'sessions.json'), 'utf8').includes('"sessions":["'));
+});
+
+test("a person's registry token is stored under the person whose Entra token was exchanged, and never handed to another", async () => {
+  const people = makeTmpHome();
+  after(() => people.cleanup());
+  const home = { ...store, home: people.home };
+  const identity = identityKey({ ...query, protocol: 'AzDeviceCodeFlowCredentials' });
+  const alice = { upn: 'alice@contoso.example', oid: '11111111-1111-1111-1111-111111111111' };
+  const bob = { upn: 'bob@contoso.example', oid: '22222222-2222-2222-2222-222222222222' };
+  let exchanges = 0;
+  const exchange = async () => ({ refreshToken: `rt-${++exchanges}`, expiry: new Date(Date.now() + 3 * 3600_000) });
+  // Looked up for Alice, but Bob signed in: his token is exchanged and stored as his.
+  await exchangeOnce('a.azurecr.io', { identity, account: bob }, 'u', exchange, home, () => new Date());
+  assert.equal(await cachedRegistryToken('a.azurecr.io', { identity, account: alice }, home, new Date()), undefined);
+  assert.equal(await cachedRegistryToken('a.azurecr.io', { identity, account: { upn: alice.upn } }, home, new Date()), undefined);
+  assert.equal(await cachedRegistryToken('a.azurecr.io', { identity, account: {} }, home, new Date()), undefined, 'nor to an unknown account');
+  for (const asked of [bob, { upn: 'BOB@contoso.example' }, { oid: bob.oid }]) {
+    assert.equal((await cachedRegistryToken('a.azurecr.io', { identity, account: asked }, home, new Date()))?.refreshToken, 'rt-1', JSON.stringify(asked));
+  }
+  const forAlice = await exchangeOnce('a.azurecr.io', { identity, account: alice }, 'u', exchange, home, () => new Date());
+  assert.equal(forAlice.refreshToken, 'rt-2', "Bob's token is not Alice's: a new exchange");
 });
