@@ -1,3 +1,4 @@
 #!/usr/bin/env node
 'use strict';
-require('./load-bundle.js')('docker-credential-azsess').run();
+// The loader is bin/azsess.js's (required, it runs nothing of azsess's own).
+require('./azsess.js')('docker-credential-azsess').run();

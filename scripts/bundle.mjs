@@ -11,7 +11,7 @@
  *   protocols, proper-lockfile);
  * - `http.cjs`: the parts of undici the HTTP client requires, shared by both programs and loaded
  *   only when a request is due.
- * bin/load-bundle.js loads a layer on the first import that needs it. A module lives in exactly
+ * The loader in bin/azsess.js loads a layer on the first import that needs it. A module lives in exactly
  * one layer: the others reach it through that layer's `modules` export, never through a copy, so
  * module state and `instanceof` work as in one bundle.
  */

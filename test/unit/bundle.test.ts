@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 import { repoRoot } from '../support/paths.js';
 
-/** The shipped bundles (scripts/bundle.mjs), as bin/load-bundle.js loads them, and what each holds. */
+/** The shipped bundles (scripts/bundle.mjs), as the loader in bin/azsess.js loads them, and what each holds. */
 const inputs = JSON.parse(readFileSync(join(repoRoot, 'dist', 'bundle-inputs.json'), 'utf8')) as Record<string, string[]>;
 const bundles = Object.keys(inputs).map((name) => join(repoRoot, 'dist', 'bundle', name));
 
