@@ -1,4 +1,4 @@
-import { readManifest } from '../core/admin.js';
+import { readManifest } from '../store/manifest.js';
 import { resolveSettings } from '../core/settings.js';
 import { buildTokenQuery, type TokenQuery } from '../core/token-query.js';
 import { parseExecInfo, type ExecInfo, type OutputFormat } from '../output/token-formats.js';

@@ -2,10 +2,12 @@ import { accountOf, forAccount, sameAccount, selectorAccount } from './accounts.
 import { isUserProtocol, type ProtocolName } from './protocol-names.js';
 import { audienceKey, resourceOfScope } from './scopes.js';
 import { resourceOf, sessionMatches, type Session, type SessionQuery } from './session.js';
-import { readManifest, updateManifest, type Manifest } from '../store/manifest.js';
+import { readManifest, type Manifest } from '../store/manifest.js';
+import { updateManifest } from '../store/manifest-write.js';
 import { registryTokensOf, setRegistryTokens } from '../store/registries.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
-import { readSessions, updateSessions, type StoreOptions } from '../store/sessions.js';
+import { readSessions, type StoreOptions } from '../store/sessions.js';
+import { updateSessions } from '../store/sessions-lock.js';
 
 /** What store calls need: where the home is, how long to wait, where to speak. */
 export interface AdminOptions extends StoreOptions {

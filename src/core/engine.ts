@@ -1,12 +1,7 @@
 import type { ProtocolDeps, TokenResult } from '../protocols/types.js';
 import { OAuthError } from '../oauth/token-response.js';
-import {
-  updateSessions,
-  withSessionsLock,
-  type SessionsTransaction,
-  type StoreOptions,
-  watchSessions,
-} from '../store/sessions.js';
+import { type StoreOptions, watchSessions } from '../store/sessions.js';
+import { updateSessions, withSessionsLock, type SessionsTransaction } from '../store/sessions-lock.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
 import { accountFromTokens, accountOf, describeAccount, forAccount, sameAccount, selectorAccount } from './accounts.js';
 import { saveOrWarn } from '../store/storage-error.js';

@@ -5,7 +5,8 @@ import {
   setRegistryTokens,
   type RegistryToken,
 } from '../store/registries.js';
-import { withSessionsLock, type StoreOptions } from '../store/sessions.js';
+import type { StoreOptions } from '../store/sessions.js';
+import { withSessionsLock } from '../store/sessions-lock.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
 import { saveOrWarn } from '../store/storage-error.js';
 import { sameAccount, type AccountRef } from './accounts.js';

@@ -1,5 +1,6 @@
 import type { AccountRef } from '../core/accounts.js';
-import { readSessions, updateSessions, type StoreOptions } from './sessions.js';
+import { readSessions, type StoreOptions } from './sessions.js';
+import { updateSessions } from './sessions-lock.js';
 import type { SessionsDocument } from './sessions-document.js';
 
 /**

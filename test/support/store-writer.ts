@@ -60,7 +60,7 @@ function pauseWrite(n: number): void {
 
 if (pauseAt > 0) pauseWrite(pauseAt);
 const { silentLog } = await import('../../src/core/log.js');
-const { updateSessions } = await import('../../src/store/sessions.js');
+const { updateSessions } = await import('../../src/store/sessions-lock.js');
 const { lockSteps } = await import('../../src/store/lock.js');
 
 const pauses = new Set((process.env.AZSESS_TEST_PAUSE ?? '').split(',').filter(Boolean));

@@ -1,4 +1,4 @@
-import { forgetAccessToken, readManifest } from '../../core/admin.js';
+import { readManifest } from '../../store/manifest.js';
 import { resolveSettings } from '../../core/settings.js';
 import { buildTokenQuery, type TokenQuery } from '../../core/token-query.js';
 import { defaultGitHosts, devopsScope, handleGitCredential, type GitCredentialAction } from '../../helpers/git-credential.js';
@@ -35,6 +35,7 @@ export async function runGitCredential(action: GitCredentialAction, opts: GitCre
       return { token: session.token, expiry: session.expiry };
     },
     forget: async () => {
+      const { forgetAccessToken } = await import('../../core/admin.js');
       const dropped = await forgetAccessToken(devopsQuery(opts, rt), rt.store);
       rt.log.verbose(`git refused the token: dropped ${dropped} cached access token${dropped === 1 ? '' : 's'}.`);
     },

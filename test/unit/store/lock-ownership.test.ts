@@ -7,7 +7,8 @@ import { silentLog } from '../../../src/core/log.js';
 import { writeFileAtomically } from '../../../src/store/atomic-write.js';
 import { isStale, publish, readHolder, removeHolder } from '../../../src/store/lock-dir.js';
 import { acquireLock, isHeld, type HeldLock } from '../../../src/store/lock.js';
-import { emptyManifest, formatManifest, readManifest, updateManifest } from '../../../src/store/manifest.js';
+import { emptyManifest, formatManifest, readManifest } from '../../../src/store/manifest.js';
+import { updateManifest } from '../../../src/store/manifest-write.js';
 
 /**
  * What a holder knows of its own lock (`stillOurs`, `settled`), in one process: a live holder's
