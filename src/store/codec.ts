@@ -79,7 +79,8 @@ export function decodeSession(entry: Record<string, unknown>): Session | undefin
   const protocol = lookupProtocol(str(entry.protocol ?? entry.protocal));
   if (!protocol) return undefined;
   const extra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(entry)) if (!known.has(k)) extra[k] = v;
+  // Plain loops and calls on the cache-hit path: see parseSessionsDocument.
+  for (const k in entry) if (!known.has(k)) extra[k] = entry[k];
   const options = stringRecord(entry.azsess_options);
   const session: Session = {
     protocol,
@@ -99,7 +100,10 @@ export function decodeSession(entry: Record<string, unknown>): Session | undefin
     extra,
   };
   // Stored secrets join the redaction list too, should a message ever quote one by mistake.
-  for (const secret of [session.token, session.refreshToken, session.idToken, session.clientSecret]) rememberSecret(secret);
+  rememberSecret(session.token);
+  rememberSecret(session.refreshToken);
+  rememberSecret(session.idToken);
+  rememberSecret(session.clientSecret);
   if (typeof entry.authority === 'string' && entry.authority) session.authority = entry.authority;
   if (options && Object.keys(options).length > 0) session.options = options;
   if (typeof entry.token_aud === 'string') session.tokenAudience = entry.token_aud;

@@ -67,7 +67,10 @@ export function parseSessionsDocument(text: string): ParseResult {
   if (!isRecord(data)) return { ok: false, problem: 'it is not a JSON object' };
   if (!Array.isArray(data.sessions)) return { ok: false, problem: 'it has no "sessions" list' };
   const doc = emptyDocument();
-  for (const [index, entry] of data.sessions.entries()) {
+  // Index loops on the cache-hit path: a loop that destructures an iterator compiles to several
+  // times the bytecode, which a fresh process pays for (docs/performance.md).
+  for (let index = 0; index < data.sessions.length; index++) {
+    const entry: unknown = data.sessions[index];
     const object = entryObject(entry);
     const session = object && !hasWrongTypes(object) ? decodeSession(object) : undefined;
     if (session) doc.sessions.push(session);
