@@ -104,29 +104,56 @@ describe('docker credential helper and accounts', { skip }, () => {
     assert.equal(acr.exchanges.length, exchanges, "Bob's registry token is cached under Bob: no new exchange");
   });
 
-  test("clear-cache --account takes that person's registry tokens with their sessions, and leaves the others'", async () => {
+  // Docker users export AZSESS_ACCOUNT, and plain clear-cache takes it as --account.
+  const clears: Array<{ how: string; args: string[]; extra: Record<string, string> }> = [
+    { how: '--account', args: ['--account', BOB.username], extra: {} },
+    { how: 'AZSESS_ACCOUNT', args: [], extra: { AZSESS_ACCOUNT: BOB.username } },
+  ];
+  for (const { how, args, extra } of clears) {
+    test(`clear-cache with ${how} takes that person's registry tokens with their sessions, and leaves the others'`, async () => {
+      assert.equal((await login({}, acrScope)).code, 0);
+      assert.equal((await login(BOB, acrScope)).code, 0);
+      const alice = await get({ AZSESS_ACCOUNT: ALICE }, other.host);
+      assert.equal(alice.code, 0, alice.stdout + alice.stderr);
+      assert.equal(subjectOf(alice.stdout), oidOf(ALICE));
+      const bob = await get({ AZSESS_ACCOUNT: BOB.username });
+      assert.equal(bob.code, 0, bob.stdout + bob.stderr);
+      assert.equal(subjectOf(bob.stdout), oidOf(BOB.username));
+
+      const clear = await runCli(['clear-cache', ...args], { userHome: fx.tmp.userHome, env: env(extra) });
+      assert.equal(clear.code, 0, clear.stderr);
+      assert.match(clear.stderr, /Removed \d+ sessions? and 1 cached registry token from /);
+      const exchanges = acr.exchanges.length;
+      const asBob = await get({ AZSESS_ACCOUNT: BOB.username });
+      assert.equal(asBob.stdout === bob.stdout, false, "Bob's registry token went with his sessions");
+      assert.equal(asBob.code, 1, 'Bob must sign in again');
+      assert.match(asBob.stdout, /signing in needs a person at a terminal/);
+      assert.equal(acr.exchanges.length, exchanges);
+
+      const exchangesOther = other.exchanges.length;
+      const stillAlice = await get({ AZSESS_ACCOUNT: ALICE }, other.host);
+      assert.deepEqual([stillAlice.code, stillAlice.stdout], [0, alice.stdout], "Alice's registry token is untouched");
+      assert.equal(other.exchanges.length, exchangesOther, 'a cache hit: no exchange');
+    });
+  }
+
+  test("a person's registry token stored without an account, its sessions gone, is not handed to the next pull", async () => {
     assert.equal((await login({}, acrScope)).code, 0);
-    assert.equal((await login(BOB, acrScope)).code, 0);
-    const alice = await get({ AZSESS_ACCOUNT: ALICE }, other.host);
-    assert.equal(alice.code, 0, alice.stdout + alice.stderr);
-    assert.equal(subjectOf(alice.stdout), oidOf(ALICE));
-    const bob = await get({ AZSESS_ACCOUNT: BOB.username });
-    assert.equal(bob.code, 0, bob.stdout + bob.stderr);
-    assert.equal(subjectOf(bob.stdout), oidOf(BOB.username));
-
-    const clear = await runCli(['clear-cache', '--account', BOB.username], { userHome: fx.tmp.userHome, env: env() });
-    assert.equal(clear.code, 0, clear.stderr);
-    assert.match(clear.stderr, /Removed \d+ sessions? and 1 cached registry token from /);
+    const first = await get();
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    // As an older azsess left it: no account on the registry token, and the sessions cleared.
+    const path = join(fx.tmp.home, 'sessions.json');
+    const file = JSON.parse(readFileSync(path, 'utf8')) as { sessions: unknown[]; azsess: { registries: Record<string, Record<string, unknown>> } };
+    const entry = file.azsess.registries[acr.host]!;
+    delete entry.account;
+    delete entry.account_oid;
+    file.sessions = [];
+    writeFileSync(path, JSON.stringify(file), { mode: 0o600 });
     const exchanges = acr.exchanges.length;
-    const asBob = await get({ AZSESS_ACCOUNT: BOB.username });
-    assert.equal(asBob.stdout === bob.stdout, false, "Bob's registry token went with his sessions");
-    assert.equal(asBob.code, 1, 'Bob must sign in again');
-    assert.match(asBob.stdout, /signing in needs a person at a terminal/);
+    const next = await get();
+    assert.equal(next.stdout === first.stdout, false, 'the account-less registry token is handed to nobody');
+    assert.equal(next.code, 1);
+    assert.match(next.stdout, /signing in needs a person at a terminal/);
     assert.equal(acr.exchanges.length, exchanges);
-
-    const exchangesOther = other.exchanges.length;
-    const stillAlice = await get({ AZSESS_ACCOUNT: ALICE }, other.host);
-    assert.deepEqual([stillAlice.code, stillAlice.stdout], [0, alice.stdout], "Alice's registry token is untouched");
-    assert.equal(other.exchanges.length, exchangesOther, 'a cache hit: no exchange');
   });
 });
