@@ -69,7 +69,8 @@ export function selectorAccount(selector: string): AccountRef {
   return isGuid(selector) ? { oid: selector } : { upn: selector };
 }
 
-function isUnknown(a: AccountRef): boolean {
+/** Names nobody: neither a UPN nor an object id. */
+export function isUnknownAccount(a: AccountRef): boolean {
   return !a.upn && !a.oid;
 }
 
@@ -77,7 +78,7 @@ function isUnknown(a: AccountRef): boolean {
 export function sameAccount(a: AccountRef, b: AccountRef): boolean {
   if (a.oid && b.oid) return a.oid.toLowerCase() === b.oid.toLowerCase();
   if (a.upn && b.upn) return a.upn.toLowerCase() === b.upn.toLowerCase();
-  return isUnknown(a) && isUnknown(b);
+  return isUnknownAccount(a) && isUnknownAccount(b);
 }
 
 /** How messages name an account. */

@@ -1,10 +1,10 @@
-import { accountOf, forAccount, sameAccount, selectorAccount } from './accounts.js';
+import { accountOf, forAccount, sameAccount, selectorAccount, type AccountRef } from './accounts.js';
 import { isUserProtocol, type ProtocolName } from './protocol-names.js';
 import { audienceKey, resourceOfScope } from './scopes.js';
 import { resourceOf, sessionMatches, type Session, type SessionQuery } from './session.js';
 import { readManifest, type Manifest } from '../store/manifest.js';
 import { updateManifest } from '../store/manifest-write.js';
-import { registryTokensOf, setRegistryTokens } from '../store/registries.js';
+import { isPersonal, registryTokensOf, setRegistryTokens, type RegistryToken } from '../store/registries.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
 import { readSessions, type StoreOptions } from '../store/sessions.js';
 import { updateSessions } from '../store/sessions-lock.js';
@@ -126,18 +126,32 @@ function isEmptySelector(selector: SessionSelector): boolean {
 }
 
 /**
- * `azsess clear-cache`: removes the matching sessions and, when no selector narrows it, the cached
- * registry tokens too; a broken cache is moved aside first.
+ * `azsess clear-cache`: removes the matching sessions and the registry tokens that stood for them;
+ * a broken cache is moved aside first.
  */
 export async function clearCache(selector: SessionSelector, options: AdminOptions): Promise<{ sessions: number; registries: number }> {
   const removed = { sessions: 0, registries: 0 };
   await updateSessions(options.home, options, (doc) => {
     removed.sessions = removeMatching(doc, selector);
-    if (!isEmptySelector(selector)) return;
-    removed.registries = registryTokensOf(doc).length;
-    setRegistryTokens(doc, []);
+    removed.registries = removeOutlivedRegistryTokens(doc, selector);
   });
   return removed;
+}
+
+/**
+ * Without a selector, every registry token goes. With one, a person's goes when the selector names
+ * that person or no session of theirs is left: a registry token never outlives the sessions of the
+ * person whose Entra token it was exchanged for. An app's stays (it names no person).
+ */
+function removeOutlivedRegistryTokens(doc: SessionsDocument, selector: SessionSelector): number {
+  const tokens = registryTokensOf(doc);
+  const named = selector.account ? selectorAccount(selector.account) : undefined;
+  const hasSessions = (account: AccountRef) => doc.sessions.some((s) => isUserProtocol(s.protocol) && sameAccount(accountOf(s), account));
+  const goes = (t: RegistryToken) =>
+    isEmptySelector(selector) || (isPersonal(t) && ((named !== undefined && sameAccount(t.account, named)) || !hasSessions(t.account)));
+  const kept = tokens.filter((t) => !goes(t));
+  if (kept.length !== tokens.length) setRegistryTokens(doc, kept);
+  return tokens.length - kept.length;
 }
 
 /**

@@ -1,4 +1,5 @@
 import {
+  isPersonal,
   readRegistryTokens,
   registryTokensOf,
   removeRegistryToken,
@@ -9,7 +10,7 @@ import type { StoreOptions } from '../store/sessions.js';
 import { withSessionsLock } from '../store/sessions-lock.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
 import { saveOrWarn } from '../store/storage-error.js';
-import { sameAccount, type AccountRef } from './accounts.js';
+import { isUnknownAccount, sameAccount, type AccountRef } from './accounts.js';
 import type { SessionQuery } from './session.js';
 
 export { registryTokensOf, type RegistryToken };
@@ -46,6 +47,9 @@ function usable(token: RegistryToken | undefined, owner: RegistryOwner, now: Dat
     token.refreshToken !== '' &&
     token.identity === owner.identity &&
     sameAccount(token.account, owner.account) &&
+    // A person's token only for a named person (sameAccount lets an unknown match only an unknown):
+    // an entry stored before azsess recorded accounts is exchanged again, not handed to whoever asks.
+    !(isPersonal(token) && isUnknownAccount(token.account)) &&
     token.expiry.getTime() - now.getTime() > registryTokenMarginSeconds * 1000
   );
 }

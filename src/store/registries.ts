@@ -1,4 +1,5 @@
 import type { AccountRef } from '../core/accounts.js';
+import { isUserProtocol, lookupProtocol } from '../core/protocol-names.js';
 import { readSessions, type StoreOptions } from './sessions.js';
 import { updateSessions } from './sessions-lock.js';
 import type { SessionsDocument } from './sessions-document.js';
@@ -20,6 +21,12 @@ export interface RegistryToken {
 }
 
 const extensionKey = 'registries';
+
+/** Whether a person's Entra token was exchanged for it: its identity starts with a sign-in protocol. */
+export function isPersonal(token: Pick<RegistryToken, 'identity'>): boolean {
+  const protocol = lookupProtocol(token.identity.split(' ', 1)[0] ?? '');
+  return protocol !== undefined && isUserProtocol(protocol);
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -17,7 +17,7 @@ export interface ClearCacheOptions extends CommonOptions {
 
 export function clearCacheCommand(ctx: CliContext): Command {
   const cmd = new Command('clear-cache')
-    .description('remove stored sessions: those matching every selector given, or all of them (and the cached registry tokens)')
+    .description('remove stored sessions, those matching every selector given or all of them, and the cached registry tokens they stood for')
     .addOption(protocolOption('only sessions of this protocol'))
     .addOption(tenantOption())
     .addOption(clientIdOption('only sessions of this application (client) id'))

@@ -7,6 +7,7 @@ import { silentLog } from '../../../src/core/log.js';
 import { cachedRegistryToken, exchangeOnce, identityKey } from '../../../src/core/registry-tokens.js';
 import { registryTokensOf, setRegistryTokens } from '../../../src/store/registries.js';
 import { emptyDocument, formatSessionsDocument, parseSessionsDocument } from '../../../src/store/sessions-document.js';
+import { updateSessions } from '../../../src/store/sessions-lock.js';
 import { makeTmpHome } from '../../support/tmp-home.js';
 
 const tmp = makeTmpHome();
@@ -68,4 +69,31 @@ test("a person's registry token is stored under the person whose Entra token was
   }
   const forAlice = await exchangeOnce('a.azurecr.io', { identity, account: alice }, 'u', exchange, home, () => new Date());
   assert.equal(forAlice.refreshToken, 'rt-2', "Bob's token is not Alice's: a new exchange");
+});
+
+test("a person's registry token without an account (stored before azsess recorded it) is exchanged again, never handed out", async () => {
+  const old = makeTmpHome();
+  after(() => old.cleanup());
+  const home = { ...store, home: old.home };
+  const expiry = new Date(Date.now() + 3 * 3600_000);
+  const alice = { upn: 'alice@contoso.example', oid: '11111111-1111-1111-1111-111111111111' };
+  for (const protocol of ['AzDeviceCodeFlowCredentials', 'AzAuthCodeFlowCredentials'] as const) {
+    const identity = identityKey({ ...query, protocol });
+    await updateSessions(old.home, home, (doc) =>
+      setRegistryTokens(doc, [{ server: 'a.azurecr.io', username: 'u', refreshToken: 'old', expiry, identity, account: {} }]),
+    );
+    // Its app's sessions cleared, the helper looks up no account: nobody is the unknown account.
+    for (const account of [{}, alice]) {
+      assert.equal(await cachedRegistryToken('a.azurecr.io', { identity, account }, home, new Date()), undefined, `${protocol} ${JSON.stringify(account)}`);
+    }
+    let exchanges = 0;
+    const exchange = async () => ({ refreshToken: `new-${++exchanges}`, expiry });
+    const fresh = await exchangeOnce('a.azurecr.io', { identity, account: {} }, 'u', exchange, home, () => new Date());
+    assert.equal(fresh.refreshToken, 'new-1', 'the old token is not reused under the lock either');
+    assert.equal(await cachedRegistryToken('a.azurecr.io', { identity, account: {} }, home, new Date()), undefined, 'nor the new one, whose person is unknown');
+  }
+  // An app's token names no person and is reused as before.
+  const app = { identity: identityKey(query), account: {} };
+  await updateSessions(old.home, home, (doc) => setRegistryTokens(doc, [{ server: 'a.azurecr.io', username: 'u', refreshToken: 'app', expiry, ...app }]));
+  assert.equal((await cachedRegistryToken('a.azurecr.io', app, home, new Date()))?.refreshToken, 'app');
 });
