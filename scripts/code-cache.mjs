@@ -68,8 +68,8 @@ const env = {
  * Runs a program (asynchronously: this process's server must answer it) and fails the build if it
  * fails: a cache made by a failed run would be a poor one.
  */
-async function train(bin, args, input = '') {
-  const child = spawn(process.execPath, [join(root, 'bin', bin), ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+async function train(bin, args, input = '', more = {}) {
+  const child = spawn(process.execPath, [join(root, 'bin', bin), ...args], { env: { ...env, ...more }, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -84,6 +84,17 @@ try {
   await train('azsess.js', ['git-credential', 'get'], 'protocol=https\nhost=dev.azure.com\n\n');
   await train('azsess.js', ['token']);
   await train('docker-credential-azsess.js', ['get'], host);
+  // A sign-in loads the \`more\` layer only after the request set V8's flags, so its cache there
+  // would be refused by every command that loads it at start (commander): a command that makes no
+  // request writes it last.
+  await train('azsess.js', ['status']);
+  // The docker helper loads its \`more\` layer only to get a token by another grant than a refresh,
+  // always after the request set the flags (as the HTTP bundle): an app's client secret does it.
+  await train('docker-credential-azsess.js', ['get'], host, {
+    AZSESS_PROTOCOL: 'client-credentials',
+    AZURE_CLIENT_SECRET: 'code-cache-training-secret',
+    AZSESSIONS_HOME: join(home, 'app'),
+  });
   // The cores are for cache hits. A run writes every function it has, those it read from the cache
   // included, so the cores' caches are made again from nothing by hits alone: without the sign-in's
   // and the refreshes' functions they are a quarter smaller, which a hit pays for in reading and
