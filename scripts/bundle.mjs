@@ -7,13 +7,15 @@
  *   (the architecture test walks the same lists and keeps commander, undici & co. out);
  * - `<name>-engine.cjs`: what a cache miss adds before any request (the engine, the lock wait),
  *   which is all that the processes waiting for another one's refresh load;
- * - `<name>-more.cjs`: everything else the program imports lazily (commander, chalk, the
- *   protocols, proper-lockfile);
+ * - `<name>-refresh.cjs`: what the one process that refreshes adds (proper-lockfile, the network,
+ *   the HTTP client, the refresh grant);
+ * - `<name>-more.cjs`: everything else the program imports lazily (commander, chalk, the other
+ *   commands and protocols);
  * - `http.cjs`: the parts of undici the HTTP client requires, shared by both programs and loaded
  *   only when a request is due.
- * The loader in bin/azsess.js loads a layer on the first import that needs it. A module lives in exactly
- * one layer: the others reach it through that layer's `modules` export, never through a copy, so
- * module state and `instanceof` work as in one bundle.
+ * The loader in bin/azsess.js loads a layer on the first import that needs it. A module lives in
+ * exactly one layer: the others reach it through that layer's `modules` export, never through a
+ * copy, so module state and `instanceof` work as in one bundle.
  */
 import * as esbuild from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
