@@ -17,40 +17,74 @@ const oneOf = (choices: string[]): Parse => (v) => {
   return v;
 };
 
-const valueOptions: Record<string, { key: string; parse: Parse }> = {
-  '--scope': { key: 'scope', parse: (v, prev) => collectScopes(v, prev as string[] | undefined) },
-  '--resource': { key: 'resource', parse: parseResource },
-  '--protocol': { key: 'protocol', parse: parseProtocol },
-  '--tenant': { key: 'tenant', parse: parseTenant },
-  '--client-id': { key: 'clientId', parse: identity },
-  '--account': { key: 'account', parse: identity },
-  '--object-id': { key: 'objectId', parse: identity },
-  '--msi-res-id': { key: 'msiResId', parse: identity },
-  '--authority-host': { key: 'authorityHost', parse: identity },
-  '--cloud': { key: 'cloud', parse: oneOf(['public', 'usgov', 'china']) },
-  '--offset': { key: 'offset', parse: parseSeconds('--offset') },
-  '--min-validity': { key: 'minValidity', parse: parseSeconds('--min-validity') },
-  '--output': { key: 'output', parse: oneOf(['raw', 'json', 'exec-credential']) },
-  '--server-id': { key: 'serverId', parse: identity },
-  '--timeout': { key: 'timeout', parse: parseSeconds('--timeout', { min: 1 }) },
-  '--home': { key: 'home', parse: identity },
-  '--redirect-uri': { key: 'redirectUri', parse: parseRedirectUri },
-  '--login-hint': { key: 'loginHint', parse: identity },
-  '--domain-hint': { key: 'domainHint', parse: identity },
-  '--prompt-format': { key: 'promptFormat', parse: oneOf(['text', 'json']) },
-};
+interface ValueOption {
+  key: string;
+  parse: Parse;
+}
+
+/**
+ * The value options of `azsess token`, as commander defines them: the key each sets and how its
+ * value is read. A function rather than a table: every run would build the whole table, and a
+ * command line names one or two of them (building it cost a cache hit 40 µs).
+ */
+function tokenValueOption(name: string): ValueOption | undefined {
+  switch (name) {
+    case '--scope': return { key: 'scope', parse: (v, prev) => collectScopes(v, prev as string[] | undefined) };
+    case '--resource': return { key: 'resource', parse: parseResource };
+    case '--protocol': return { key: 'protocol', parse: parseProtocol };
+    case '--tenant': return { key: 'tenant', parse: parseTenant };
+    case '--client-id': return { key: 'clientId', parse: identity };
+    case '--account': return { key: 'account', parse: identity };
+    case '--object-id': return { key: 'objectId', parse: identity };
+    case '--msi-res-id': return { key: 'msiResId', parse: identity };
+    case '--authority-host': return { key: 'authorityHost', parse: identity };
+    case '--cloud': return { key: 'cloud', parse: oneOf(['public', 'usgov', 'china']) };
+    case '--offset': return { key: 'offset', parse: parseSeconds('--offset') };
+    case '--min-validity': return { key: 'minValidity', parse: parseSeconds('--min-validity') };
+    case '--output': return { key: 'output', parse: oneOf(['raw', 'json', 'exec-credential']) };
+    case '--server-id': return { key: 'serverId', parse: identity };
+    case '--timeout': return { key: 'timeout', parse: parseSeconds('--timeout', { min: 1 }) };
+    case '--home': return { key: 'home', parse: identity };
+    case '--redirect-uri': return { key: 'redirectUri', parse: parseRedirectUri };
+    case '--login-hint': return { key: 'loginHint', parse: identity };
+    case '--domain-hint': return { key: 'domainHint', parse: identity };
+    case '--prompt-format': return { key: 'promptFormat', parse: oneOf(['text', 'json']) };
+    default: return undefined;
+  }
+}
+
+/** `azsess git-credential`'s value options: its own `--allow-host`, and some of token's. */
+function gitCredentialValueOption(name: string): ValueOption | undefined {
+  switch (name) {
+    case '--allow-host':
+      return { key: 'allowHost', parse: (v, prev) => [...((prev as string[] | undefined) ?? []), parseAllowHost(v)] };
+    case '--protocol':
+    case '--tenant':
+    case '--client-id':
+    case '--account':
+    case '--authority-host':
+    case '--cloud':
+    case '--home':
+      return tokenValueOption(name);
+    default:
+      return undefined;
+  }
+}
 
 // Flags that cannot change which cached token answers.
-const booleanOptions: Record<string, [string, boolean]> = {
-  '--interactive': ['interactive', true],
-  '--no-interactive': ['interactive', false],
-  '--no-browser': ['browser', false],
-};
+function tokenBooleanOption(name: string): [string, boolean] | undefined {
+  switch (name) {
+    case '--interactive': return ['interactive', true];
+    case '--no-interactive': return ['interactive', false];
+    case '--no-browser': return ['browser', false];
+    default: return undefined;
+  }
+}
 
 /** What a command's fast parse accepts. */
 interface FastCommand {
-  values: Record<string, { key: string; parse: Parse }>;
-  booleans: Record<string, [string, boolean]>;
+  value: (name: string) => ValueOption | undefined;
+  boolean: (name: string) => [string, boolean] | undefined;
   defaults: Record<string, unknown>;
   /** The one positional argument, if the command takes one (anywhere among the options, as commander allows). */
   positional?: readonly string[];
@@ -63,7 +97,7 @@ function parseWith(command: FastCommand, args: readonly string[]): { opts: Recor
     const arg = args[i]!;
     const eq = arg.indexOf('=');
     const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const spec = command.values[name];
+    const spec = command.value(name);
     if (spec) {
       const value = eq > 0 && name !== arg ? arg.slice(eq + 1) : args[++i];
       if (value === undefined) return undefined;
@@ -74,7 +108,7 @@ function parseWith(command: FastCommand, args: readonly string[]): { opts: Recor
       }
       continue;
     }
-    const flag = command.booleans[arg];
+    const flag = command.boolean(arg);
     if (flag) {
       opts[flag[0]] = flag[1];
       continue;
@@ -86,20 +120,15 @@ function parseWith(command: FastCommand, args: readonly string[]): { opts: Recor
   return positional === undefined ? { opts } : { opts, positional };
 }
 
-const tokenCommand: FastCommand = { values: valueOptions, booleans: booleanOptions, defaults: { output: 'raw', browser: true, promptFormat: 'text' } };
+const tokenCommand: FastCommand = {
+  value: tokenValueOption,
+  boolean: tokenBooleanOption,
+  defaults: { output: 'raw', browser: true, promptFormat: 'text' },
+};
 
 const gitCredentialCommand: FastCommand = {
-  values: {
-    '--allow-host': { key: 'allowHost', parse: (v, prev) => [...((prev as string[] | undefined) ?? []), parseAllowHost(v)] },
-    '--protocol': valueOptions['--protocol']!,
-    '--tenant': valueOptions['--tenant']!,
-    '--client-id': valueOptions['--client-id']!,
-    '--account': valueOptions['--account']!,
-    '--authority-host': valueOptions['--authority-host']!,
-    '--cloud': valueOptions['--cloud']!,
-    '--home': valueOptions['--home']!,
-  },
-  booleans: {},
+  value: gitCredentialValueOption,
+  boolean: () => undefined,
   defaults: {},
   positional: gitCredentialActions,
 };
