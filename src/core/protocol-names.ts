@@ -57,8 +57,10 @@ export function shortProtocolName(name: ProtocolName): string {
 
 /** Resolves a name, an alias or an AzSessions name (with or without its `AzSessions.` prefix). */
 export function lookupProtocol(input: string): ProtocolName | undefined {
-  const key = input.trim().replace(/^AzSessions\./, '').toLowerCase();
-  return aliases[key];
+  const trimmed = input.trim();
+  const key = (trimmed.startsWith('AzSessions.') ? trimmed.slice('AzSessions.'.length) : trimmed).toLowerCase();
+  // Own names only: `constructor` or `__proto__` is no protocol.
+  return Object.hasOwn(aliases, key) ? aliases[key] : undefined;
 }
 
 /** Like lookupProtocol, but a wrong name is a usage error that lists the valid ones. */

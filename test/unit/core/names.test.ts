@@ -19,6 +19,11 @@ test('protocol names, aliases and AzSessions names resolve to the stored name', 
   ];
   for (const [input, stored] of cases) assert.equal(lookupProtocol(input), stored, input);
   assert.throws(() => parseProtocol('kerberos'), (err: unknown) => err instanceof UsageError && /device-code/.test(err.message));
+  // Names an object has of its own are no protocol (a lookup must not reach Object.prototype).
+  for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'AzSessions.constructor']) {
+    assert.equal(lookupProtocol(name), undefined, name);
+    assert.throws(() => parseProtocol(name), UsageError, name);
+  }
 });
 
 test('tenants: GUIDs, domains and the three meta tenants; nothing that could bend a URL', () => {
