@@ -5,8 +5,8 @@
  * of `azsess` a module load (about 0.15 ms): a cache hit is what git and scripts run most.
  *
  * Loads a program of azsess from its CommonJS bundles (scripts/bundle.mjs): the core at once,
- * each other layer (`<name>-engine.cjs`, `<name>-more.cjs`) on the first import that needs it,
- * `http.cjs` (undici) when a request is due. Each is compiled from V8's code cache when one made
+ * each other layer (`<name>-engine.cjs`, `<name>-refresh.cjs`, `<name>-more.cjs`) on the first
+ * import that needs it, `http.cjs` (undici) when a request is due. Each is compiled from V8's code cache when one made
  * by this Node version sits beside it (the build makes them; V8 ignores a cache from another
  * version or flags). Start-up time is what users of a credential helper feel, and compiling is a
  * large part of it (docs/performance.md).
@@ -25,8 +25,9 @@ const dir = join(__dirname, '..', 'dist', 'bundle');
 /**
  * Training only: the caches still to write. A cache records V8's flags, and a request sets
  * --liftoff-only (src/cli/network.ts), after which V8 would reject it in a fresh process; so the
- * bundles loaded by then are written just before, and the HTTP bundle, which always loads after,
- * when the process exits. (Unsetting the flag does not restore V8's flag hash: the flags it
+ * bundles loaded by then are written just before (without what runs after it), and those that
+ * load only after it (the HTTP bundle, the docker helper's other protocols) when the process
+ * exits. (Unsetting the flag does not restore V8's flag hash: the flags it
  * implied stay changed.)
  */
 const unwritten = process.env.AZSESS_V8_CACHE_WRITE ? new Map() : undefined;

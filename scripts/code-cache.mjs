@@ -4,8 +4,9 @@
  * AZSESS_V8_CACHE_WRITE=1. Each run writes the cache of every bundle it loaded, holding the
  * functions that ran; the last run that loads a bundle decides its cache, so the order below is:
  * a device-code sign-in configured by the environment (the engine, the HTTP client, the lock, a
- * write), refreshes for git's and the registry's audiences, then cache hits, which are what the
- * cores are for; the cores' caches are then made again by hits alone.
+ * write), refreshes for git's and the registry's audiences, cache hits, a command that makes no
+ * request (for the layer with commander), the docker helper with an app's secret (for its other
+ * protocols); then the cores' caches are made again, from nothing, by hits alone.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
