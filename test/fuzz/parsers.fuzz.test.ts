@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { authorityByUrl, normaliseAuthority, plainAuthority, withoutTrailingSlashes } from '../../src/core/authority.js';
-import { hasSchemeAndHost } from '../../src/core/scopes.js';
+import { hasSchemeAndHost, splitScopes } from '../../src/core/scopes.js';
 import { isGuid } from '../../src/core/tenant.js';
 import { AzsessError } from '../../src/core/errors.js';
+import { parseExpiry } from '../../src/store/codec.js';
 import { parseManifest } from '../../src/store/manifest.js';
 import { formatSessionsDocument, parseSessionsDocument } from '../../src/store/sessions-document.js';
 import { parseTokenResponse } from '../../src/oauth/token-response.js';
@@ -161,4 +162,40 @@ test('the plain-code checks on the cache-hit path read text as the regular expre
   fc.assert(fc.property(guidLike, (v) => assert.equal(isGuid(v), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v), v)), runs);
   fc.assert(fc.property(fc.oneof(urlLike, fc.string()), (v) => assert.equal(hasSchemeAndHost(v), /^[a-z][a-z0-9+.-]*:\/\/[^/]/i.test(v), v)), runs);
   fc.assert(fc.property(fc.stringMatching(/^[a\/ ]{0,8}$/), (v) => assert.equal(withoutTrailingSlashes(v), v.replace(/\/+$/, ''), v)), runs);
+});
+
+/** parseExpiry as it was written with a regular expression, which the plain code must read alike. */
+function expiryByRegExp(text: string): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/.exec(text.trim());
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, frac = '', zone] = m;
+  const ms = Math.floor(Number(`0.${frac || '0'}`) * 1000);
+  let time = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
+  if (zone && zone !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    time -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+  }
+  return Number.isNaN(time) ? undefined : new Date(time);
+}
+
+test('scopes and expiry times, read in plain code on the cache-hit path, read as the regular expressions they replace', () => {
+  const separators = fc.constantFrom('+', ' ', '\t', '\n', '\u00a0', '\u2003', '\u3000', '\ufeff', '\u200b', '\u180e', '++', '+ ', '');
+  const word = fc.constantFrom('openid', 'offline_access', 'https://storage.azure.com/.default', 'a', '');
+  const scopeLike = fc.array(fc.tuple(word, separators), { maxLength: 6 }).map((parts) => parts.map(([w, sep]) => w + sep).join(''));
+  fc.assert(fc.property(fc.oneof(scopeLike, fc.string({ unit: 'binary' })), (v) => assert.deepEqual(splitScopes(v), v.split(/[+\s]+/).filter((x) => x.length > 0), v)), runs);
+
+  const digits = (n: number) => fc.stringMatching(new RegExp(`^[0-9]{${n}}$`));
+  const expiryLike = fc
+    .tuple(
+      digits(4), fc.constantFrom('-', '/'), digits(2), fc.constantFrom('-'), digits(2), fc.constantFrom('T', ' ', 't'),
+      digits(2), fc.constantFrom(':'), digits(2), fc.constantFrom(':', '.'), digits(2),
+      fc.constantFrom('', '.', '.1', '.123', '.1234567', '.x'),
+      fc.constantFrom('', 'Z', '+01:00', '-0530', '+1', '+01:', '+0100x', 'z', ' '),
+      fc.constantFrom('', ' ', '\n'),
+    )
+    .map((parts) => parts.join(''));
+  const check = (v: string) => assert.equal(parseExpiry(v)?.getTime(), expiryByRegExp(v)?.getTime(), JSON.stringify(v));
+  fc.assert(fc.property(fc.oneof(expiryLike, expiryLike.map((v) => v.slice(0, -3)), fc.string()), check), runs);
+  for (const v of ['2026-11-21T14:05:03', '2026-11-21 14:05:03.12', ' 2026-11-21T14:05:03.120Z ', '2026-11-21T14:05:03+02:00', '2026-13-45T99:99:99']) check(v);
 });
