@@ -1,4 +1,5 @@
 import { ConfigError } from '../core/errors.js';
+import { withoutScheme } from '../core/host-names.js';
 import { parseRegistry } from './docker-config.js';
 
 /**
@@ -12,14 +13,24 @@ export const credentialsNotFound = 'credentials not found in native keychain';
 
 export const dockerActions = ['get', 'store', 'erase', 'list', 'version'] as const;
 
-/** Azure Container Registry login servers, anchored: `evil.azurecr.io.example.com` is not one. */
-const acrHost = /^[a-z0-9]+\.azurecr\.(io|us|cn)$/;
+/**
+ * An Azure Container Registry login server, `/^[a-z0-9]+\.azurecr\.(io|us|cn)$/` in plain code
+ * (core/host-names.ts says why): `evil.azurecr.io.example.com` is not one.
+ */
+function isAcrHost(host: string): boolean {
+  const dot = host.indexOf('.');
+  if (dot < 1 || !['azurecr.io', 'azurecr.us', 'azurecr.cn'].includes(host.slice(dot + 1))) return false;
+  for (let i = 0; i < dot; i++) {
+    const c = host.charCodeAt(i);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39))) return false;
+  }
+  return true;
+}
 
 /** The registry host[:port] in what docker sends: a bare host, or a URL such as https://host/v2/. */
 export function registryHostOf(serverUrl: string): string | undefined {
   const trimmed = serverUrl.trim().toLowerCase();
-  const withoutScheme = trimmed.replace(/^[a-z][a-z0-9+.-]*:\/\//, '');
-  const host = withoutScheme.split('/')[0] ?? '';
+  const host = withoutScheme(trimmed).split('/')[0] ?? '';
   return host === '' || host.includes('@') ? undefined : host;
 }
 
@@ -41,7 +52,7 @@ export function parseAcrHosts(value: string | undefined): string[] {
 
 /** True for an ACR login server or a host listed in AZSESS_ACR_HOSTS. */
 export function servesRegistry(host: string, acrHosts: readonly string[]): boolean {
-  return acrHost.test(host) || acrHosts.includes(host);
+  return isAcrHost(host) || acrHosts.includes(host);
 }
 
 export interface RegistryCredential {

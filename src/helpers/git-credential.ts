@@ -1,4 +1,5 @@
 import { isLoopbackHost } from '../core/authority.js';
+import { isHostAndPort, withoutPort } from '../core/host-names.js';
 import { UsageError } from '../core/errors.js';
 
 /**
@@ -27,7 +28,7 @@ export type GitCredentialRequest = Record<string, string>;
 export function parseGitCredentialRequest(text: string): GitCredentialRequest {
   const request: GitCredentialRequest = {};
   for (const line of text.split('\n')) {
-    const clean = line.replace(/\r$/, '');
+    const clean = line.endsWith('\r') ? line.slice(0, -1) : line;
     if (clean === '') break;
     const eq = clean.indexOf('=');
     if (eq <= 0) continue;
@@ -36,15 +37,23 @@ export function parseGitCredentialRequest(text: string): GitCredentialRequest {
   return request;
 }
 
-const hostShape = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?$/i;
-
 /** Checks an `--allow-host` value: a host, optionally `*.` first and `:port` last. */
 export function parseAllowHost(value: string): string {
   const host = value.trim().toLowerCase();
-  if (!hostShape.test(host)) {
+  if (!isHostAndPort(host.startsWith('*.') ? host.slice(2) : host)) {
     throw new UsageError(`--allow-host '${value}' is not a host; give one such as git.example.com, git.example.com:8443 or *.example.com.`);
   }
   return host;
+}
+
+/** `/^[a-z0-9-]+$/.test(text)`, in plain code as git's every request runs it. */
+function isLabelCharacters(text: string): boolean {
+  if (text === '') return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d)) return false;
+  }
+  return true;
 }
 
 /** `*.example.com` matches `a.example.com` (one label), anything else matches itself; ports must agree. */
@@ -53,7 +62,7 @@ export function hostMatches(pattern: string, host: string): boolean {
   const h = host.toLowerCase();
   if (!p.startsWith('*.')) return p === h;
   const suffix = p.slice(1);
-  return h.endsWith(suffix) && /^[a-z0-9-]+$/.test(h.slice(0, -suffix.length));
+  return h.endsWith(suffix) && isLabelCharacters(h.slice(0, -suffix.length));
 }
 
 /**
@@ -63,7 +72,7 @@ export function hostMatches(pattern: string, host: string): boolean {
 export function isAllowedRequest(request: GitCredentialRequest, allowHosts: readonly string[]): boolean {
   const host = request.host;
   if (!host) return false;
-  const hostname = host.replace(/:\d+$/, '');
+  const hostname = withoutPort(host);
   const secure = request.protocol === 'https' || (request.protocol === 'http' && isLoopbackHost(hostname));
   return secure && allowHosts.some((pattern) => hostMatches(pattern, host));
 }

@@ -6,6 +6,10 @@ import { hasSchemeAndHost, splitScopes } from '../../src/core/scopes.js';
 import { isGuid } from '../../src/core/tenant.js';
 import { AzsessError } from '../../src/core/errors.js';
 import { parseExpiry } from '../../src/store/codec.js';
+import { isHostAndPort, withoutHttpScheme, withoutPort, withoutScheme } from '../../src/core/host-names.js';
+import { hasBlankLine } from '../../src/cli/read-input.js';
+import { hostMatches, parseAllowHost } from '../../src/helpers/git-credential.js';
+import { servesRegistry } from '../../src/helpers/docker-credential.js';
 import { parseManifest } from '../../src/store/manifest.js';
 import { formatSessionsDocument, parseSessionsDocument } from '../../src/store/sessions-document.js';
 import { parseTokenResponse } from '../../src/oauth/token-response.js';
@@ -198,4 +202,49 @@ test('scopes and expiry times, read in plain code on the cache-hit path, read as
   const check = (v: string) => assert.equal(parseExpiry(v)?.getTime(), expiryByRegExp(v)?.getTime(), JSON.stringify(v));
   fc.assert(fc.property(fc.oneof(expiryLike, expiryLike.map((v) => v.slice(0, -3)), fc.string()), check), runs);
   for (const v of ['2026-11-21T14:05:03', '2026-11-21 14:05:03.12', ' 2026-11-21T14:05:03.120Z ', '2026-11-21T14:05:03+02:00', '2026-13-45T99:99:99']) check(v);
+});
+
+test('host names, ports and helper requests, read in plain code by the helpers, read as the regular expressions they replace', () => {
+  const label = fc.constantFrom('a', 'z9', 'my-host', '-a', 'a-', 'A', 'x'.repeat(63), 'x'.repeat(64), '', 'a_b', '*', 'xn--d1a');
+  const hostLike = fc
+    .tuple(fc.array(label, { minLength: 1, maxLength: 4 }), fc.constantFrom('', ':', ':1', ':443', ':65535', ':123456', ':x', '::1'))
+    .map(([labels, port]) => labels.join('.') + port);
+  const schemeLike = fc.tuple(fc.constantFrom('', 'https', 'http', 'a+b.c-d', '1x', 'Https', 'oci'), fc.constantFrom('://', ':/', ''), hostLike, fc.constantFrom('', '/', '//', '/v2/'))
+    .map((parts) => parts.join(''));
+  const any = fc.oneof(hostLike, schemeLike, fc.string());
+  const hostShape = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?$/;
+  fc.assert(fc.property(any, (v) => assert.equal(isHostAndPort(v), hostShape.test(v), v)), runs);
+  fc.assert(fc.property(any, (v) => assert.equal(withoutPort(v), v.replace(/:\d+$/, ''), v)), runs);
+  fc.assert(fc.property(any, (v) => assert.equal(withoutScheme(v), v.replace(/^[a-z][a-z0-9+.-]*:\/\//, ''), v)), runs);
+  fc.assert(fc.property(any, (v) => assert.equal(withoutHttpScheme(v), v.replace(/^https?:\/\//, ''), v)), runs);
+  const acr = fc.tuple(fc.constantFrom('myreg', 'a1', '', 'my-reg', 'A'), fc.constantFrom('.azurecr.io', '.azurecr.us', '.azurecr.cn', '.azurecr.io.example.com', '.azurecr.de', 'azurecr.io', '.AZURECR.io'))
+    .map(([a, b]) => a + b);
+  fc.assert(fc.property(fc.oneof(acr, any), (v) => assert.equal(servesRegistry(v, []), /^[a-z0-9]+\.azurecr\.(io|us|cn)$/.test(v), v)), runs);
+  const wildcardHost = fc.tuple(fc.constantFrom('', '*.', '*', '**.'), hostLike).map(([a, b]) => a + b);
+  fc.assert(
+    fc.property(fc.oneof(wildcardHost, fc.string()), (v) => {
+      const shape = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?$/i;
+      let accepted = true;
+      try {
+        parseAllowHost(v);
+      } catch {
+        accepted = false;
+      }
+      assert.equal(accepted, shape.test(v.trim().toLowerCase()), v);
+    }),
+    runs,
+  );
+  fc.assert(
+    fc.property(fc.constantFrom('*.example.com', 'dev.azure.com'), fc.oneof(hostLike.map((h) => `${h}.example.com`), hostLike), (pattern, host) => {
+      const p = pattern.toLowerCase();
+      const h = host.toLowerCase();
+      const expected = p.startsWith('*.') ? h.endsWith(p.slice(1)) && /^[a-z0-9-]+$/.test(h.slice(0, -(p.length - 1))) : p === h;
+      assert.equal(hostMatches(pattern, host), expected, `${pattern} ${host}`);
+    }),
+    runs,
+  );
+  const requestLike = fc.array(fc.constantFrom('protocol=https', 'host=x', '', '\r', 'a'), { maxLength: 5 }).chain((lines) =>
+    fc.constantFrom('\n', '\r\n').map((eol) => lines.join(eol)),
+  );
+  fc.assert(fc.property(fc.oneof(requestLike, fc.string()), (v) => assert.equal(hasBlankLine(v), /(^|\n)\r?\n/.test(v), JSON.stringify(v))), runs);
 });
