@@ -98,7 +98,9 @@ export function createSender(client: HttpClient, options: SenderOptions): Sender
       let loopRetried = false;
       for (let attempt = 1; ; attempt++) {
         const remaining = deadline - now();
-        if (remaining <= 0) throw timedOut(req, attempt - 1, started, now());
+        // A wait that ended past the deadline (a timer fires late on a busy machine) still reports
+        // what the attempts met, not that there was no answer.
+        if (remaining <= 0) throw previous ? giveUp(req, previous, attempt - 1, started, now()) : timedOut(req, attempt - 1, started, now());
         const budget = Math.min(requestTimeoutMs, remaining);
         let outcome: Outcome;
         try {

@@ -36,6 +36,23 @@ test('a last attempt cut short by the deadline reports the failure before it, no
   });
 });
 
+test('a wait that ends past the deadline (a late timer) still reports what the attempts met', async () => {
+  const clock = { t: 0 };
+  const client: HttpClient = {
+    async send() {
+      clock.t += 100;
+      return { status: 502, headers: {}, body: '<html>Bad gateway</html>', clientRequestId: 'id' };
+    },
+  };
+  // The first attempt ends at 100 ms and asks for a 1.5 s wait, which ends before the deadline
+  // (1620 ms); the wait lasts 50 ms longer than asked, as timers do on a busy machine.
+  const sender = createSender(client, { deadline: 1620, log: silent, now: () => clock.t, sleep: async (ms) => void (clock.t += ms + 50), random: () => 0.5 });
+  await assert.rejects(sender.send({ method: 'GET', url: 'https://example.test/', purpose: 'the test endpoint' }), (err: Error) => {
+    assert.match(err.message, /^the test endpoint at example\.test kept failing \(HTTP 502\) \(\d+ attempts? in \d+ s; client-request-id id\); try again later\.$/);
+    return true;
+  });
+});
+
 test('a server that never answers is reported as a timeout', async () => {
   const clock = { t: 0 };
   const sender = createSender(failingClient(['timeout'], clock), { deadline: 3000, log: silent, now: () => clock.t, sleep: async (ms) => void (clock.t += ms) });
