@@ -98,9 +98,13 @@ export function createSender(client: HttpClient, options: SenderOptions): Sender
       let loopRetried = false;
       for (let attempt = 1; ; attempt++) {
         const remaining = deadline - now();
-        // A wait that ended past the deadline (a timer fires late on a busy machine) still reports
-        // what the attempts met, not that there was no answer.
-        if (remaining <= 0) throw previous ? giveUp(req, previous, attempt - 1, started, now()) : timedOut(req, attempt - 1, started, now());
+        // A wait that ended past the deadline (a timer fires late on a busy machine) ends as if it
+        // had not been waited: what the attempts met, not that there was no answer.
+        if (remaining <= 0) {
+          if (!previous) throw timedOut(req, attempt - 1, started, now());
+          if ('res' in previous && previous.res.status < 500 && previous.res.status !== 429) return previous.res;
+          throw giveUp(req, previous, attempt - 1, started, now());
+        }
         const budget = Math.min(requestTimeoutMs, remaining);
         let outcome: Outcome;
         try {

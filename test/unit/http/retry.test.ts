@@ -53,6 +53,19 @@ test('a wait that ends past the deadline (a late timer) still reports what the a
   });
 });
 
+test('a late timer past the deadline hands a 4xx worth waiting for (IMDS 404) to the caller, as an in-time give-up does', async () => {
+  const clock = { t: 0 };
+  const client: HttpClient = {
+    async send() {
+      clock.t += 100;
+      return { status: 404, headers: {}, body: '{"error":"not_found"}', clientRequestId: 'id' };
+    },
+  };
+  const sender = createSender(client, { deadline: 1620, log: silent, now: () => clock.t, sleep: async (ms) => void (clock.t += ms + 50), random: () => 0.5 });
+  const res = await sender.send({ method: 'GET', url: 'https://example.test/', purpose: 'the test endpoint' }, { extraStatuses: [404] });
+  assert.equal(res.status, 404);
+});
+
 test('a server that never answers is reported as a timeout', async () => {
   const clock = { t: 0 };
   const sender = createSender(failingClient(['timeout'], clock), { deadline: 3000, log: silent, now: () => clock.t, sleep: async (ms) => void (clock.t += ms) });
