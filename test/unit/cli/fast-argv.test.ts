@@ -50,6 +50,11 @@ const cases: string[][] = [
   ['--prompt-format', 'yaml'],
   ['--scope', '--resource', 'https://vault.azure.net'],
   ['--resource', '--scope', 'x'],
+  // Names an object has of its own are no option.
+  ['toString'],
+  ['constructor'],
+  ['--constructor', 'x'],
+  ['__proto__'],
 ];
 
 // Ordinary calls the fast path must answer (the first ten cases).
@@ -105,6 +110,8 @@ const gitCases: Array<{ args: string[]; fast: boolean }> = [
   { args: ['--allow-host', 'not a host!', 'get'], fast: false },
   { args: ['--verbose', 'get'], fast: false },
   { args: ['get', '--no-such-flag'], fast: false },
+  { args: ['get', 'constructor'], fast: false },
+  { args: ['toString', 'get'], fast: false },
 ];
 
 for (const { args, fast: expectFast } of gitCases) {
