@@ -1,3 +1,5 @@
+import { schemeEnd } from './host-names.js';
+
 /**
  * Scopes and resources, as Entra and AzSessions.jl spell them. A scope such as
  * `https://storage.azure.com/user_impersonation` or `499b84ac-.../.default` names a resource (the
@@ -71,18 +73,13 @@ export function resourceOfScope(scope: string): string | undefined {
   return !resource.includes(':') || hasSchemeAndHost(resource) ? resource : undefined;
 }
 
-const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const schemeCharacters = `${letters}0123456789+.-`;
-
 /**
  * `scheme://` and a host's first character, as /^[a-z][a-z0-9+.-]*:\/\/[^/]/i reads it, in plain
  * code (the cache hit runs it, and a process's first run of each regular expression costs).
  */
 export function hasSchemeAndHost(text: string): boolean {
-  const colon = text.indexOf(':');
-  if (colon < 1 || !letters.includes(text[0]!)) return false;
-  for (let i = 1; i < colon; i++) if (!schemeCharacters.includes(text[i]!)) return false;
-  return text.startsWith('//', colon + 1) && colon + 3 < text.length && text[colon + 3] !== '/';
+  const end = schemeEnd(text);
+  return end > 0 && end < text.length && text[end] !== '/';
 }
 
 /** The first resource named in a scope list. */

@@ -1,5 +1,5 @@
 import { ConfigError } from '../core/errors.js';
-import { withoutScheme } from '../core/host-names.js';
+import { isLabelText, withoutScheme } from '../core/host-names.js';
 import { parseRegistry } from './docker-config.js';
 
 /**
@@ -19,12 +19,7 @@ export const dockerActions = ['get', 'store', 'erase', 'list', 'version'] as con
  */
 function isAcrHost(host: string): boolean {
   const dot = host.indexOf('.');
-  if (dot < 1 || !['azurecr.io', 'azurecr.us', 'azurecr.cn'].includes(host.slice(dot + 1))) return false;
-  for (let i = 0; i < dot; i++) {
-    const c = host.charCodeAt(i);
-    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39))) return false;
-  }
-  return true;
+  return ['azurecr.io', 'azurecr.us', 'azurecr.cn'].includes(host.slice(dot + 1)) && isLabelText(host.slice(0, dot), false);
 }
 
 /** The registry host[:port] in what docker sends: a bare host, or a URL such as https://host/v2/. */

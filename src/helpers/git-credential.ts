@@ -1,5 +1,5 @@
 import { isLoopbackHost } from '../core/authority.js';
-import { isHostAndPort, withoutPort } from '../core/host-names.js';
+import { isHostAndPort, isLabelText, withoutPort } from '../core/host-names.js';
 import { UsageError } from '../core/errors.js';
 
 /**
@@ -46,23 +46,13 @@ export function parseAllowHost(value: string): string {
   return host;
 }
 
-/** `/^[a-z0-9-]+$/.test(text)`, in plain code as git's every request runs it. */
-function isLabelCharacters(text: string): boolean {
-  if (text === '') return false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d)) return false;
-  }
-  return true;
-}
-
 /** `*.example.com` matches `a.example.com` (one label), anything else matches itself; ports must agree. */
 export function hostMatches(pattern: string, host: string): boolean {
   const p = pattern.toLowerCase();
   const h = host.toLowerCase();
   if (!p.startsWith('*.')) return p === h;
   const suffix = p.slice(1);
-  return h.endsWith(suffix) && isLabelCharacters(h.slice(0, -suffix.length));
+  return h.endsWith(suffix) && isLabelText(h.slice(0, -suffix.length), true);
 }
 
 /**
