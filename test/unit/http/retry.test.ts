@@ -36,17 +36,24 @@ test('a last attempt cut short by the deadline reports the failure before it, no
   });
 });
 
-test('a wait that ends past the deadline (a late timer) still reports what the attempts met', async () => {
+/**
+ * A server that answers `status` after 100 ms, and timers that fire 50 ms late, as on a busy
+ * machine: the first wait (1.5 s, asked at 100 ms) ends before the deadline (1620 ms) is asked
+ * for, and after it.
+ */
+function lateTimerSender(status: number, body: string) {
   const clock = { t: 0 };
   const client: HttpClient = {
     async send() {
       clock.t += 100;
-      return { status: 502, headers: {}, body: '<html>Bad gateway</html>', clientRequestId: 'id' };
+      return { status, headers: {}, body, clientRequestId: 'id' };
     },
   };
-  // The first attempt ends at 100 ms and asks for a 1.5 s wait, which ends before the deadline
-  // (1620 ms); the wait lasts 50 ms longer than asked, as timers do on a busy machine.
-  const sender = createSender(client, { deadline: 1620, log: silent, now: () => clock.t, sleep: async (ms) => void (clock.t += ms + 50), random: () => 0.5 });
+  return createSender(client, { deadline: 1620, log: silent, now: () => clock.t, sleep: async (ms) => void (clock.t += ms + 50), random: () => 0.5 });
+}
+
+test('a wait that ends past the deadline (a late timer) still reports what the attempts met', async () => {
+  const sender = lateTimerSender(502, '<html>Bad gateway</html>');
   await assert.rejects(sender.send({ method: 'GET', url: 'https://example.test/', purpose: 'the test endpoint' }), (err: Error) => {
     assert.match(err.message, /^the test endpoint at example\.test kept failing \(HTTP 502\) \(\d+ attempts? in \d+ s; client-request-id id\); try again later\.$/);
     return true;
@@ -54,14 +61,7 @@ test('a wait that ends past the deadline (a late timer) still reports what the a
 });
 
 test('a late timer past the deadline hands a 4xx worth waiting for (IMDS 404) to the caller, as an in-time give-up does', async () => {
-  const clock = { t: 0 };
-  const client: HttpClient = {
-    async send() {
-      clock.t += 100;
-      return { status: 404, headers: {}, body: '{"error":"not_found"}', clientRequestId: 'id' };
-    },
-  };
-  const sender = createSender(client, { deadline: 1620, log: silent, now: () => clock.t, sleep: async (ms) => void (clock.t += ms + 50), random: () => 0.5 });
+  const sender = lateTimerSender(404, '{"error":"not_found"}');
   const res = await sender.send({ method: 'GET', url: 'https://example.test/', purpose: 'the test endpoint' }, { extraStatuses: [404] });
   assert.equal(res.status, 404);
 });
