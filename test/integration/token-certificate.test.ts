@@ -182,7 +182,7 @@ describe('client credentials with a PKCS#12 certificate', () => {
     assert.equal(fx.idp.requests.count(), 0);
   });
 
-  test('files made by openssl: without a password, without a MAC; with no certificate for the key, or a lone DER certificate, it says which', { skip: requires('openssl') }, async () => {
+  test('files made by openssl: without a password, 3DES for both bags as Windows exports, without a MAC; with no certificate for the key, or a lone DER certificate, it says which', { skip: requires('openssl') }, async () => {
     const pem = readFileSync(TEST_CLIENT_CERTIFICATE_PATH, 'utf8');
     const key = join(fx.tmp.userHome, 'client.key');
     writeFileSync(key, /-----BEGIN PRIVATE KEY-----[\s\S]*?-----END PRIVATE KEY-----\n/.exec(pem)![0]);
@@ -192,6 +192,8 @@ describe('client credentials with a PKCS#12 certificate', () => {
     };
     const file = (name: string) => join(fx.tmp.userHome, name);
     await openssl('pkcs12', '-export', '-in', TEST_CLIENT_CERTIFICATE_PATH, '-inkey', key, '-out', file('open.p12'), '-passout', 'pass:');
+    const windows = ['-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1'];
+    await openssl('pkcs12', '-export', ...windows, '-in', TEST_CLIENT_CERTIFICATE_PATH, '-inkey', key, '-out', file('windows.pfx'), '-passout', 'pass:windows-pass');
     await openssl('pkcs12', '-export', '-nomac', '-in', TEST_CLIENT_CERTIFICATE_PATH, '-inkey', key, '-out', file('nomac.p12'), '-passout', 'pass:nomac-pass');
     await openssl('pkcs12', '-export', '-nocerts', '-inkey', key, '-out', file('key-only.p12'), '-passout', 'pass:key-only-pass');
     await openssl('x509', '-in', TEST_CLIENT_CERTIFICATE_PATH, '-outform', 'DER', '-out', file('client.cer'));
@@ -199,6 +201,8 @@ describe('client credentials with a PKCS#12 certificate', () => {
     const open = await run(['--client-certificate', file('open.p12'), '--send-certificate-chain']);
     assert.equal(open.code, 0, open.stderr);
     assert.deepEqual(lastAssertion().header.x5c, pemChain());
+    const windowsForm = await run(['--clear-cache', '--client-certificate', file('windows.pfx')], certEnv({ AZURE_CLIENT_CERTIFICATE_PASSWORD: 'windows-pass' }));
+    assert.equal(windowsForm.code, 0, windowsForm.stderr);
     const noMac = await run(['--clear-cache', '--client-certificate', file('nomac.p12')], certEnv({ AZURE_CLIENT_CERTIFICATE_PASSWORD: 'nomac-pass' }));
     assert.equal(noMac.code, 0, noMac.stderr);
     const noMacWrong = await run(['--clear-cache', '--client-certificate', file('nomac.p12')], certEnv({ AZURE_CLIENT_CERTIFICATE_PASSWORD: 'other-pass' }));
