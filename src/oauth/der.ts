@@ -94,7 +94,7 @@ export function childrenOf(element: DerElement, what: string): DerElement[] {
 
 /** An element of the given tag, or a DerError naming what was expected. */
 export function expect(element: DerElement | undefined, tag: number, what: string): DerElement {
-  if (!element || element.tag !== tag) throw new DerError(`${what} is missing or of another type`);
+  if (!element || element.tag !== tag) throw new DerError(`${what}: missing or of another type`);
   return element;
 }
 

@@ -180,8 +180,8 @@ function decrypt(algorithm: DerElement | undefined, data: Buffer, unlock: Unlock
     const iv = pkcs12Kdf('sha1', secret, saltBytes, 2, iterations, 8);
     plain = pbe.cipher === 'rc2' ? rc2CbcDecrypt(key, pbe.keyLength * 8, iv, data) : decipher(pbe.cipher, key, iv, data);
   }
-  if (!plain && unlock.verified) throw new Pkcs12Error('malformed', `${what} does not decrypt although the MAC verifies: the file is damaged`);
-  if (!plain) throw new Pkcs12Error('password', `${what} does not decrypt`, password !== undefined);
+  if (!plain && unlock.verified) throw new Pkcs12Error('malformed', `${what} could not be decrypted although the MAC verifies: the file is damaged`);
+  if (!plain) throw new Pkcs12Error('password', `${what} could not be decrypted`, password !== undefined);
   return plain;
 }
 
@@ -225,10 +225,11 @@ function readSafeContents(der: Buffer, unlock: Unlock, into: Pkcs12Contents, dep
     const [bagId, value, attributes] = sequence(bag, 'a safe bag');
     const type = oid(bagId, 'a safe bag type');
     const [content] = sequence(value, 'a safe bag value', tags.explicit0);
+    if (!content) throw new Pkcs12Error('malformed', 'a safe bag has no value');
     const localKeyId = localKeyIdOf(attributes);
     const withId = <T extends object>(entry: T) => (localKeyId ? { ...entry, localKeyId } : entry);
     if (type === oids.keyBag) {
-      into.keys.push(withId({ der: Buffer.from(content!.whole) }));
+      into.keys.push(withId({ der: Buffer.from(content.whole) }));
     } else if (type === oids.shroudedKeyBag) {
       const [algorithm, encrypted] = sequence(content, 'an encrypted private key');
       into.keys.push(withId({ der: decrypt(algorithm, octets(encrypted, 'an encrypted private key'), unlock, 'the private key') }));
@@ -239,7 +240,7 @@ function readSafeContents(der: Buffer, unlock: Unlock, into: Pkcs12Contents, dep
       const [certificate] = sequence(certValue, 'a certificate', tags.explicit0);
       into.certificates.push(withId({ der: Buffer.from(octets(certificate, 'a certificate')) }));
     } else if (type === oids.safeContentsBag) {
-      readSafeContents(content!.whole, unlock, into, depth + 1);
+      readSafeContents(content.whole, unlock, into, depth + 1);
     }
     // CRL and secret bags say nothing about the client certificate: skipped.
   }

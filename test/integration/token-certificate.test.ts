@@ -207,7 +207,7 @@ describe('client credentials with a PKCS#12 certificate', () => {
     assert.equal(noMac.code, 0, noMac.stderr);
     const noMacWrong = await run(['--clear-cache', '--client-certificate', file('nomac.p12')], certEnv({ AZURE_CLIENT_CERTIFICATE_PASSWORD: 'other-pass' }));
     assert.equal(noMacWrong.code, 6);
-    assert.match(noMacWrong.stderr, /The password of the PKCS#12 file \S+nomac\.p12 is wrong \(the private key does not decrypt\)/);
+    assert.match(noMacWrong.stderr, /The password of the PKCS#12 file \S+nomac\.p12 is wrong \(the private key could not be decrypted\)/);
     assertOneSentence(noMacWrong.stderr, 'other-pass', 'nomac-pass');
 
     const requests = fx.idp.requests.count();
