@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError } from '../../../src/core/errors.js';
 import { parsePkcs12File } from '../../../src/oauth/pkcs12-credential.js';
@@ -9,6 +11,7 @@ import { readPkcs12 } from '../../../src/oauth/pkcs12.js';
 import { rc2CbcDecrypt } from '../../../src/oauth/rc2.js';
 import { TEST_CLIENT_CERTIFICATE_PATH, TEST_CLIENT_LEGACY_PFX_PATH, TEST_CLIENT_PFX_PASSWORD, TEST_CLIENT_PFX_PATH } from '../../idp/constants.js';
 import { partsOf, plainPkcs12 } from '../../support/pkcs12-files.js';
+import { requires } from '../../support/requires.js';
 
 const pem = readFileSync(TEST_CLIENT_CERTIFICATE_PATH, 'utf8');
 const pkcs8 = createPrivateKey(pem).export({ type: 'pkcs8', format: 'der' });
@@ -62,4 +65,25 @@ test('a file with two keys, or with no certificate of its key, says which; a non
   for (const [file, message] of cases) assert.throws(() => parsePkcs12File(file, 'x.pfx', undefined), (e: unknown) => e instanceof ConfigError && message.test(e.message));
   const chain = parsePkcs12File(plainPkcs12([pkcs8], [ca!, leaf!]), 'x.pfx', undefined);
   assert.deepEqual(chain.chain.map((c) => c.subject), ['CN=azsess test client', 'CN=azsess test CA'], 'the leaf first, wherever it is');
+});
+
+test('a password beyond ASCII opens both forms: BMPString for the MAC and the PKCS#12 PBEs, UTF-8 for PBKDF2, as OpenSSL hashes it', { skip: requires('openssl') }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'azsess-pkcs12-'));
+  try {
+    const keyFile = join(dir, 'client.key');
+    writeFileSync(keyFile, createPrivateKey(pem).export({ type: 'pkcs8', format: 'pem' }));
+    const password = 'pässwörd-€-😀';
+    for (const form of [[], ['-legacy']]) {
+      const out = join(dir, `client${form.join('')}.pfx`);
+      const r = spawnSync('openssl', ['pkcs12', '-export', ...form, '-in', TEST_CLIENT_CERTIFICATE_PATH, '-inkey', keyFile, '-out', out, '-passout', 'env:PFX_PASS'], {
+        env: { ...process.env, PFX_PASS: password },
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(parsePkcs12File(readFileSync(out), out, password).leaf.subject, 'CN=azsess test client');
+      assert.throws(() => parsePkcs12File(readFileSync(out), out, 'passsword'), /is wrong \(the MAC does not verify\)/);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
