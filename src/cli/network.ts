@@ -4,7 +4,7 @@ import { createSender } from '../http/retry.js';
 import { displayAuthority } from '../core/authority.js';
 import { ConfigError, InterruptedError } from '../core/errors.js';
 import type { ProxySettings } from '../http/client.js';
-import { readSmallFile } from '../io/read-file.js';
+import { readSmallFile, readSmallFileBytes } from '../io/read-file.js';
 import { createPrompter, type BrowserChoice } from './prompter.js';
 import { ensureColours } from './render.js';
 import type { Runtime } from './runtime.js';
@@ -103,6 +103,7 @@ export async function buildNetwork(rt: Runtime, signal: AbortSignal, choices: Si
     platform: rt.ctx.platform,
     prompt: createPrompter(rt.ctx, rt.log, choices),
     readFile: readSmallFile,
+    readBytes: readSmallFileBytes,
     senderUntil,
     ...(choices.signInWaitMs !== undefined ? { signInWaitMs: choices.signInWaitMs } : {}),
   };

@@ -5,6 +5,11 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
  * token file, a certificate). The size bound keeps a wrong path from reading a huge file.
  */
 export function readSmallFile(path: string, maxBytes: number): string {
+  return readSmallFileBytes(path, maxBytes).toString('utf8');
+}
+
+/** {@link readSmallFile}'s bytes, for a binary file (a PKCS#12 certificate). */
+export function readSmallFileBytes(path: string, maxBytes: number): Buffer {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
@@ -16,7 +21,7 @@ export function readSmallFile(path: string, maxBytes: number): string {
       if (n === 0) break;
       read += n;
     }
-    return buf.subarray(0, read).toString('utf8');
+    return buf.subarray(0, read);
   } finally {
     closeSync(fd);
   }

@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../core/errors.js';
 
-/** A private key and its certificate, read from one PEM file. */
+/** A private key and its certificate, read from one PEM or PKCS#12 file. */
 export interface CertificateCredential {
   key: KeyObject;
   /** The certificate of `key`. */
@@ -19,8 +19,8 @@ function isEncrypted(block: string): boolean {
 
 function notPem(file: string): ConfigError {
   return new ConfigError(
-    `${file} is not a PEM file; if it is PKCS#12 (.pfx or .p12), convert it with ` +
-      `'openssl pkcs12 -in ${file} -out ${file.replace(/\.(pfx|p12)$/i, '')}.pem -nodes', keep the .pem file private, and pass that file instead.`,
+    `${file} is not a PEM file; if it is PKCS#12 (.pfx or .p12) in base64, decode it first ('base64 -d'), ` +
+      `as azsess reads PKCS#12 in its binary form; else pass a PEM file with the private key and its certificate.`,
   );
 }
 

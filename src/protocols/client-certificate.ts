@@ -11,9 +11,9 @@ import type { AppTarget, ProtocolDeps, TokenResult } from './types.js';
 
 /** A client certificate as the settings name it; the file is read when a token is due. */
 export interface ClientCertificate {
-  /** PEM file with the private key and its certificate (and, optionally, the chain). */
+  /** PEM or PKCS#12 file with the private key and its certificate (and, optionally, the chain). */
   path: string;
-  /** Password of an encrypted private key. */
+  /** Password of an encrypted private key or of a PKCS#12 file. */
   password?: string;
   algorithm: AssertionAlgorithm;
   sendChain: boolean;
@@ -22,10 +22,15 @@ export interface ClientCertificate {
 // A key, a certificate and a chain of a few certificates fit easily.
 const maxCertificateFileBytes = 256 * 1024;
 
-function loadCertificate(certificate: ClientCertificate, deps: ProtocolDeps): CertificateCredential {
-  let text: string;
+/** A DER SEQUENCE with no PEM block in it: PKCS#12 (a PEM file starts with text). */
+function looksLikePkcs12(bytes: Buffer): boolean {
+  return bytes[0] === 0x30 && !bytes.includes('-----BEGIN ');
+}
+
+async function loadCertificate(certificate: ClientCertificate, deps: ProtocolDeps): Promise<CertificateCredential> {
+  let bytes: Buffer;
   try {
-    text = deps.readFile(certificate.path, maxCertificateFileBytes);
+    bytes = deps.readBytes(certificate.path, maxCertificateFileBytes);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new ConfigError(
@@ -33,7 +38,12 @@ function loadCertificate(certificate: ClientCertificate, deps: ProtocolDeps): Ce
       { cause: err },
     );
   }
-  return parseCertificateFile(text, certificate.path, certificate.password);
+  if (looksLikePkcs12(bytes)) {
+    // Loaded only for a PKCS#12 file: a PEM file (and any cache hit) never reads the parser.
+    const { parsePkcs12File } = await import('../oauth/pkcs12-credential.js');
+    return parsePkcs12File(bytes, certificate.path, certificate.password);
+  }
+  return parseCertificateFile(bytes.toString('utf8'), certificate.path, certificate.password);
 }
 
 /**
@@ -49,7 +59,7 @@ export async function acquireWithCertificate(
 ): Promise<TokenResult> {
   checkAppOnlyTarget(target, 'client-credentials');
   rememberSecret(certificate.password);
-  const credential = loadCertificate(certificate, deps);
+  const credential = await loadCertificate(certificate, deps);
   const audience = entraEndpoints(target.authority, target.tenant).token;
   deps.log.verbose(
     `Signing a ${certificate.algorithm} client assertion with the certificate ${credential.leaf.subject.replace(/\n/g, ', ')} ` +

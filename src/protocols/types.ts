@@ -19,6 +19,8 @@ export interface ProtocolDeps {
   prompt: SignInPrompter;
   /** Reads a small file outside the azsess home (a key file, a token file, a certificate). */
   readFile: (path: string, maxBytes: number) => string;
+  /** The same, as bytes (a PKCS#12 certificate). */
+  readBytes: (path: string, maxBytes: number) => Buffer;
   /** Makes a sender with its own deadline (a device code flow lasts as long as its code). */
   senderUntil: (deadline: number) => Sender;
   /** How long a browser sign-in waits for a person (--timeout); unset: the protocol's default. */

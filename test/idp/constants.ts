@@ -33,12 +33,16 @@ export const TEST_CONFIDENTIAL_CLIENT_OID = '7e57c0de-5e1f-4000-8000-0000000050b
 /**
  * PEM files of certificate credentials (test/idp/certificates/README.md), found from the compiled
  * module (dist/test/idp) in the source tree. The leaf of `client.pem` is registered on
- * {@link TEST_CONFIDENTIAL_CLIENT_ID}; `other.pem` is registered nowhere; `client.pfx` is PKCS#12.
+ * {@link TEST_CONFIDENTIAL_CLIENT_ID}; `other.pem` is registered nowhere; `client.pfx` and
+ * `client-legacy.pfx` are `client.pem` as PKCS#12 (OpenSSL 3's default form and `-legacy`), password
+ * {@link TEST_CLIENT_PFX_PASSWORD}.
  */
 const certificates = (name: string): string => fileURLToPath(new URL(`../../../test/idp/certificates/${name}`, import.meta.url));
 export const TEST_CLIENT_CERTIFICATE_PATH = certificates('client.pem');
 export const TEST_OTHER_CERTIFICATE_PATH = certificates('other.pem');
 export const TEST_CLIENT_PFX_PATH = certificates('client.pfx');
+export const TEST_CLIENT_LEGACY_PFX_PATH = certificates('client-legacy.pfx');
+export const TEST_CLIENT_PFX_PASSWORD = 'azsess-test-pfx';
 
 /** The audience Entra recommends for federated credentials, and GitHub's and Azure DevOps' default. */
 export const FEDERATED_AUDIENCE = 'api://AzureADTokenExchange';

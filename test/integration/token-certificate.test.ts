@@ -3,9 +3,19 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { decodeJwt, JWT_BEARER, TEST_CLIENT_CERTIFICATE_PATH, TEST_CLIENT_PFX_PATH, TEST_OTHER_CERTIFICATE_PATH } from '../idp/index.js';
+import {
+  decodeJwt,
+  JWT_BEARER,
+  TEST_CLIENT_CERTIFICATE_PATH,
+  TEST_CLIENT_LEGACY_PFX_PATH,
+  TEST_CLIENT_PFX_PASSWORD,
+  TEST_CLIENT_PFX_PATH,
+  TEST_OTHER_CERTIFICATE_PATH,
+} from '../idp/index.js';
 import { expireStoredTokens, readStoredSessions } from '../support/idp-session.js';
+import { requires } from '../support/requires.js';
 import { runCli } from '../support/run-cli.js';
+import { runCommand } from '../support/run-command.js';
 import { useIdpAndHome } from '../support/idp-fixture.js';
 
 const fx = useIdpAndHome();
@@ -106,10 +116,7 @@ describe('client credentials with a certificate', () => {
     assert.equal(r.stdout, '');
   });
 
-  test('a PKCS#12 file, a missing file or a PEM without a key is exit 6 before any request, saying what to do', async () => {
-    const pfx = await run(['--client-certificate', TEST_CLIENT_PFX_PATH]);
-    assert.equal(pfx.code, 6, pfx.stderr);
-    assert.match(pfx.stderr, /is not a PEM file; if it is PKCS#12 \(\.pfx or \.p12\), convert it with 'openssl pkcs12 -in \S+client\.pfx -out \S+client\.pem -nodes'/);
+  test('a missing file or a PEM without a key is exit 6 before any request, saying what to do', async () => {
     const missing = await run(['--client-certificate', join(fx.tmp.userHome, 'nope.pem')]);
     assert.equal(missing.code, 6);
     assert.match(missing.stderr, /Could not read the client certificate .*nope\.pem \(ENOENT\)/);
@@ -125,5 +132,93 @@ describe('client credentials with a certificate', () => {
     const r = await runCli(['token', '--protocol', 'device-code', '--client-certificate', TEST_CLIENT_CERTIFICATE_PATH], { userHome: fx.tmp.userHome, env: certEnv() });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /--client-certificate applies to --protocol client-credentials only/);
+  });
+});
+
+/** The certificates of client.pem, as x5c carries them (standard base64 DER), leaf first. */
+function pemChain(): string[] {
+  const pem = readFileSync(TEST_CLIENT_CERTIFICATE_PATH, 'utf8');
+  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----\n([\s\S]*?)\n-----END CERTIFICATE-----/g)].map((m) => m[1]!.replace(/\n/g, ''));
+}
+
+/** One error sentence on stderr (--verbose adds its own lines): no stack trace, and never the password. */
+function assertOneSentence(stderr: string, ...secrets: string[]): void {
+  const lines = stderr.trim().split('\n');
+  assert.equal(lines.filter((line) => line.startsWith('azsess: error: ')).length, 1, stderr);
+  assert.ok(lines.every((line) => line.startsWith('azsess: ')), stderr);
+  assert.doesNotMatch(stderr, /\bat \S+ \(|Error:/);
+  for (const secret of secrets) assert.ok(!stderr.includes(secret), 'the password is never printed');
+}
+
+describe('client credentials with a PKCS#12 certificate', () => {
+  test("OpenSSL 3's default form (AES-256-CBC, PBKDF2, SHA-256 MAC) signs like its PEM; --send-certificate-chain sends the file's chain", async () => {
+    const r = await run(['--send-certificate-chain', '--verbose'], certEnv({ AZURE_CLIENT_CERTIFICATE_PATH: TEST_CLIENT_PFX_PATH, AZURE_CLIENT_CERTIFICATE_PASSWORD: TEST_CLIENT_PFX_PASSWORD }));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(decodeJwt(r.stdout.trim()).appidacr, '2', 'the IdP took it as a certificate credential');
+    const { header } = lastAssertion();
+    assert.equal(header.alg, 'PS256');
+    assert.deepEqual(header.x5c, pemChain(), 'the leaf, then the CA certificate of the file');
+    assert.ok(!r.stderr.includes(TEST_CLIENT_PFX_PASSWORD));
+  });
+
+  test('the legacy form (3DES key bag, RC2-40 certificate bag, SHA-1 MAC) opens with the password on stdin', async () => {
+    const r = await run(['--client-certificate', TEST_CLIENT_LEGACY_PFX_PATH, '--client-certificate-password-stdin', '--send-certificate-chain'], certEnv(), `${TEST_CLIENT_PFX_PASSWORD}\n`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(decodeJwt(r.stdout.trim()).appidacr, '2');
+    assert.deepEqual(lastAssertion().header.x5c, pemChain());
+  });
+
+  test('a wrong password, or none, is one sentence and exit 6 before any request, in both forms', async () => {
+    for (const path of [TEST_CLIENT_PFX_PATH, TEST_CLIENT_LEGACY_PFX_PATH]) {
+      const wrong = await run(['--verbose'], certEnv({ AZURE_CLIENT_CERTIFICATE_PATH: path, AZURE_CLIENT_CERTIFICATE_PASSWORD: 'not-the-pfx-password' }));
+      assert.equal(wrong.code, 6, wrong.stderr);
+      assert.match(wrong.stderr, /The password of the PKCS#12 file \S+\.pfx is wrong \(the MAC does not verify\); check AZURE_CLIENT_CERTIFICATE_PASSWORD or --client-certificate-password-stdin\./);
+      assertOneSentence(wrong.stderr, 'not-the-pfx-password', TEST_CLIENT_PFX_PASSWORD);
+      const none = await run([], certEnv({ AZURE_CLIENT_CERTIFICATE_PATH: path }));
+      assert.equal(none.code, 6, none.stderr);
+      assert.match(none.stderr, /The PKCS#12 file \S+\.pfx is protected by a password: set AZURE_CLIENT_CERTIFICATE_PASSWORD or --client-certificate-password-stdin\./);
+      assertOneSentence(none.stderr);
+    }
+    assert.equal(fx.idp.requests.count(), 0);
+  });
+
+  test('files made by openssl: without a password, 3DES for both bags as Windows exports, without a MAC; with no certificate for the key, or a lone DER certificate, it says which', { skip: requires('openssl') }, async () => {
+    const pem = readFileSync(TEST_CLIENT_CERTIFICATE_PATH, 'utf8');
+    const key = join(fx.tmp.userHome, 'client.key');
+    writeFileSync(key, /-----BEGIN PRIVATE KEY-----[\s\S]*?-----END PRIVATE KEY-----\n/.exec(pem)![0]);
+    const openssl = async (...args: string[]) => {
+      const r = await runCommand('openssl', args, { env: { PATH: process.env.PATH ?? '' } });
+      assert.equal(r.code, 0, r.stderr);
+    };
+    const file = (name: string) => join(fx.tmp.userHome, name);
+    await openssl('pkcs12', '-export', '-in', TEST_CLIENT_CERTIFICATE_PATH, '-inkey', key, '-out', file('open.p12'), '-passout', 'pass:');
+    const windows = ['-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1'];
+    await openssl('pkcs12', '-export', ...windows, '-in', TEST_CLIENT_CERTIFICATE_PATH, '-inkey', key, '-out', file('windows.pfx'), '-passout', 'pass:windows-pass');
+    await openssl('pkcs12', '-export', '-nomac', '-in', TEST_CLIENT_CERTIFICATE_PATH, '-inkey', key, '-out', file('nomac.p12'), '-passout', 'pass:nomac-pass');
+    await openssl('pkcs12', '-export', '-nocerts', '-inkey', key, '-out', file('key-only.p12'), '-passout', 'pass:key-only-pass');
+    await openssl('x509', '-in', TEST_CLIENT_CERTIFICATE_PATH, '-outform', 'DER', '-out', file('client.cer'));
+
+    const open = await run(['--client-certificate', file('open.p12'), '--send-certificate-chain']);
+    assert.equal(open.code, 0, open.stderr);
+    assert.deepEqual(lastAssertion().header.x5c, pemChain());
+    const windowsForm = await run(['--clear-cache', '--client-certificate', file('windows.pfx')], certEnv({ AZURE_CLIENT_CERTIFICATE_PASSWORD: 'windows-pass' }));
+    assert.equal(windowsForm.code, 0, windowsForm.stderr);
+    const noMac = await run(['--clear-cache', '--client-certificate', file('nomac.p12')], certEnv({ AZURE_CLIENT_CERTIFICATE_PASSWORD: 'nomac-pass' }));
+    assert.equal(noMac.code, 0, noMac.stderr);
+    const noMacWrong = await run(['--clear-cache', '--client-certificate', file('nomac.p12')], certEnv({ AZURE_CLIENT_CERTIFICATE_PASSWORD: 'other-pass' }));
+    assert.equal(noMacWrong.code, 6);
+    assert.match(noMacWrong.stderr, /The password of the PKCS#12 file \S+nomac\.p12 is wrong \(the private key could not be decrypted\)/);
+    assertOneSentence(noMacWrong.stderr, 'other-pass', 'nomac-pass');
+
+    const requests = fx.idp.requests.count();
+    const keyOnly = await run(['--clear-cache', '--client-certificate', file('key-only.p12')], certEnv({ AZURE_CLIENT_CERTIFICATE_PASSWORD: 'key-only-pass' }));
+    assert.equal(keyOnly.code, 6);
+    assert.match(keyOnly.stderr, /The PKCS#12 file \S+key-only\.p12 holds a private key but no certificate; export it again with the key's certificate\./);
+    assertOneSentence(keyOnly.stderr, 'key-only-pass');
+    const der = await run(['--clear-cache', '--client-certificate', file('client.cer')]);
+    assert.equal(der.code, 6);
+    assert.match(der.stderr, /client\.cer is neither a PEM file nor a readable PKCS#12 file \(/);
+    assertOneSentence(der.stderr);
+    assert.equal(fx.idp.requests.count(), requests, 'no request for a file that cannot be used');
   });
 });
