@@ -170,4 +170,22 @@ describe('managed identity', () => {
       assert.match(r.stderr, /refusing to read it/);
       assert.equal(arc.requests.count({ endpoint: 'token' }), 0);
     }));
+
+  test('Azure ML: MSI_ENDPOINT and MSI_SECRET take the 2017 protocol, a user-assigned identity by clientid, expires_on in epoch seconds', () =>
+    withFake(() => startAppServiceFake({ azureMl: true }), async (ml) => {
+      const ids = TEST_USER_ASSIGNED_IDENTITY;
+      const r = await token({ env: ml.legacyEnv }, ['--client-id', ids.clientId, '--resource', 'https://vault.azure.net']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /Managed identity source: App Service \(2017\)\./);
+      const claims = decodeJwt(r.stdout.trim());
+      assert.equal(claims.oid, ids.objectId);
+      assert.equal(claims.aud, 'https://vault.azure.net');
+      const request = ml.requests.last({ endpoint: 'token' })!;
+      assert.equal(request.query['api-version'], '2017-09-01');
+      assert.equal(request.query.clientid, ids.clientId);
+      assert.equal(request.query.client_id, undefined);
+      assert.equal(request.headers.secret, ml.legacyEnv.MSI_SECRET);
+      assert.ok(Math.abs(readStoredSessions(tmp.home)[0]!.expiry.getTime() / 1000 - Number(claims.exp)) < 5, 'the epoch string was understood');
+      assert.deepEqual(ml.issued.findIn(r.stderr), []);
+    }));
 });
