@@ -201,4 +201,19 @@ describe('a resource is its whole app ID', () => {
       assert.equal((await ask(s, RESOURCES.storage)).status, 403);
     });
   });
+
+  test('a session cache that grows past 500 sessions says so once', async () => {
+    await loginToOrders();
+    rewriteSessions((sessions) => {
+      const one = sessions[0]!;
+      const others = Array.from({ length: 499 }, (_, i) => ({ ...one, clientId: `0000000${i % 10}-0000-4000-8000-${String(i).padStart(12, '0')}` }));
+      return [one, ...others];
+    });
+    const crossing = await token(['--scope', `${payroll}/.default`]);
+    assert.equal(crossing.code, 0, crossing.stderr);
+    assert.match(crossing.stderr, /now holds 501 sessions, more than 500/);
+    const next = await token(['--scope', `${RESOURCES.app2}/.default`]);
+    assert.equal(next.code, 0, next.stderr);
+    assert.doesNotMatch(next.stderr, /more than 500/, 'said once, by the write that crossed the bound');
+  });
 });
