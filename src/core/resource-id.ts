@@ -80,11 +80,29 @@ export function scopeKey(scope: string): string {
   return `${resourceKey(scope.slice(0, slash))}/${scope.slice(slash + 1).trim().toLowerCase()}`;
 }
 
+/**
+ * Each scope's key, kept: a cache hit compares the query with every stored session, and the same
+ * few strings come back each time (bounded, for a long-running serve asked anything).
+ */
+const scopeKeys = new Map<string, string>();
+
+function keptScopeKey(scope: string): string {
+  let key = scopeKeys.get(scope);
+  if (key === undefined) {
+    if (scopeKeys.size >= 4096) scopeKeys.clear();
+    key = scopeKey(scope);
+    scopeKeys.set(scope, key);
+  }
+  return key;
+}
+
 /** Equal as sets of canonical scopes, whatever the order, separator or spelling. */
 export function sameScopeKeys(a: readonly string[], b: readonly string[]): boolean {
-  const left = new Set(a.map(scopeKey));
-  const right = new Set(b.map(scopeKey));
-  return left.size === right.size && [...left].every((s) => right.has(s));
+  // Spelt alike, as a session usually is with the query that made it.
+  if (a.length === b.length && a.every((s, i) => s === b[i])) return true;
+  const left = a.map(keptScopeKey);
+  const right = b.map(keptScopeKey);
+  return left.every((k) => right.includes(k)) && right.every((k) => left.includes(k));
 }
 
 /** Longer than any app ID URI Entra takes (it allows 120 characters for the host part). */
