@@ -2,7 +2,8 @@ import { accountOf, sameAccount, servesTenant, type AccountRef } from './account
 import { clouds, sameAuthority } from './authority.js';
 import { decodeClaims } from './jwt.js';
 import { isUserProtocol, type ProtocolName } from './protocol-names.js';
-import { audienceMatches, resourceOfScopes, sameScopes } from './scopes.js';
+import { audienceMatches, sameResource, sameScopeKeys } from './resource-id.js';
+import { resourceOfScopes } from './scopes.js';
 
 /**
  * One stored session: a token and what it takes to get the next one. Field names are azsess's;
@@ -95,7 +96,7 @@ function sameOptions(a: Record<string, string> | undefined, b: Record<string, st
 export function sessionMatches(session: Session, query: SessionQuery): boolean {
   if (session.protocol !== query.protocol || !sameAuthority(session.authority, query.authority)) return false;
   if (session.protocol === 'AzVMCredentials') {
-    return session.resource === query.resource && sameOptions(session.options, query.options);
+    return sameResource(session.resource, query.resource) && sameOptions(session.options, query.options);
   }
   if (session.clientId.toLowerCase() !== query.clientId.toLowerCase()) return false;
   if (session.tenant.toLowerCase() !== query.tenant.toLowerCase()) return false;
@@ -103,9 +104,10 @@ export function sessionMatches(session: Session, query: SessionQuery): boolean {
   // Options tell apart sessions of the same scopes, e.g. CAE (`cae: 1`) from the others.
   if (isUserProtocol(session.protocol)) {
     if (query.account && !sameAccount(accountOf(session), query.account)) return false;
-    return sameScopes(session.scope, query.scope) && sameOptions(session.options, query.options);
+    // Every spelling of one resource is one session (resource-id.ts).
+    return sameScopeKeys(session.scope, query.scope) && sameOptions(session.options, query.options);
   }
-  return session.resource === query.resource && sameOptions(session.options, query.options);
+  return sameResource(session.resource, query.resource) && sameOptions(session.options, query.options);
 }
 
 /**
