@@ -128,11 +128,37 @@ describe('accounts', () => {
     const variable = await run(['clear-cache'], padded);
     assert.match(variable.stderr, /Removed 1 session /, variable.stderr);
     assert.deepEqual(readStoredSessions(fx.tmp.home), []);
+  });
+
+  // Issue 19 item 4: `--account "$UNSET"` removed everyone's sessions and printed another person's token.
+  test('an empty or blank --account or AZSESS_ACCOUNT is a usage error (exit 2) on every command, and removes nothing', async () => {
     assert.equal((await login([], BOB)).code, 0);
     assert.equal((await login()).code, 0);
-    const blankFlag = await run(['clear-cache', '--account', ' '], padded);
-    assert.match(blankFlag.stderr, /Removed 1 session /, blankFlag.stderr);
-    assert.deepEqual(readStoredSessions(fx.tmp.home).map((s) => s.account), [BOB.username]);
+    const before = readStoredSessions(fx.tmp.home).map((s) => s.account);
+    const gitInput = 'protocol=https\nhost=dev.azure.com\n\n';
+    const commands: Array<[string[], string?]> = [
+      [['token']], [['token', '--no-interactive']], [['login', '--protocol', 'device-code']], [['status']], [['clear-cache']],
+      [['serve', '--port', '0']], [['git-credential', 'get'], gitInput], [['setup', 'git']], [['setup', 'kubectl']],
+    ];
+    for (const [args, input] of commands) {
+      for (const [how, extra, env] of [
+        ["--account ''", ['--account', ''], {}],
+        ["--account ' '", ['--account', ' '], {}],
+        ["AZSESS_ACCOUNT=''", [], { AZSESS_ACCOUNT: '' }],
+        ["AZSESS_ACCOUNT=' '", [], { AZSESS_ACCOUNT: ' ' }],
+      ] as Array<[string, string[], Record<string, string>]>) {
+        // setup writes flags into another tool's config; the helper it writes reads AZSESS_ACCOUNT itself.
+        if (args[0] === 'setup' && extra.length === 0) continue;
+        const r = await runCli([...args, ...extra], { userHome: fx.tmp.userHome, env: idpEnv(fx.idp, env), ...(input ? { input } : {}), timeoutMs: 20_000 });
+        assert.equal(r.code, 2, `${args.join(' ')} with ${how}: ${r.stderr}`);
+        assert.match(r.stderr, /(--account|AZSESS_ACCOUNT) needs a UPN or an object id/, `${args.join(' ')} with ${how}`);
+        assert.equal(r.stdout, '', `${args.join(' ')} with ${how} prints no token`);
+      }
+    }
+    assert.deepEqual(readStoredSessions(fx.tmp.home).map((s) => s.account), before, 'nothing was removed');
+    const docker = await runCli(['get'], { bin: 'docker-credential-azsess', userHome: fx.tmp.userHome, env: idpEnv(fx.idp, { AZSESS_ACCOUNT: ' ' }), input: 'example.azurecr.io' });
+    assert.notEqual(docker.code, 0);
+    assert.match(docker.stdout, /AZSESS_ACCOUNT needs a UPN or an object id/, 'docker reads its helper\'s message from stdout');
   });
 
   test('auth-code: --account is the login_hint, and the session is that account’s', async () => {
