@@ -83,7 +83,7 @@ export async function runLogin(opts: LoginOptions, ctx: CliContext): Promise<voi
   });
   const { login } = await import('../../core/engine.js');
   const { signInChoices, startNetwork } = await import('../network.js');
-  const session = await login(query, { clearCache: opts.clearCache === true }, {
+  const session = await login(query, {
     store: rt.store,
     log: rt.log,
     now: ctx.now,
