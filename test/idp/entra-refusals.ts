@@ -14,6 +14,8 @@ export interface RefreshRefusal {
   code: RefusalCode;
   /** The `error` name sent with the code (default: Entra's for it, else invalid_grant). */
   error?: string;
+  /** The claims request sent with it (default: Entra's for the code, if any), as for an authentication context. */
+  claims?: string;
   /** Only this user's refreshes (default: every user's). */
   username?: string;
   /** How many refreshes are refused (default: all of them). */
@@ -38,7 +40,8 @@ export function takeRefusal(refusals: RefreshRefusal[], user: TestUser, resource
 /** Entra's answer for a refusal, with the wording Entra uses. */
 export function refusalError(rule: RefreshRefusal, resource: KnownResource, clientId: string): EntraError {
   const known = knownRefusal(rule, resource, clientId);
-  return rule.error === undefined || rule.error === known.error ? known : new EntraError(rule.error, known.code, known.description, known.status, known.claims);
+  if (rule.error === undefined && rule.claims === undefined) return known;
+  return new EntraError(rule.error ?? known.error, known.code, known.description, known.status, rule.claims ?? known.claims);
 }
 
 function knownRefusal(rule: RefreshRefusal, resource: KnownResource, clientId: string): EntraError {
