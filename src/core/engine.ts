@@ -73,6 +73,7 @@ function sessionFrom(query: TokenQuery, token: TokenResult & { redirectUri?: str
   const oid = account.oid ?? base?.accountOid;
   if (upn) session.account = upn;
   if (oid) session.accountOid = oid;
+  if (base?.accountHomeOid) session.accountHomeOid = base.accountHomeOid;
   if (base?.signedIn) session.signedIn = base.signedIn;
   // What was asked is this session's resource: remember the audience Entra gave it (an app id for Graph).
   const aud = audienceText(decodeClaims(token.accessToken)?.aud);
@@ -87,6 +88,9 @@ function carryFromCandidate(fresh: Session, candidate: Session): void {
   if (candidate.signedIn) fresh.signedIn = candidate.signedIn;
   fresh.account ??= candidate.account;
   fresh.accountOid ??= candidate.accountOid;
+  // A guest is another object id in each tenant: the one it signed in with still names it here.
+  const home = candidate.accountHomeOid ?? candidate.accountOid;
+  if (home && fresh.accountOid && home.toLowerCase() !== fresh.accountOid.toLowerCase()) fresh.accountHomeOid = home;
 }
 
 /**

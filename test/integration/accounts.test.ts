@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  decodeJwt, TEST_OTHER_TENANT_ID, TEST_USER2_PASSWORD, TEST_USER2_USERNAME, TEST_USER3_PASSWORD, TEST_USER3_USERNAME,
+  decodeJwt, TEST_GUEST_OID_IN_OTHER, TEST_GUEST_PASSWORD, TEST_GUEST_USERNAME, TEST_OTHER_TENANT_ID, TEST_USER2_PASSWORD, TEST_USER2_USERNAME, TEST_USER3_PASSWORD, TEST_USER3_USERNAME,
 } from '../idp/index.js';
 import { withAuthorizeUrl } from '../support/auth-code-session.js';
 import { useIdpAndHome } from '../support/idp-fixture.js';
@@ -237,6 +237,29 @@ describe('tenants', () => {
     const bob = await run(['token', '--tenant', TEST_OTHER_TENANT_ID, '--account', BOB.username, '--no-interactive'], orgEnv);
     assert.equal(bob.code, 3, bob.stderr);
     assert.match(bob.stderr, /AADSTS50020/);
+  });
+
+  // Issue 19: a guest has another object id in each tenant, as in Entra.
+  test('a guest moved to another tenant by token --tenant is still found by --account <home oid>, and by UPN', async () => {
+    const ERIN = { username: TEST_GUEST_USERNAME, password: TEST_GUEST_PASSWORD };
+    const homeOid = fx.idp.users.find((u) => u.username === ERIN.username)!.oid;
+    assert.equal((await login([], ERIN, orgEnv)).code, 0);
+    assert.equal((await login([], BOB, orgEnv)).code, 0);
+    const moved = await run(['token', '--tenant', TEST_OTHER_TENANT_ID, '--account', homeOid, '--no-interactive'], orgEnv);
+    assert.equal(moved.code, 0, moved.stderr);
+    assert.equal(decodeJwt(moved.stdout.trim()).oid, TEST_GUEST_OID_IN_OTHER, "the guest's object id in that tenant");
+    fx.idp.requests.reset();
+    for (const selector of [homeOid, ERIN.username, TEST_GUEST_OID_IN_OTHER]) {
+      const again = await run(['token', '--tenant', TEST_OTHER_TENANT_ID, '--account', selector, '--no-interactive'], orgEnv);
+      assert.equal(again.code, 0, `--account ${selector}: ${again.stderr}`);
+      assert.equal(again.stdout, moved.stdout, `--account ${selector} finds the moved session`);
+    }
+    assert.equal(fx.idp.requests.count(), 0, 'cache hits');
+    const status = JSON.parse((await run(['status', '--output', 'json', '--account', homeOid], orgEnv)).stdout);
+    assert.equal(status.sessions.length, 2, 'both of the guest\'s sessions, and not bob\'s');
+    const cleared = await run(['clear-cache', '--account', homeOid]);
+    assert.match(cleared.stderr, /Removed 2 sessions/, cleared.stderr);
+    assert.deepEqual(readStoredSessions(fx.tmp.home).map((s) => s.account), [BOB.username]);
   });
 
   test('no session for this client but one for another: exit 3 names the flags that would use it', async () => {
