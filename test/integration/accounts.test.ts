@@ -6,6 +6,7 @@ import {
 import { withAuthorizeUrl } from '../support/auth-code-session.js';
 import { useIdpAndHome } from '../support/idp-fixture.js';
 import { expireStoredTokens, idpEnv, readStoredSessions, withDeviceCodeApproval } from '../support/idp-session.js';
+import { requires } from '../support/requires.js';
 import { runCli } from '../support/run-cli.js';
 
 /** Issue 11: several accounts, other tenants. Every run goes through the built CLI. */
@@ -131,24 +132,19 @@ describe('accounts', () => {
   });
 
   // Issue 19 item 4: `--account "$UNSET"` removed everyone's sessions and printed another person's token.
-  test('an empty or blank --account or AZSESS_ACCOUNT is a usage error (exit 2) on every command, and removes nothing', async () => {
+  const blankAccounts: Array<[string, string[], Record<string, string>]> = [
+    ["--account ''", ['--account', ''], {}],
+    ["--account ' '", ['--account', ' '], {}],
+    ["AZSESS_ACCOUNT=''", [], { AZSESS_ACCOUNT: '' }],
+    ["AZSESS_ACCOUNT=' '", [], { AZSESS_ACCOUNT: ' ' }],
+  ];
+  async function assertBlankAccountRefused(commands: Array<[string[], string?]>, flagsOnly = false) {
     assert.equal((await login([], BOB)).code, 0);
     assert.equal((await login()).code, 0);
     const before = readStoredSessions(fx.tmp.home).map((s) => s.account);
-    const gitInput = 'protocol=https\nhost=dev.azure.com\n\n';
-    const commands: Array<[string[], string?]> = [
-      [['token']], [['token', '--no-interactive']], [['login', '--protocol', 'device-code']], [['status']], [['clear-cache']],
-      [['serve', '--port', '0']], [['git-credential', 'get'], gitInput], [['setup', 'git']], [['setup', 'kubectl']],
-    ];
     for (const [args, input] of commands) {
-      for (const [how, extra, env] of [
-        ["--account ''", ['--account', ''], {}],
-        ["--account ' '", ['--account', ' '], {}],
-        ["AZSESS_ACCOUNT=''", [], { AZSESS_ACCOUNT: '' }],
-        ["AZSESS_ACCOUNT=' '", [], { AZSESS_ACCOUNT: ' ' }],
-      ] as Array<[string, string[], Record<string, string>]>) {
-        // setup writes flags into another tool's config; the helper it writes reads AZSESS_ACCOUNT itself.
-        if (args[0] === 'setup' && extra.length === 0) continue;
+      for (const [how, extra, env] of blankAccounts) {
+        if (flagsOnly && extra.length === 0) continue;
         const r = await runCli([...args, ...extra], { userHome: fx.tmp.userHome, env: idpEnv(fx.idp, env), ...(input ? { input } : {}), timeoutMs: 20_000 });
         assert.equal(r.code, 2, `${args.join(' ')} with ${how}: ${r.stderr}`);
         assert.match(r.stderr, /(--account|AZSESS_ACCOUNT) needs a UPN or an object id/, `${args.join(' ')} with ${how}`);
@@ -156,9 +152,23 @@ describe('accounts', () => {
       }
     }
     assert.deepEqual(readStoredSessions(fx.tmp.home).map((s) => s.account), before, 'nothing was removed');
+  }
+
+  test('an empty or blank --account or AZSESS_ACCOUNT is a usage error (exit 2) on every command, and removes nothing', async () => {
+    const gitInput = 'protocol=https\nhost=dev.azure.com\n\n';
+    await assertBlankAccountRefused([
+      [['token']], [['token', '--no-interactive']], [['login', '--protocol', 'device-code']], [['status']], [['clear-cache']],
+      [['serve', '--port', '0']], [['git-credential', 'get'], gitInput],
+    ]);
     const docker = await runCli(['get'], { bin: 'docker-credential-azsess', userHome: fx.tmp.userHome, env: idpEnv(fx.idp, { AZSESS_ACCOUNT: ' ' }), input: 'example.azurecr.io' });
     assert.notEqual(docker.code, 0);
     assert.match(docker.stdout, /AZSESS_ACCOUNT needs a UPN or an object id/, 'docker reads its helper\'s message from stdout');
+  });
+
+  // setup writes flags into another tool's config (the helper it writes reads AZSESS_ACCOUNT itself);
+  // refused before git or kubectl runs, but a run that went wrong would run them.
+  test('setup git and setup kubectl refuse a blank --account (exit 2) before writing anything', { skip: requires('git', 'kubectl') }, async () => {
+    await assertBlankAccountRefused([[['setup', 'git']], [['setup', 'kubectl']]], true);
   });
 
   test('auth-code: --account is the login_hint, and the session is that account’s', async () => {
