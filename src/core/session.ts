@@ -36,6 +36,8 @@ export interface Session {
   account?: string;
   /** The signed-in account's object id, so that a renamed UPN still matches. */
   accountOid?: string;
+  /** A guest's object id at the tenant where it signed in, when this tenant knows it by `accountOid`. */
+  accountHomeOid?: string;
   /** When the account signed in (carried by refreshes): the most recent is the default account. */
   signedIn?: Date;
   /**

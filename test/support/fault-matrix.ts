@@ -60,12 +60,12 @@ const keptFailing = (status: number): Outcome => ({
   gist: `kept failing (HTTP ${status}); try again later`,
 });
 const closedEarly: Outcome = {
-  kind: 'failed', requests: 'some', says: /closed the connection before answering in full \(\d+ attempts? in \d+ s\); check the network and proxy settings, or raise --timeout\.$/,
-  gist: 'closed the connection before answering in full; check the network and proxy settings, or raise --timeout',
+  kind: 'failed', requests: 'some', says: /closed the connection before answering in full \(\d+ attempts? in \d+ s\); check the network and proxy settings, or raise RAISE_DEADLINE\.$/,
+  gist: 'closed the connection before answering in full; check the network and proxy settings, or raise --timeout (docker\'s helper: AZSESS_TIMEOUT)',
 };
 const timedOut: Outcome = {
-  kind: 'failed', requests: 'one', says: /did not answer within \d+ s \(1 attempt in \d+ s\); check the network and proxy settings, or raise --timeout\.$/,
-  gist: 'Timed out: … did not answer within 3 s; check the network and proxy settings, or raise --timeout',
+  kind: 'failed', requests: 'one', says: /did not answer within \d+ s \(1 attempt in \d+ s\); check the network and proxy settings, or raise RAISE_DEADLINE\.$/,
+  gist: 'Timed out: … did not answer within 3 s; check the network and proxy settings, or raise --timeout (docker\'s helper: AZSESS_TIMEOUT)',
 };
 
 /** The faults, each once (azsess must recover) or for good (azsess must give up in time). */

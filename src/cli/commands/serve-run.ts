@@ -54,7 +54,7 @@ function stopSignal(): { stopped: Promise<NodeJS.Signals>; release(): void } {
 /** `azsess serve`: listens until SIGINT or SIGTERM, then closes and returns (exit 0). */
 export async function runServe(opts: ServeOptions, ctx: CliContext): Promise<void> {
   const startedAt = ctx.now().getTime();
-  const rt = await startRuntime(ctx, opts, opts.timeout);
+  const rt = await startRuntime(ctx, opts, { flag: opts.timeout });
   const stop = new AbortController();
   const engine = serveEngine({
     opts,
