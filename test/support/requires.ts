@@ -13,6 +13,7 @@ const programs = {
   'docker-registry': { package: 'docker-registry', present: () => onPath('docker-registry') },
   fish: { package: 'fish', present: () => onPath('fish') },
   git: { package: 'git', present: () => onPath('git') },
+  'gnome-keyring': { package: 'gnome-keyring', present: () => onPath('gnome-keyring-daemon') && onPath('dbus-daemon') && onPath('dbus-send') },
   kubectl: { package: 'kubernetes-client', present: () => onPath('kubectl') },
   openssl: { package: 'openssl', present: () => onPath('openssl') },
   'python3-azure': {
