@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from '../idp/index.js';
 import { useIdpAndHome } from '../support/idp-fixture.js';
 import { expireStoredTokens, idpEnv, withDeviceCodeApproval } from '../support/idp-session.js';
+import { distTest } from '../support/paths.js';
 import { requires } from '../support/requires.js';
 import { runCli } from '../support/run-cli.js';
 import { startSecretService, type SecretService } from '../support/secret-service.js';
@@ -29,10 +32,30 @@ function entries(home: string): Record<string, unknown>[] {
   return raw.sessions.map((s) => JSON.parse(s) as Record<string, unknown>);
 }
 
+/** The native libraries a run of azsess loaded (test/support/shared-objects-hook.ts). */
+async function sharedObjectsOf(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string; objects: string }> {
+  const file = join(fx.tmp.userHome, 'shared-objects.txt');
+  const hook = join(distTest, 'support', 'shared-objects-hook.js');
+  const r = await runCli(args, { userHome: fx.tmp.userHome, env: { ...env, NODE_OPTIONS: `--import ${hook}`, AZSESS_TEST_SHARED_OBJECTS: file } });
+  return { code: r.code, stderr: r.stderr, objects: safeRead(file) };
+}
+
+describe('a file home', () => {
+  test('a cache hit never loads the keychain package', async () => {
+    const token = ['token', '--protocol', 'client-credentials'];
+    assert.equal((await runCli(token, { userHome: fx.tmp.userHome, env: fx.appEnv() })).code, 0);
+    const hit = await sharedObjectsOf(token, fx.appEnv());
+    assert.equal(hit.code, 0, hit.stderr);
+    assert.match(hit.objects, /libc|ld-linux/, 'the hook saw the process');
+    assert.doesNotMatch(hit.objects, /keyring/);
+  });
+});
+
 describe('--token-store keychain without a keychain', () => {
   test('no D-Bus session bus: exit 6, one sentence with the cause and the way out, nothing written', async () => {
-    const r = await runCli(['write-manifest', '--token-store', 'keychain'], { userHome: fx.tmp.userHome });
+    const r = await sharedObjectsOf(['write-manifest', '--token-store', 'keychain'], {});
     assert.equal(r.code, 6, r.stderr);
+    assert.match(r.objects, /keyring/, 'the keychain package loaded (and the hook sees it)');
     assert.match(r.stderr, /no Secret Service is reachable \(no D-Bus session bus/);
     assert.match(r.stderr, /--token-store file/);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -106,6 +129,40 @@ describe('--token-store keychain against gnome-keyring', { skip: requires('gnome
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /AzClientCredentials/);
     assert.deepEqual(fx.idp.issued.findIn(status.stdout), []);
+  });
+
+  test('a cached registry token is sealed too, and a second docker get is answered from it', async () => {
+    // An /oauth2/exchange that answers as ACR does, counting its calls.
+    let exchanges = 0;
+    const claims = Buffer.from(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 3 * 3600 })).toString('base64url');
+    const acrToken = `eyJhbGciOiJub25lIn0.${claims}.keychain-test-acr-refresh-token`;
+    const server: Server = createServer((req, res) => {
+      exchanges++;
+      req.resume();
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ refresh_token: acrToken }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const registry = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const docker = { ...fx.appEnv(), ...keyring.env, AZSESS_PROTOCOL: 'client-credentials', AZSESS_ACR_HOSTS: registry };
+      assert.equal((await run(['write-manifest', '--token-store', 'keychain'])).code, 0);
+      const get = () => runCli(['get'], { bin: 'docker-credential-azsess', userHome: fx.tmp.userHome, env: docker, input: registry });
+      const first = await get();
+      assert.equal(first.code, 0, first.stderr);
+      assert.equal((JSON.parse(first.stdout) as { Secret: string }).Secret, acrToken);
+      const raw = JSON.parse(readFileSync(join(fx.tmp.home, 'sessions.json'), 'utf8')) as { azsess: { registries: Record<string, Record<string, unknown>> } };
+      const cached = raw.azsess.registries[registry]!;
+      assert.equal(cached.refresh_token, undefined);
+      assert.match(String(cached.azsess_sealed), /^azsess-sealed:v1:/);
+      assert.ok(!homeText(fx.tmp.home).includes('keychain-test-acr-refresh-token'));
+      const second = await get();
+      assert.equal(second.code, 0, second.stderr);
+      assert.equal(second.stdout, first.stdout);
+      assert.equal(exchanges, 1);
+    } finally {
+      server.close();
+    }
   });
 
   test('file to keychain and back converts what is stored, losing nothing; a refresh seals the new tokens', async () => {
