@@ -65,8 +65,8 @@ export function hadUnopenedSecrets(read: object): boolean {
   return unopened.has(read);
 }
 
-/** Opens a sealed JSON object of strings; one that does not open is empty, and `from` is noted. */
-function unsealRecord(home: string, sealed: unknown, from: object): Record<string, string> {
+/** Opens a sealed JSON object of strings; one that does not open is undefined, and `from` is noted. */
+function unsealRecord(home: string, sealed: unknown, from: object): Record<string, string> | undefined {
   const text = typeof sealed === 'string' ? unsealText(home, sealed) : undefined;
   let record: unknown;
   try {
@@ -74,11 +74,11 @@ function unsealRecord(home: string, sealed: unknown, from: object): Record<strin
   } catch {
     record = undefined;
   }
-  const out: Record<string, string> = {};
   if (!isRecord(record)) {
     unopened.add(from);
-    return out;
+    return undefined;
   }
+  const out: Record<string, string> = {};
   for (const k in record) {
     const v = record[k];
     if (typeof v === 'string') {
@@ -122,12 +122,17 @@ export function wasSealed(doc: SessionsDocument): boolean {
   return sealedDocuments.has(doc);
 }
 
-/** Opens, in place, every sealed secret of a document just read (the keychain is read once per process). */
+/**
+ * Opens, in place, every sealed secret of a document just read (the keychain is read once per
+ * process). What does not open keeps its sealed value, written back as found by a keychain write
+ * (another machine's keychain may hold its key) and dropped by a file write; its secrets stay "".
+ */
 export function unsealDocument(doc: SessionsDocument, home: string): SessionsDocument {
   sealedDocuments.add(doc);
   for (const session of doc.sessions) {
     if (!(sealedKey in session.extra)) continue;
     const secrets = unsealRecord(home, session.extra[sealedKey], doc);
+    if (!secrets) continue;
     delete session.extra[sealedKey];
     if (secrets.token) session.token = secrets.token;
     if (secrets.refresh_token) session.refreshToken = secrets.refresh_token;
@@ -139,6 +144,7 @@ export function unsealDocument(doc: SessionsDocument, home: string): SessionsDoc
     const entry = registries![server];
     if (!isRecord(entry) || !(sealedKey in entry)) continue;
     const secrets = unsealRecord(home, entry[sealedKey], doc);
+    if (!secrets) continue;
     const { [sealedKey]: _sealed, ...rest } = entry;
     registries![server] = { ...rest, refresh_token: secrets.refresh_token ?? '' };
   }
@@ -177,6 +183,25 @@ export function sealedDocument(doc: SessionsDocument, home: string): SessionsDoc
   return copy;
 }
 
+/** A copy of the document to write in plain text: sealed values that did not open are dropped. */
+export function withoutSealedData(doc: SessionsDocument): SessionsDocument {
+  const strip = (entry: Record<string, unknown>) => {
+    const { [sealedKey]: _sealed, ...rest } = entry;
+    return rest;
+  };
+  const copy: SessionsDocument = { ...doc, sessions: doc.sessions.map((s) => (sealedKey in s.extra ? { ...s, extra: strip(s.extra) } : s)), extensions: { ...doc.extensions } };
+  const registries = registriesOf(doc);
+  if (registries) {
+    const out: Record<string, unknown> = {};
+    for (const server in registries) {
+      const entry = registries[server];
+      out[server] = isRecord(entry) ? strip(entry) : entry;
+    }
+    copy.extensions.registries = out;
+  }
+  return copy;
+}
+
 /** The store a home's writes use: the manifest's explicit `token_store`, else the keychain when the file read held sealed data. */
 export function storeForWrite(manifestChoice: TokenStore | undefined, sealedBefore: boolean): TokenStore {
   return manifestChoice ?? (sealedBefore ? 'keychain' : 'file');
@@ -184,7 +209,7 @@ export function storeForWrite(manifestChoice: TokenStore | undefined, sealedBefo
 
 /** The manifest's client secret, opened: its `azsess_sealed` holds it while `client_secret` is "". */
 export function unsealManifestSecret(home: string, sealed: unknown, manifest: object): string {
-  return unsealRecord(home, sealed, manifest).client_secret ?? '';
+  return unsealRecord(home, sealed, manifest)?.client_secret ?? '';
 }
 
 /** The manifest's client secret, sealed under `home`'s key (undefined when there is none). */

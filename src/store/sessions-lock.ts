@@ -5,7 +5,7 @@ import { ensureHome, sessionsPath } from './home.js';
 import { acquireLock, isHeld, regainLock, staleLockMs, writeIfStillOurs, type HeldLock, type LockWait } from './lock.js';
 import { emptyDocument, formatSessionsDocument, type SessionsDocument } from './sessions-document.js';
 import { noteMalformed, readState, type StoreOptions } from './sessions.js';
-import { sealedDocument, storeForWrite, wasSealed, type TokenStore } from './sealed-secrets.js';
+import { hasSealedData, sealedDocument, storeForWrite, wasSealed, withoutSealedData, type TokenStore } from './sealed-secrets.js';
 import { readManifest, tokenStoreOf } from './manifest.js';
 import { KeychainError } from './keychain.js';
 import { guarded } from './storage-error.js';
@@ -88,7 +88,7 @@ export async function withSessionsLock<T>(
         const doc = readLocked(path, options);
         change(doc);
         const sealing = (store ?? storeForWrite(chosenTokenStore(home), wasSealed(doc))) === 'keychain';
-        const text = formatSessionsDocument(sealing ? sealedDocument(doc, home) : doc);
+        const text = formatSessionsDocument(sealing ? sealedDocument(doc, home) : hasSealedData(doc) ? withoutSealedData(doc) : doc);
         // Clearing a cache that never existed should not create one.
         if (!existed && text === formatSessionsDocument(emptyDocument())) return doc;
         if (guarded(home, `save the session cache ${path}`, () => writeIfStillOurs(lock, path, text))) return doc;

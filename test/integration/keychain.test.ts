@@ -225,6 +225,13 @@ describe('--token-store keychain against gnome-keyring', { skip: requires('gnome
     const r = await run(['token', '--no-interactive']);
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /sealed with a key the keychain does not hold/);
+    // Back to files: what cannot be opened is dropped, and the entries stay, their secrets "".
+    const back = await run(['write-manifest', '--token-store', 'file']);
+    assert.equal(back.code, 0, back.stderr);
+    const [entry] = entries(fx.tmp.home);
+    assert.equal(entry!.azsess_sealed, undefined);
+    assert.equal(entry!.refresh_token, '');
+    assert.equal(typeof entry!.account, 'string');
   });
 
   test('a locked keyring is exit 6 naming it, with no prompt (last: the keyring stays locked)', async () => {
