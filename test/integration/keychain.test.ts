@@ -203,6 +203,24 @@ describe('--token-store keychain against gnome-keyring', { skip: requires('gnome
     assert.equal(manifest.token_store, 'file');
   });
 
+  test('scrub --manifest on a keychain home blanks every secret, sealed ones included; clear-cache removes the sessions', async () => {
+    const write = await run(['write-manifest', '--token-store', 'keychain', '--client-secret-stdin'], {}, `${fx.idp.clientSecret}\n`);
+    assert.equal(write.code, 0, write.stderr);
+    assert.equal((await appRun([])).code, 0);
+    const scrub = await run(['scrub', '--manifest']);
+    assert.equal(scrub.code, 0, scrub.stderr);
+    const [entry] = entries(fx.tmp.home);
+    assert.equal(entry!.token, '');
+    assert.equal(entry!.azsess_sealed, undefined, 'nothing left to seal');
+    const manifest = JSON.parse(readFileSync(join(fx.tmp.home, 'manifest.json'), 'utf8')) as Record<string, string>;
+    assert.equal(manifest.client_secret, '');
+    assert.equal(manifest.azsess_sealed, undefined);
+    assert.equal(manifest.token_store, 'keychain');
+    const clear = await run(['clear-cache']);
+    assert.equal(clear.code, 0, clear.stderr);
+    assert.deepEqual(entries(fx.tmp.home), []);
+  });
+
   test("a manifest rewritten by AzSessions.jl's write_manifest (its keys only): sealed entries still open and stay sealed", async () => {
     const login = await withDeviceCodeApproval(fx.idp, ['login', '--protocol', 'device-code'], { userHome: fx.tmp.userHome, env: env() });
     assert.equal(login.code, 0, login.stderr);
