@@ -101,8 +101,8 @@ function unreadableBecause(code: string | undefined): string {
   }
 }
 
-/** The manifest in `home`, or undefined when there is none. */
-export function readManifest(home: string): Manifest | undefined {
+/** The manifest in `home`, or undefined when there is none; a sealed client secret opened unless `open` is false. */
+export function readManifest(home: string, open = true): Manifest | undefined {
   const path = manifestPath(home);
   let text: string;
   try {
@@ -119,7 +119,7 @@ export function readManifest(home: string): Manifest | undefined {
   }
   const manifest = parseManifest(stripBom(text), path);
   // A keychain home keeps the client secret sealed, "" in its AzSessions key.
-  if (sealedKey in manifest.extra) {
+  if (open && sealedKey in manifest.extra) {
     manifest.client_secret = unsealManifestSecret(home, manifest.extra[sealedKey], manifest);
     delete manifest.extra[sealedKey];
     sealedManifests.add(manifest);

@@ -23,8 +23,11 @@ export interface StoreOptions {
 
 export type FileState = { kind: 'missing' } | ParseResult;
 
-/** sessions.json as found: missing, or parsed (a broken file says what is wrong with it). */
-export function readState(path: string): FileState {
+/**
+ * sessions.json as found: missing, or parsed (a broken file says what is wrong with it); its
+ * sealed secrets opened unless `open` is false (`status` with a keychain it cannot use).
+ */
+export function readState(path: string, open = true): FileState {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -41,7 +44,7 @@ export function readState(path: string): FileState {
   }
   const parsed = parseSessionsDocument(stripBom(text));
   // A keychain home's secrets are sealed (store/sealed-secrets.ts); a file home's never are.
-  if (parsed.ok && hasSealedData(parsed.doc)) unsealDocument(parsed.doc, dirname(path));
+  if (open && parsed.ok && hasSealedData(parsed.doc)) unsealDocument(parsed.doc, dirname(path));
   return parsed;
 }
 
@@ -77,6 +80,12 @@ export async function readSessions(home: string, options: StoreOptions): Promise
   if (state.ok) return noteMalformed(path, state.doc, options);
   const { withSessionsLock } = await import('./sessions-lock.js');
   return withSessionsLock(home, options, async (tx) => tx.read());
+}
+
+/** The sessions as stored, sealed secrets left sealed (in `extra`) and a broken file empty: for `status` only. */
+export function readSessionsAsStored(home: string): SessionsDocument {
+  const state = readState(sessionsPath(home), false);
+  return 'kind' in state || !state.ok ? emptyDocument() : state.doc;
 }
 
 /**

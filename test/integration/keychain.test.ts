@@ -264,5 +264,11 @@ describe('--token-store keychain against gnome-keyring', { skip: requires('gnome
     assert.match(r.stderr, /the keyring is locked/);
     assert.match(r.stderr, /unlock/);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    // status still shows the sessions, their accounts and expiries: those are not sealed.
+    const status = await run(['status']);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stderr, /the keyring is locked/);
+    assert.match(status.stdout, /alice@/);
+    assert.match(status.stdout, /secrets sealed \(the keychain cannot open them now\)/);
   });
 });
