@@ -12,7 +12,15 @@ import { ConfigError } from '../core/errors.js';
  */
 
 /** The keychain or the sealed data cannot be used: exit 6, never a fallback to plain text. */
-export class KeychainError extends ConfigError {}
+export class KeychainError extends ConfigError {
+  /** Why the keychain cannot be used, when it is the keychain (keychainProblem's words). */
+  readonly problem: string | undefined;
+
+  constructor(message: string, options?: { cause?: unknown; problem?: string }) {
+    super(message, options);
+    this.problem = options?.problem;
+  }
+}
 
 export interface HomeKey {
   id: string;
@@ -69,9 +77,8 @@ export function keychainProblem(err: unknown): string {
 const wayOut = 'unlock or start the keychain and run the command again, or keep tokens in files with azsess write-manifest --token-store file';
 
 function unavailable(home: string, err: unknown): KeychainError {
-  return new KeychainError(`The keychain holding the key of the azsess home ${home} cannot be used: ${keychainProblem(err)}; ${wayOut}.`, {
-    cause: err,
-  });
+  const problem = keychainProblem(err);
+  return new KeychainError(`The keychain holding the key of the azsess home ${home} cannot be used: ${problem}; ${wayOut}.`, { cause: err, problem });
 }
 
 function entryFor(home: string): KeyringEntry {

@@ -1,5 +1,5 @@
 import type { Manifest } from './manifest.js';
-import { ensureHomeKey } from './keychain.js';
+import { ensureHomeKey, KeychainError } from './keychain.js';
 import type { TokenStore } from './sealed-secrets.js';
 import type { StoreOptions } from './sessions.js';
 import { withSessionsLock } from './sessions-lock.js';
@@ -17,10 +17,21 @@ export async function switchTokenStore(
   options: StoreOptions,
   writeManifest: () => Promise<Manifest>,
 ): Promise<Manifest> {
-  return withSessionsLock(home, options, async (tx) => {
-    // Made (or found) before anything is sealed: an unusable keychain changes nothing.
-    if (target === 'keychain') ensureHomeKey(home);
-    await tx.update(() => {}, target);
-    return writeManifest();
-  });
+  try {
+    return await withSessionsLock(home, options, async (tx) => {
+      // Made (or found) before anything is sealed: an unusable keychain changes nothing.
+      if (target === 'keychain') ensureHomeKey(home);
+      await tx.update(() => {}, target);
+      return writeManifest();
+    });
+  } catch (err) {
+    // Back to files needs the key to open what is sealed: "use --token-store file" is no way out here.
+    if (target === 'file' && err instanceof KeychainError && err.problem) {
+      throw new KeychainError(
+        `Cannot move the secrets of the azsess home ${home} back to files: the keychain holding their key cannot be used (${err.problem}); unlock or start it and run the command again, nothing was changed.`,
+        { cause: err, problem: err.problem },
+      );
+    }
+    throw err;
+  }
 }

@@ -264,6 +264,12 @@ describe('--token-store keychain against gnome-keyring', { skip: requires('gnome
     assert.match(r.stderr, /the keyring is locked/);
     assert.match(r.stderr, /unlock/);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    // Back to files needs the key: said so, nothing changed.
+    const before = readFileSync(join(fx.tmp.home, 'sessions.json'), 'utf8');
+    const back = await run(['write-manifest', '--token-store', 'file']);
+    assert.equal(back.code, 6, back.stderr);
+    assert.match(back.stderr, /Cannot move the secrets .* back to files: .*the keyring is locked.*; unlock or start it and run the command again, nothing was changed\./);
+    assert.equal(readFileSync(join(fx.tmp.home, 'sessions.json'), 'utf8'), before);
     // status still shows the sessions, their accounts and expiries: those are not sealed.
     const status = await run(['status']);
     assert.equal(status.code, 0, status.stderr);
