@@ -36,8 +36,8 @@ export function sealText(key: HomeKey, plain: string): string {
 /**
  * The plain text of a sealed value in `home`, or undefined when it cannot be opened: the keychain
  * holds no key for the home or another one (made on another machine, or removed since), or the
- * value is damaged. Such secrets are lost, and their sessions sign in anew; a keychain that
- * cannot be reached at all is an error instead (exit 6), since waiting or unlocking fixes it.
+ * value is damaged. Their sessions sign in anew (unsealDocument keeps the value as found); a
+ * keychain that cannot be reached at all is an error instead (exit 6), since unlocking fixes it.
  */
 export function unsealText(home: string, sealed: string): string | undefined {
   const rest = sealed.startsWith(prefix) ? sealed.slice(prefix.length) : '';

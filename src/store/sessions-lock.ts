@@ -7,7 +7,6 @@ import { emptyDocument, formatSessionsDocument, type SessionsDocument } from './
 import { noteMalformed, readState, type StoreOptions } from './sessions.js';
 import { hasSealedData, sealedDocument, storeForWrite, wasSealed, withoutSealedData, type TokenStore } from './sealed-secrets.js';
 import { readManifest, tokenStoreOf } from './manifest.js';
-import { KeychainError } from './keychain.js';
 import { guarded } from './storage-error.js';
 
 /* Changing sessions.json: only under its lock, and only by an atomic rename. */
@@ -30,12 +29,14 @@ function moveAside(path: string, problem: string, options: StoreOptions): void {
   );
 }
 
-/** The manifest's `token_store`; a manifest that cannot be read names none (its own errors come where it is used). */
+/**
+ * The manifest's `token_store`, read without opening its client secret; a manifest that cannot be
+ * read names none (its own errors come where it is used).
+ */
 function chosenTokenStore(home: string): TokenStore | undefined {
   try {
-    return tokenStoreOf(readManifest(home));
-  } catch (err) {
-    if (err instanceof KeychainError) throw err;
+    return tokenStoreOf(readManifest(home, false));
+  } catch {
     return undefined;
   }
 }
