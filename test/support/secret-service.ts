@@ -5,8 +5,8 @@ import { join } from 'node:path';
 /**
  * A real Secret Service for one test file: a private D-Bus session bus (dbus-daemon) with Debian's
  * gnome-keyring on it, its login keyring made and unlocked with a password on stdin (no prompt),
- * all its files under `dir`. azsess reaches it through `env` (DBUS_SESSION_BUS_ADDRESS).
- * gnome-keyring leaves when its bus goes away, so stopping the bus stops both.
+ * all its files under `dir`. azsess reaches it through `env` (DBUS_SESSION_BUS_ADDRESS). Both
+ * are children of the test, stopped by `stop`.
  */
 export interface SecretService {
   /** What a process needs to reach this Secret Service. */
@@ -42,8 +42,15 @@ export async function startSecretService(dir: string): Promise<SecretService> {
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
     return r.stdout;
   };
-  // Starts the daemon on this bus with the login keyring made (first run) and unlocked.
-  tool('gnome-keyring-daemon', ['--unlock', '--components=secrets'], password);
+  // The daemon on this bus, in the foreground so that it is a child to stop (it does not always
+  // leave with its bus), the login keyring made and unlocked with the password on stdin.
+  const daemon: ChildProcess = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], { env, stdio: ['pipe', 'ignore', 'ignore'] });
+  daemon.stdin!.end(password);
+  const owned = () => /boolean true/.test(tool('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets']));
+  for (let waited = 0; !owned(); waited += 50) {
+    if (waited > 20_000 || daemon.exitCode !== null) throw new Error('gnome-keyring-daemon did not come up on the test bus');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   const call = (method: string) =>
     tool('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.secrets', '/org/freedesktop/secrets', `org.freedesktop.Secret.Service.${method}`, 'array:objpath:/org/freedesktop/secrets/collection/login']);
   return {
@@ -54,11 +61,14 @@ export async function startSecretService(dir: string): Promise<SecretService> {
       return r.status === 0 ? r.stdout : undefined;
     },
     clear: (attributes) => void tool('secret-tool', ['clear', ...Object.entries(attributes).flat()]),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (bus.exitCode !== null) return resolve();
-        bus.on('exit', () => resolve());
-        bus.kill('SIGTERM');
-      }),
+    stop: async () => {
+      for (const child of [daemon, bus]) {
+        await new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.on('exit', () => resolve());
+          child.kill('SIGTERM');
+        });
+      }
+    },
   };
 }
