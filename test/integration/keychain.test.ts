@@ -81,7 +81,7 @@ function safeRead(path: string): string {
   }
 }
 
-describe('--token-store keychain against gnome-keyring', { skip: requires('gnome-keyring') }, () => {
+describe('--token-store keychain against gnome-keyring', { skip: requires('gnome-keyring', 'secret-tool') }, () => {
   const keyringDir = makeTmpHome();
   let keyring: SecretService;
   before(async () => {
