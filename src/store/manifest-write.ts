@@ -1,8 +1,26 @@
 import type { Log } from '../core/log.js';
 import { ensureHome, manifestPath } from './home.js';
 import { acquireLock, isHeld, regainLock, writeIfStillOurs, type HeldLock } from './lock.js';
-import { emptyManifest, formatManifest, readManifest, type Manifest } from './manifest.js';
+import { emptyManifest, formatManifest, readManifest, tokenStoreOf, wasSealedManifest, type Manifest } from './manifest.js';
+import { sealedKey, sealManifestSecret, storeForWrite } from './sealed-secrets.js';
 import { guarded } from './storage-error.js';
+
+/** The manifest as written: on a keychain home the client secret sealed, "" in its AzSessions key. */
+function asStored(home: string, next: Manifest, sealedBefore: boolean): Manifest {
+  if (storeForWrite(tokenStoreOf(next), sealedBefore) !== 'keychain') return next;
+  const sealed = sealManifestSecret(home, next.client_secret);
+  return sealed ? { ...next, client_secret: '', extra: { ...next.extra, [sealedKey]: sealed } } : next;
+}
+
+/** With `reset`, the manifest's token store carries over (a reset must not unseal a keychain home's secret). */
+function currentStore(home: string): Pick<Manifest, 'extra'> | undefined {
+  try {
+    const found = readManifest(home);
+    return found && tokenStoreOf(found) ? { extra: { token_store: tokenStoreOf(found) } } : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Changes the manifest under its lock: `change` gets the current one (an empty one with `reset`,
@@ -21,9 +39,11 @@ export async function updateManifest(
   let lock: HeldLock = first;
   try {
     for (;;) {
-      const current = options.reset ? emptyManifest() : (readManifest(home) ?? emptyManifest());
+      const found = options.reset ? undefined : readManifest(home);
+      const current = found ?? (options.reset ? { ...emptyManifest(), ...currentStore(home) } : emptyManifest());
       const next = change(current);
-      if (guarded(home, `save the manifest ${path}`, () => writeIfStillOurs(lock, path, formatManifest(next)))) return next;
+      const text = formatManifest(asStored(home, next, found !== undefined && wasSealedManifest(found)));
+      if (guarded(home, `save the manifest ${path}`, () => writeIfStillOurs(lock, path, text))) return next;
       // We stalled past the stale time: another process may have changed the manifest meanwhile.
       lock = await regainLock(lock, path, options.deadline, options.log, options.staleLockMs);
     }
