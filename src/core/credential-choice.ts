@@ -3,10 +3,11 @@ import {
   type FederatedSource,
   type FederatedSourceKind,
 } from '../protocols/assertion-sources/types.js';
-import type { ClientCertificate } from '../protocols/client-certificate.js';
+import { protocols } from '../protocols/registry.js';
+import type { ClientCertificate } from '../protocols/types.js';
 import type { AssertionAlgorithm } from '../oauth/client-assertion.js';
 import { ConfigError, UsageError } from './errors.js';
-import type { ProtocolName } from './protocol-names.js';
+import { protocolOf, type ProtocolName } from './protocol-names.js';
 import { rememberSecret } from './redact.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -24,29 +25,24 @@ export interface CredentialFlags {
   serviceConnectionId?: string;
 }
 
-const certificateFlags: Array<[keyof CredentialFlags, string]> = [
-  ['clientCertificate', '--client-certificate'],
-  ['certificatePassword', '--client-certificate-password-stdin'],
-  ['certificateAlg', '--certificate-alg'],
-  ['sendCertificateChain', '--send-certificate-chain'],
-];
-const federatedFlags: Array<[keyof CredentialFlags, string]> = [
-  ['federatedTokenSource', '--federated-token-source'],
-  ['federatedTokenFile', '--federated-token-file'],
-  ['federatedAudience', '--federated-audience'],
-  ['serviceConnectionId', '--service-connection-id'],
-];
-
-function givenFlag(flags: CredentialFlags, list: Array<[keyof CredentialFlags, string]>): string | undefined {
-  return list.find(([key]) => flags[key] !== undefined && flags[key] !== false)?.[1];
+/** The first of a protocol's own flags (its registry row's) that was given. */
+function givenFlag(flags: object, own: Readonly<Record<string, string>>): string | undefined {
+  const given = flags as Readonly<Record<string, unknown>>;
+  for (const key in own) if (given[key] !== undefined && given[key] !== false) return own[key];
+  return undefined;
 }
 
-/** Certificate flags belong to client-credentials, federated flags to federated: elsewhere they are exit 2. */
-export function checkCredentialFlags(protocol: ProtocolName, flags: CredentialFlags): void {
-  const certificate = givenFlag(flags, certificateFlags);
-  if (certificate && protocol !== 'AzClientCredentials') throw new UsageError(`${certificate} applies to --protocol client-credentials only.`);
-  const federated = givenFlag(flags, federatedFlags);
-  if (federated && protocol !== 'AzFederatedCredentials') throw new UsageError(`${federated} applies to --protocol federated only.`);
+/**
+ * A protocol's own flags (certificate flags are client-credentials', federated flags federated's,
+ * browser flags auth-code's) with another protocol are exit 2.
+ */
+export function checkCredentialFlags(protocol: ProtocolName, given: object): void {
+  for (let i = 0; i < protocols.length; i++) {
+    const owner = protocols[i]!;
+    if (owner.name === protocol) continue;
+    const flag = givenFlag(given, owner.flags);
+    if (flag) throw new UsageError(`${flag} applies to --protocol ${owner.short} only.`);
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -61,7 +57,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 export function resolveCertificate(flags: CredentialFlags, env: Env): ClientCertificate | undefined {
   const path = flags.clientCertificate ?? nonEmpty(env.AZURE_CLIENT_CERTIFICATE_PATH);
   if (!path) {
-    const orphan = givenFlag(flags, certificateFlags);
+    const orphan = givenFlag(flags, protocolOf('AzClientCredentials').flags);
     if (orphan) throw new UsageError(`${orphan} needs a certificate: pass --client-certificate PATH or set AZURE_CLIENT_CERTIFICATE_PATH.`);
     return undefined;
   }

@@ -1,15 +1,15 @@
-import type { ProtocolDeps, TokenResult } from '../protocols/types.js';
+import type { GrantResult, ProtocolDeps, TokenResult } from '../protocols/types.js';
 import { OAuthError } from '../oauth/token-response.js';
 import { type StoreOptions, watchSessions } from '../store/sessions.js';
 import { updateSessions, withSessionsLock, type SessionsTransaction } from '../store/sessions-lock.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
 import { accountFromTokens, accountOf, describeAccount, forAccount, sameAccount, selectorAccount } from './accounts.js';
 import { saveOrWarn } from '../store/storage-error.js';
-import { acquireAppOnly, refreshFor, signInPerson, type SignInResult } from './acquire.js';
+import { acquireFresh, refreshFor } from './acquire.js';
 import { AuthenticationError, UsageError } from './errors.js';
 import { decodeClaims } from './jwt.js';
 import type { Log } from './log.js';
-import { isUserProtocol } from './protocol-names.js';
+import { isUserProtocol, protocolOf } from './protocol-names.js';
 import { refusalFailure, signInNeeded, signInReason } from './refusal-messages.js';
 import {
   audienceText,
@@ -50,7 +50,8 @@ function withNetworkOnce(deps: EngineDeps): EngineDeps {
 }
 
 /** A session record for a fresh token. */
-function sessionFrom(query: TokenQuery, token: TokenResult & { redirectUri?: string }, base?: Session): Session {
+function sessionFrom(query: TokenQuery, token: GrantResult, base?: Session): Session {
+  const { kind } = protocolOf(query.protocol);
   const session: Session = {
     protocol: query.protocol,
     clientId: query.clientId,
@@ -59,16 +60,17 @@ function sessionFrom(query: TokenQuery, token: TokenResult & { redirectUri?: str
     expiry: token.expiresAt,
     refreshToken: token.refreshToken ?? '',
     idToken: token.idToken ?? base?.idToken ?? '',
-    scope: isUserProtocol(query.protocol) ? query.scope : [],
-    scopeAuth: isUserProtocol(query.protocol) ? (base?.scopeAuth.length ? base.scopeAuth : query.scopeAuth) : [],
+    scope: kind === 'user' ? query.scope : [],
+    scopeAuth: kind === 'user' ? (base?.scopeAuth.length ? base.scopeAuth : query.scopeAuth) : [],
     redirectUri: token.redirectUri ?? base?.redirectUri ?? query.redirectUri ?? '',
-    resource: isUserProtocol(query.protocol) ? '' : query.resource,
+    resource: kind === 'user' ? '' : query.resource,
     clientSecret: base?.clientSecret ?? '',
     lock: false,
     extra: base?.extra ?? {},
   };
-  if (query.authority !== defaultAuthority && query.protocol !== 'AzVMCredentials') session.authority = query.authority;
-  const account = isUserProtocol(query.protocol) ? accountFromTokens(token.idToken ?? '', token.accessToken) : {};
+  // A managed identity is not tied to a login host.
+  if (query.authority !== defaultAuthority && kind !== 'vm') session.authority = query.authority;
+  const account = kind === 'user' ? accountFromTokens(token.idToken ?? '', token.accessToken) : {};
   const upn = account.upn ?? base?.account;
   const oid = account.oid ?? base?.accountOid;
   if (upn) session.account = upn;
@@ -124,7 +126,7 @@ async function refreshUnderLock(given: TokenQuery, opts: TokenOptions, tx: Sessi
   // A claims challenge means the cached token was refused by a resource: get another one.
   if (own && !query.claims && hasValidToken(own, now, opts.offsetSeconds)) return { session: own };
   if (!isUserProtocol(query.protocol)) {
-    const fresh = sessionFrom(query, await acquireAppOnly(query, await deps.network()), own);
+    const fresh = sessionFrom(query, await acquireFresh(query, await deps.network()), own);
     await saveOrWarn(deps.log, () => tx.update((d) => upsert(d, fresh)));
     return { session: fresh };
   }
@@ -199,7 +201,7 @@ export async function login(query: TokenQuery, given: EngineDeps): Promise<Sessi
   const deps = withNetworkOnce(given);
   if (!isUserProtocol(query.protocol)) {
     const net = await deps.network();
-    const fresh = sessionFrom(query, await acquireAppOnly(query, net));
+    const fresh = sessionFrom(query, await acquireFresh(query, net));
     await updateSessions(deps.store.home, deps.store, (d) => upsert(d, fresh));
     return fresh;
   }
@@ -209,7 +211,7 @@ export async function login(query: TokenQuery, given: EngineDeps): Promise<Sessi
 /** `printsToken`: the command prints the token, so an unsaved one still serves (login saves only). */
 async function signIn(query: TokenQuery, deps: EngineDeps, printsToken = false): Promise<Session> {
   const net = await deps.network();
-  const token: SignInResult = await signInPerson(query, net);
+  const token = await acquireFresh(query, net);
   const fresh = { ...sessionFrom(query, token), signedIn: deps.now() };
   checkSignedInAccount(query, fresh);
   // A person may have outlasted the command's deadline: the write still gets time to take the lock.

@@ -1,66 +1,45 @@
+import { protocols, type ProtocolEntry, type ProtocolName } from '../protocols/registry.js';
 import { UsageError } from './errors.js';
 
-/**
- * Protocol names as AzSessions.jl stores them. azsess writes these names to the manifest and to
- * sessions.json; `AzFederatedCredentials` is azsess's own and AzSessions.jl cannot read it.
- */
-export type ProtocolName =
-  | 'AzDeviceCodeFlowCredentials'
-  | 'AzAuthCodeFlowCredentials'
-  | 'AzClientCredentials'
-  | 'AzVMCredentials'
-  | 'AzFederatedCredentials';
+export type { ProtocolName };
 
-/** What a user may type, lower-cased, to the stored name. */
-const aliases: Record<string, ProtocolName> = {
-  'device-code': 'AzDeviceCodeFlowCredentials',
-  'auth-code': 'AzAuthCodeFlowCredentials',
-  'client-credentials': 'AzClientCredentials',
-  vm: 'AzVMCredentials',
-  'managed-identity': 'AzVMCredentials',
-  federated: 'AzFederatedCredentials',
-  'workload-identity': 'AzFederatedCredentials',
-  azdevicecodeflowcredentials: 'AzDeviceCodeFlowCredentials',
-  azdevicecodecredentials: 'AzDeviceCodeFlowCredentials',
-  azauthcodeflowcredentials: 'AzAuthCodeFlowCredentials',
-  azclientcredentials: 'AzClientCredentials',
-  azvmcredentials: 'AzVMCredentials',
-  azfederatedcredentials: 'AzFederatedCredentials',
-};
+/** A shown alias is a short name in lower case; AzSessions.jl's names start with `Az`. */
+const isShownAlias = (alias: string) => !alias.startsWith('Az');
+
+/**
+ * What a user may type, lower-cased (the stored name, the short name, the aliases), to the
+ * protocol's row. Built once per process from the registry: a plain loop, since every cache hit
+ * builds it.
+ */
+const byKey = new Map<string, ProtocolEntry & { name: ProtocolName }>();
+for (let i = 0; i < protocols.length; i++) {
+  const entry = protocols[i]!;
+  byKey.set(entry.short, entry);
+  for (let j = 0; j < entry.aliases.length; j++) byKey.set(entry.aliases[j]!.toLowerCase(), entry);
+  byKey.set(entry.name.toLowerCase(), entry);
+  // The stored name as it is, for protocolOf: no key typed by a user has a capital.
+  byKey.set(entry.name, entry);
+}
 
 /** The short names shown in help and error messages. */
-export const protocolChoices = [
-  'device-code',
-  'auth-code',
-  'client-credentials',
-  'vm',
-  'managed-identity',
-  'federated',
-  'workload-identity',
-] as const;
+export const protocolChoices: readonly string[] = protocols.flatMap((p) => [p.short, ...p.aliases.filter(isShownAlias)]);
+
+/** The registry's row of a protocol: its kind, flags, storage and implementation. */
+export function protocolOf(name: ProtocolName): ProtocolEntry {
+  return byKey.get(name)!;
+}
 
 /** The short name of a stored protocol, for messages and the commands we suggest. */
 export function shortProtocolName(name: ProtocolName): string {
-  switch (name) {
-    case 'AzDeviceCodeFlowCredentials':
-      return 'device-code';
-    case 'AzAuthCodeFlowCredentials':
-      return 'auth-code';
-    case 'AzClientCredentials':
-      return 'client-credentials';
-    case 'AzVMCredentials':
-      return 'vm';
-    case 'AzFederatedCredentials':
-      return 'federated';
-  }
+  return protocolOf(name).short;
 }
 
 /** Resolves a name, an alias or an AzSessions name (with or without its `AzSessions.` prefix). */
 export function lookupProtocol(input: string): ProtocolName | undefined {
   const trimmed = input.trim();
   const key = (trimmed.startsWith('AzSessions.') ? trimmed.slice('AzSessions.'.length) : trimmed).toLowerCase();
-  // Own names only: `constructor` or `__proto__` is no protocol.
-  return Object.hasOwn(aliases, key) ? aliases[key] : undefined;
+  // A Map, not an object: `constructor` or `__proto__` is no protocol.
+  return byKey.get(key)?.name;
 }
 
 /** Like lookupProtocol, but a wrong name is a usage error that lists the valid ones. */
@@ -77,5 +56,5 @@ export function parseProtocol(input: string): ProtocolName {
 
 /** Protocols a person signs in to; they keep refresh tokens. */
 export function isUserProtocol(name: ProtocolName): boolean {
-  return name === 'AzDeviceCodeFlowCredentials' || name === 'AzAuthCodeFlowCredentials';
+  return protocolOf(name).kind === 'user';
 }

@@ -1,5 +1,5 @@
 import type { FederatedSource } from '../protocols/assertion-sources/types.js';
-import type { ClientCertificate } from '../protocols/client-certificate.js';
+import type { BrowserSignIn, ClientCertificate } from '../protocols/types.js';
 import {
   checkCredentialFlags,
   federatedOptions,
@@ -8,10 +8,9 @@ import {
   type CredentialFlags,
 } from './credential-choice.js';
 import { ConfigError, UsageError } from './errors.js';
-import { isUserProtocol, shortProtocolName, type ProtocolName } from './protocol-names.js';
+import { isUserProtocol, protocolOf, shortProtocolName, type ProtocolName } from './protocol-names.js';
 import { checkedResource } from './resource-id.js';
 import { defaultScopeOf, mergeScopes, oidcScopes, resourceOfScope } from './scopes.js';
-import type { BrowserSignIn } from '../protocols/auth-code.js';
 import { defaultAuthority, defaultRedirectUri, type SessionQuery } from './session.js';
 import type { Settings } from './settings.js';
 
@@ -88,14 +87,9 @@ function checkIdentity(identity: IdentityChoice): void {
   if (given > 1) throw new UsageError('Name a user-assigned identity with one of --client-id, --object-id or --msi-res-id, not several.');
 }
 
-function browserSignIn(input: QueryInput, protocol: string): BrowserSignIn | undefined {
+/** The browser flags (the query's protocol owns them, checkCredentialFlags made sure) as a sign-in takes them. */
+function browserSignIn(input: QueryInput): BrowserSignIn {
   const given = input.browser ?? {};
-  if (protocol !== 'auth-code') {
-    if (given.redirectUri || given.loginHint || given.domainHint) {
-      throw new UsageError(`--redirect-uri, --login-hint and --domain-hint are for --protocol auth-code, not ${protocol}.`);
-    }
-    return undefined;
-  }
   return {
     redirectUri: given.redirectUri ?? defaultRedirectUri,
     redirectUriGiven: given.redirectUri !== undefined,
@@ -108,7 +102,7 @@ function browserSignIn(input: QueryInput, protocol: string): BrowserSignIn | und
 function withClaims(query: TokenQuery, input: QueryInput): TokenQuery {
   if (input.claims) query.claims = input.claims;
   if (input.cae) {
-    if (query.protocol === 'AzVMCredentials') throw new UsageError('--cae does not apply to managed identity, which takes no claims.');
+    if (protocolOf(query.protocol).kind === 'vm') throw new UsageError('--cae does not apply to managed identity, which takes no claims.');
     query.cae = true;
     query.options = { ...query.options, cae: '1' };
   }
@@ -119,12 +113,13 @@ function withClaims(query: TokenQuery, input: QueryInput): TokenQuery {
 function withAppCredential(query: TokenQuery, input: QueryInput): TokenQuery {
   const flags = input.credentials?.flags ?? {};
   const env = input.credentials?.env ?? {};
-  if (query.protocol === 'AzFederatedCredentials') {
+  const { proof } = protocolOf(query.protocol);
+  if (proof === 'federated-token') {
     query.federated = resolveFederatedSource(flags, env);
     query.options = federatedOptions(query.federated);
     return query;
   }
-  const certificate = query.protocol === 'AzClientCredentials' ? resolveCertificate(flags, env) : undefined;
+  const certificate = proof === 'secret-or-certificate' ? resolveCertificate(flags, env) : undefined;
   if (certificate) query.certificate = certificate;
   else if (query.settings.clientSecret.value) query.clientSecret = query.settings.clientSecret.value;
   return query;
@@ -158,9 +153,10 @@ export function buildTokenQuery(settings: Settings, given: QueryInput): TokenQue
   const input = checkedInput(given);
   if (input.scopes?.length && input.resource) throw new UsageError('Give --scope or --resource, not both.');
   const protocol = settings.protocol.value;
-  checkCredentialFlags(protocol, input.credentials?.flags ?? {});
-  const short = shortProtocolName(protocol);
-  const browser = browserSignIn(input, short);
+  const { kind, short, flags } = protocolOf(protocol);
+  checkCredentialFlags(protocol, { ...input.credentials?.flags, ...input.browser });
+  // The protocol that owns the redirect URI signs in in a browser.
+  const browser = 'redirectUri' in flags ? browserSignIn(input) : undefined;
   const selector = accountSelectorFor(settings.account, protocol);
   const base = {
     protocol,
@@ -174,7 +170,7 @@ export function buildTokenQuery(settings: Settings, given: QueryInput): TokenQue
     scopeAuth: [] as string[],
     resource: '',
   };
-  if (isUserProtocol(protocol)) {
+  if (kind === 'user') {
     const asked = input.scopes?.length
       ? input.scopes
       : input.resource
@@ -186,7 +182,7 @@ export function buildTokenQuery(settings: Settings, given: QueryInput): TokenQue
     return browser ? { ...query, browser, redirectUri: browser.redirectUri } : query;
   }
   const resource = appOnlyResource(input, short);
-  if (protocol === 'AzVMCredentials') {
+  if (kind === 'vm') {
     const identity = input.identity ?? {};
     checkIdentity(identity);
     const options: Record<string, string> = {};

@@ -1,4 +1,6 @@
 import { AuthenticationError, ConfigError } from '../core/errors.js';
+import { defaultRedirectUri } from '../core/session.js';
+import { isGuid } from '../core/tenant.js';
 import { rememberSecret } from '../core/redact.js';
 import { scopesOfFirstResource } from '../core/resource-id.js';
 import { entraEndpoints } from '../oauth/endpoints.js';
@@ -6,17 +8,7 @@ import { listenForRedirect, type RedirectAnswer } from '../oauth/loopback-listen
 import { createPkcePair, randomState } from '../oauth/pkce.js';
 import { checkRedirectUri } from '../oauth/redirect-uri.js';
 import { requestToken } from './token-endpoint.js';
-import type { AppTarget, ProtocolDeps, TokenResult } from './types.js';
-
-/** How a browser sign-in goes; only `redirectUri` is recorded in the session. */
-export interface BrowserSignIn {
-  /** As configured; its port is only a preference unless `redirectUriGiven`. */
-  redirectUri: string;
-  /** Given by the user (--redirect-uri): a busy port is then an error, not a reason to move. */
-  redirectUriGiven: boolean;
-  loginHint?: string;
-  domainHint?: string;
-}
+import type { AppTarget, BrowserSignIn, Grant, ProtocolDeps, TokenResult } from './types.js';
 
 export interface AuthorizeParams {
   clientId: string;
@@ -129,3 +121,17 @@ export async function signInWithAuthCode(
   const http = deps.senderUntil(Math.max(deps.http.deadline, deps.now().getTime() + 30_000));
   return requestToken(target, form, deps, { what: 'Entra ID refused the sign-in code', hint: 'run the command again', http });
 }
+
+/** The registry's grant: a person signs in in a browser; the account asked for is the login hint. */
+export const grant: Grant = {
+  async acquire(request, deps) {
+    const given = request.browser ?? { redirectUri: defaultRedirectUri, redirectUriGiven: false };
+    // The account asked for (or whose session needs the sign-in) is the login hint, unless one was given.
+    const account = request.accountSelector && !isGuid(request.accountSelector) ? request.accountSelector : request.account?.upn;
+    const hint = !given.loginHint && account ? { loginHint: account } : {};
+    const browser = { ...given, ...hint };
+    const token = await signInWithAuthCode(request, request.scopeAuth, request.scope, browser, deps, request.claims);
+    // The URI as configured, not the port used, so AzSessions.jl and later runs match the session.
+    return { ...token, redirectUri: browser.redirectUri };
+  },
+};

@@ -4,20 +4,10 @@ import { rememberSecret } from '../core/redact.js';
 import { defaultScopeOf } from '../core/scopes.js';
 import { entraEndpoints } from '../oauth/endpoints.js';
 import { parseCertificateFile, type CertificateCredential } from '../oauth/certificate-credential.js';
-import { certificateThumbprint, jwtBearerAssertionType, signClientAssertion, type AssertionAlgorithm } from '../oauth/client-assertion.js';
+import { certificateThumbprint, jwtBearerAssertionType, signClientAssertion } from '../oauth/client-assertion.js';
 import { checkAppOnlyTarget } from './client-credentials.js';
 import { requestToken } from './token-endpoint.js';
-import type { AppTarget, ProtocolDeps, TokenResult } from './types.js';
-
-/** A client certificate as the settings name it; the file is read when a token is due. */
-export interface ClientCertificate {
-  /** PEM or PKCS#12 file with the private key and its certificate (and, optionally, the chain). */
-  path: string;
-  /** Password of an encrypted private key or of a PKCS#12 file. */
-  password?: string;
-  algorithm: AssertionAlgorithm;
-  sendChain: boolean;
-}
+import type { AppTarget, ClientCertificate, ProtocolDeps, TokenResult } from './types.js';
 
 // A key, a certificate and a chain of a few certificates fit easily.
 const maxCertificateFileBytes = 256 * 1024;

@@ -2,7 +2,7 @@ import { ConfigError } from '../core/errors.js';
 import { isMetaTenant } from '../core/tenant.js';
 import { defaultScopeOf } from '../core/scopes.js';
 import { requestToken } from './token-endpoint.js';
-import type { AppTarget, ProtocolDeps, TokenResult } from './types.js';
+import type { AppTarget, Grant, ProtocolDeps, TokenResult } from './types.js';
 
 /**
  * The client credentials grant with a secret (entra-protocol.md 5.1): v2 token endpoint, one
@@ -43,3 +43,16 @@ export function checkAppOnlyTarget(target: AppTarget, protocol: string): void {
     );
   }
 }
+
+/** The registry's grant: a certificate when the settings name one, else the client secret. */
+export const grant: Grant = {
+  async acquire(request, deps) {
+    const extra = { claims: request.claims };
+    if (request.certificate) {
+      // Loaded only for a certificate: signing needs node:crypto.
+      const { acquireWithCertificate } = await import('./client-certificate.js');
+      return acquireWithCertificate(request, request.resource, request.certificate, deps, extra);
+    }
+    return acquireWithClientSecret(request, request.resource, request.clientSecret, deps, extra);
+  },
+};

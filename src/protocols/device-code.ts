@@ -1,7 +1,7 @@
 import { AuthenticationError, ServiceError } from '../core/errors.js';
 import { entraEndpoints } from '../oauth/endpoints.js';
 import { entraError, jsonBody, numeric, oauthError, parseTokenResponse } from '../oauth/token-response.js';
-import type { AppTarget, ProtocolDeps, TokenResult } from './types.js';
+import type { AppTarget, Grant, ProtocolDeps, TokenResult } from './types.js';
 
 interface DeviceCode {
   deviceCode: string;
@@ -135,3 +135,8 @@ export async function signInWithDeviceCode(
     deps.prompt.done();
   }
 }
+
+/** The registry's grant: a person signs in, consenting to `scopeAuth`. */
+export const grant: Grant = {
+  acquire: (request, deps) => signInWithDeviceCode(request, request.scopeAuth, deps, { claims: request.claims }),
+};

@@ -1,3 +1,4 @@
+import { ConfigError } from '../core/errors.js';
 import { decodeClaims } from '../core/jwt.js';
 import { defaultScopeOf } from '../core/scopes.js';
 import { jwtBearerAssertionType } from '../oauth/client-assertion.js';
@@ -5,7 +6,7 @@ import { fetchFederatedToken } from './assertion-sources/index.js';
 import { describeSource, type FederatedSource } from './assertion-sources/types.js';
 import { checkAppOnlyTarget } from './client-credentials.js';
 import { requestToken } from './token-endpoint.js';
-import type { AppTarget, ProtocolDeps, TokenResult } from './types.js';
+import type { AppTarget, Grant, ProtocolDeps, TokenResult } from './types.js';
 
 /** Issuer, subject and audience of a token: what a federated credential must match (not secret). */
 function describeToken(token: string, deps: ProtocolDeps): string {
@@ -44,3 +45,11 @@ export async function acquireWithFederatedToken(
     hint: "check that the app registration has a federated credential for this token's issuer, subject and audience (azsess --verbose shows them)",
   });
 }
+
+/** The registry's grant: a token from the request's federated source as the client assertion. */
+export const grant: Grant = {
+  acquire(request, deps) {
+    if (!request.federated) throw new ConfigError('federated needs a token source; pass --federated-token-source (docs/ci.md).');
+    return acquireWithFederatedToken(request, request.resource, request.federated, deps, { claims: request.claims });
+  },
+};

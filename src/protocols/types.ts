@@ -1,6 +1,9 @@
 import type { Log } from '../core/log.js';
 import type { Sender } from '../http/retry.js';
+import type { AssertionAlgorithm } from '../oauth/client-assertion.js';
 import type { TokenResult } from '../oauth/token-response.js';
+import type { FederatedSource } from './assertion-sources/types.js';
+import type { IdentitySelector } from './managed-identity/types.js';
 
 /** What a protocol gets from the engine: it never reads the environment, the clock or files itself. */
 export interface ProtocolDeps {
@@ -45,3 +48,60 @@ export interface AppTarget {
 }
 
 export type { TokenResult };
+
+/** A client certificate as the settings name it; the file is read when a token is due. */
+export interface ClientCertificate {
+  /** PEM or PKCS#12 file with the private key and its certificate (and, optionally, the chain). */
+  path: string;
+  /** Password of an encrypted private key or of a PKCS#12 file. */
+  password?: string;
+  algorithm: AssertionAlgorithm;
+  sendChain: boolean;
+}
+
+/** How a browser sign-in goes; only `redirectUri` is recorded in the session. */
+export interface BrowserSignIn {
+  /** As configured; its port is only a preference unless `redirectUriGiven`. */
+  redirectUri: string;
+  /** Given by the user (--redirect-uri): a busy port is then an error, not a reason to move. */
+  redirectUriGiven: boolean;
+  loginHint?: string;
+  domainHint?: string;
+}
+
+/**
+ * What a grant is asked for: the part of a token query (core/token-query.ts) a protocol reads.
+ * Each grant reads only its own fields (a managed identity its `identity`, a browser sign-in
+ * its `browser`).
+ */
+export interface GrantRequest extends AppTarget {
+  /** App-only grants: the one resource of the token. */
+  resource: string;
+  /** User grants: what is consented at sign-in, the asked scope first. */
+  scopeAuth: readonly string[];
+  /** User grants: the scope of the token asked for. */
+  scope: readonly string[];
+  identity: IdentitySelector;
+  clientSecret?: string;
+  certificate?: ClientCertificate;
+  federated?: FederatedSource;
+  browser?: BrowserSignIn;
+  /** The `claims` parameter to send: a resource's challenge, plus cp1 with --cae. */
+  claims?: string;
+  /** The account asked for (a UPN or an object id), and the one the query's session names. */
+  accountSelector?: string;
+  account?: { upn?: string };
+}
+
+export interface GrantResult extends TokenResult {
+  /** Auth code flow: the redirect URI as configured, recorded in the session. */
+  redirectUri?: string;
+}
+
+/**
+ * One way of getting a token, as its protocol module exports it (`export const grant`): a user
+ * grant signs a person in, an app-only grant gets a token for the request's resource.
+ */
+export interface Grant {
+  acquire(request: GrantRequest, deps: ProtocolDeps): Promise<GrantResult>;
+}

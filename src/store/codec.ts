@@ -1,28 +1,15 @@
 import { accountFromTokens } from '../core/accounts.js';
-import { isUserProtocol, lookupProtocol, type ProtocolName } from '../core/protocol-names.js';
+import { isUserProtocol, lookupProtocol, protocolOf, type ProtocolName } from '../core/protocol-names.js';
 import { rememberSecret } from '../core/redact.js';
 import { joinScopes, splitScopes } from '../core/scopes.js';
 import type { Session } from '../core/session.js';
 
 /**
  * AzSessions.jl's session entries <-> Session. The Julia reader needs, per protocol, every key
- * below with the same JSON type (strings, and a boolean `lock`); it ignores extra keys, which is
- * where azsess keeps what it adds (`authority`, `account`, `azsess_options`).
+ * its registry row stores (protocols/registry.ts) with the same JSON type (strings, and a boolean
+ * `lock`); it ignores extra keys, which is where azsess keeps what it adds (`authority`,
+ * `account`, `azsess_options`).
  */
-const juliaKeys: Record<Exclude<ProtocolName, 'AzFederatedCredentials'>, readonly string[]> = {
-  AzDeviceCodeFlowCredentials: [
-    'protocol', 'client_id', 'expiry', 'id_token', 'lock', 'refresh_token', 'scope', 'scope_auth', 'tenant', 'token',
-  ],
-  AzAuthCodeFlowCredentials: [
-    'protocol', 'client_id', 'expiry', 'id_token', 'lock', 'redirect_uri', 'refresh_token', 'scope', 'scope_auth',
-    'tenant', 'token',
-  ],
-  AzClientCredentials: ['protocol', 'client_id', 'client_secret', 'expiry', 'resource', 'tenant', 'token'],
-  AzVMCredentials: ['protocol', 'expiry', 'resource', 'token'],
-};
-
-/** Keys azsess writes for the protocol AzSessions.jl does not know. */
-const federatedKeys = ['protocol', 'client_id', 'expiry', 'resource', 'tenant', 'token'] as const;
 
 const known = new Set([
   'protocol', 'protocal', 'client_id', 'client_secret', 'expiry', 'id_token', 'lock', 'redirect_uri',
@@ -32,7 +19,7 @@ const known = new Set([
 
 /** The Julia reader's key list for a protocol (used by the compatibility tests too). */
 export function requiredKeys(protocol: ProtocolName): readonly string[] {
-  return protocol === 'AzFederatedCredentials' ? federatedKeys : juliaKeys[protocol];
+  return protocolOf(protocol).storedKeys;
 }
 
 /** The number the `n` ASCII digits at `at` spell, or -1 when they are not all digits. */

@@ -1,5 +1,5 @@
 import { sameSession, type Session } from '../core/session.js';
-import { lookupProtocol } from '../core/protocol-names.js';
+import { lookupProtocol, protocolOf } from '../core/protocol-names.js';
 import { decodeSession, encodeSession, requiredKeys } from './codec.js';
 
 /**
@@ -109,8 +109,8 @@ export function collapseDuplicates(sessions: readonly Session[]): Session[] {
 /** The file's text: compact, like AzSessions.jl's `json(rsessions)`. */
 export function formatSessionsDocument(doc: SessionsDocument): string {
   const sessions = collapseDuplicates(doc.sessions);
-  const julia = sessions.filter((s) => s.protocol !== 'AzFederatedCredentials');
-  const own = sessions.filter((s) => s.protocol === 'AzFederatedCredentials');
+  const julia = sessions.filter((s) => protocolOf(s.protocol).juliaReads);
+  const own = sessions.filter((s) => !protocolOf(s.protocol).juliaReads);
   const out: Record<string, unknown> = {
     sessions: [...julia.map((s) => JSON.stringify(encodeSession(s))), ...doc.kept],
   };

@@ -33,6 +33,11 @@ export interface TestIdpOptions {
   /** Device code lifetime in seconds (default 900, as Entra). */
   deviceCodeExpiresIn?: number;
   /**
+   * The clock the device code pacing reads (epoch ms; default Date.now): in-process tests share
+   * theirs with the client, so polls spaced by a fake sleep are on time without waiting.
+   */
+  pollingClock?: () => number;
+  /**
    * Loop detection (AADSTS50196): more than `threshold` identical token requests within
    * `windowSeconds` are refused (default 12 in 300 s, roughly Entra's); false turns it off.
    */
@@ -97,7 +102,7 @@ async function entraProvider(url: string, options: TestIdpOptions, issued: Issue
     deviceCodeExpiresIn: options.deviceCodeExpiresIn ?? 900,
     rotateRefreshTokens: options.rotateRefreshTokens ?? false,
   });
-  const polling = new DevicePolling(options.deviceCodeInterval ?? 5);
+  const polling = new DevicePolling(options.deviceCodeInterval ?? 5, options.pollingClock);
   provider.use(entraResponses({
     issued,
     polling,

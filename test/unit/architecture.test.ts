@@ -124,3 +124,20 @@ test('the fast paths (a cache hit of token, git-credential or the docker helper)
   }
   assert.deepEqual(reached, []);
 });
+
+test("outside src/protocols, a protocol is reached through the protocols' interface: its types and the registry, whose rows load the implementations", () => {
+  const interfaces = new Set(['protocols/types.ts', 'protocols/registry.ts', 'protocols/assertion-sources/types.ts', 'protocols/managed-identity/types.ts']);
+  // The refresh grant is every user protocol's, not a row of its own.
+  const allowed = new Set(['core/acquire.ts -> protocols/refresh-token.ts']);
+  const offenders = files
+    .filter((f) => !f.path.startsWith('protocols/'))
+    .flatMap((f) =>
+      f.imports
+        .filter((s) => s.startsWith('.'))
+        .map((s) => join(f.path, '..', s).replace(/\.js$/, '.ts'))
+        .filter((target) => target.startsWith('protocols/') && !interfaces.has(target))
+        .map((target) => `${f.path} -> ${target}`),
+    )
+    .filter((edge) => !allowed.has(edge));
+  assert.deepEqual(offenders, []);
+});

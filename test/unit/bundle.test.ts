@@ -60,3 +60,13 @@ test('the processes waiting for a refresh load neither the lock library nor comm
     assert.deepEqual(inputs[`${program}-engine.cjs`]!.filter((p) => !p.startsWith('src/')), [], program);
   }
 });
+
+test('the cache-hit cores hold the protocol registry and no protocol implementation: each is loaded when a token is due', () => {
+  for (const core of ['azsess.cjs', 'docker-credential-azsess.cjs']) {
+    assert.deepEqual(
+      inputs[core]!.filter((p) => p.startsWith('src/protocols/')),
+      ['src/protocols/assertion-sources/types.ts', 'src/protocols/registry.ts'],
+      core,
+    );
+  }
+});

@@ -1,4 +1,4 @@
-import type { ProtocolDeps, TokenResult } from '../types.js';
+import type { Grant, ProtocolDeps, TokenResult } from '../types.js';
 import { appService, appService2017 } from './app-service.js';
 import { arc } from './arc.js';
 import { cloudShell } from './cloud-shell.js';
@@ -29,3 +29,11 @@ export async function acquireManagedIdentityToken(
   deps.log.verbose(`Managed identity source: ${source.name}.`);
   return source.acquire(resource, identity, deps);
 }
+
+/** The registry's grant: a token for the request's resource, as the identity it names. */
+export const grant: Grant = {
+  acquire(request, deps) {
+    if (request.claims) deps.log.verbose('Managed identity takes no claims: getting a new token instead of the cached one.');
+    return acquireManagedIdentityToken(request.resource, request.identity, deps);
+  },
+};
