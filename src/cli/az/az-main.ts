@@ -1,7 +1,6 @@
 import { parseAzArgs, type AzCommand } from '../../az/az-args.js';
 import { renderAzResult, type AzValue } from '../../az/az-output.js';
 import { versionResult } from '../../az/az-version.js';
-import { version } from '../../version.js';
 import type { CliContext } from '../context.js';
 import { azAccessToken } from './az-access-token.js';
 import { azFailure } from './az-failure.js';
@@ -27,7 +26,7 @@ export async function runAz(args: readonly string[], ctx: CliContext): Promise<n
   }
   // Nothing on stderr when it succeeds (Java's SDK reads stderr with stdout): what azsess would
   // say there waits, and is said only with a failure, or at once to a terminal or with --debug.
-  const held = command.global.verbose || ctx.stderrIsTTY ? undefined : holdStderr(ctx);
+  const held = command.global.verbose ? undefined : holdStderr(ctx);
   try {
     const result = await answer(command, held?.ctx ?? ctx);
     ctx.stdout.write(await renderAzResult(result, command.global));
@@ -38,8 +37,12 @@ export async function runAz(args: readonly string[], ctx: CliContext): Promise<n
   }
 }
 
-function answer(command: AzCommand, ctx: CliContext): Promise<AzValue> | AzValue {
-  if (command.name === 'version') return versionResult(version);
+async function answer(command: AzCommand, ctx: CliContext): Promise<AzValue> {
+  if (command.name === 'version') {
+    // Lazily: version.ts lives in the refresh layer (the User-Agent), which a token's cache hit never loads.
+    const { version } = await import('../../version.js');
+    return versionResult(version);
+  }
   return azAccessToken(command.token, command.global, ctx);
 }
 
@@ -49,9 +52,21 @@ function fail(err: unknown, ctx: CliContext, verbose: boolean): number {
   return failure.code;
 }
 
-/** A context whose stderr collects what is written to it (the rest of the context is the caller's). */
+/**
+ * A context whose stderr collects what is written to it, unless stderr is a terminal (a person
+ * signing in must see the prompt): asked at the first write, since asking opens Node's stderr
+ * stream, which a cache hit never needs.
+ */
 function holdStderr(ctx: CliContext): { ctx: CliContext; text: () => string } {
   let text = '';
-  const stderr = { write: (chunk: string | Uint8Array) => ((text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')), true) };
+  let toTerminal: boolean | undefined;
+  const stderr = {
+    write: (chunk: string | Uint8Array) => {
+      toTerminal ??= ctx.stderrIsTTY;
+      if (toTerminal) return ctx.stderr.write(chunk);
+      text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      return true;
+    },
+  };
   return { ctx: Object.create(ctx, { stderr: { value: stderr } }) as CliContext, text: () => text };
 }
