@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { decodeJwt, GRAPH_APP_ID, RESOURCES, TEST_OTHER_TENANT_ID, TEST_USERS } from '../idp/index.js';
@@ -159,6 +159,22 @@ describe('az account get-access-token', () => {
     const elsewhere = await az(['account', 'get-access-token'], { AZSESSIONS_HOME: join(fx.tmp.userHome, 'empty-home') });
     assert.equal(elsewhere.code, 1);
     assert.match(elsewhere.stderr, /az login/);
+  });
+});
+
+describe('stderr of the az entry', () => {
+  test('a warning waits for a failure (Java reads stderr with stdout); --debug says it at once', async () => {
+    await login();
+    chmodSync(fx.tmp.home, 0o755);
+    const quiet = tokenResult(await az(['account', 'get-access-token', '--resource', 'https://storage.azure.com']));
+    assert.ok(quiet.accessToken);
+    const debug = await az(['account', 'get-access-token', '--resource', 'https://storage.azure.com', '--debug']);
+    assert.equal(debug.code, 0);
+    assert.match(debug.stderr, /open to other users/);
+    assert.match(debug.stderr, /Cache hit: no request made/);
+    const failed = await az(['account', 'get-access-token', '--resource', 'https://storage.azure.com'], { AZSESS_ACCOUNT: 'nobody@example.com' });
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /open to other users[^]*ERROR: Please run 'az login'/, 'the warning, then the failure');
   });
 });
 
