@@ -32,6 +32,7 @@ export type AzResourceType = (typeof azResourceTypes)[number];
 
 export type AzCommand =
   | { name: 'account get-access-token'; global: AzGlobalArgs; token: AzTokenArgs }
+  | { name: 'account show'; global: AzGlobalArgs; subscription?: string }
   | { name: 'version'; global: AzGlobalArgs };
 
 /** A usage error in az's words; az exits 2 for these, as argparse does. */
@@ -154,6 +155,12 @@ export function parseAzArgs(args: readonly string[]): AzCommand | undefined {
     if (!parseOptions(args.slice(2), { global, option: tokenOption(token) })) return undefined;
     checkTokenArgs(token);
     return { name: 'account get-access-token', global, token };
+  }
+  if (args[0] === 'account' && args[1] === 'show') {
+    const token: AzTokenArgs = {};
+    const option: Parsing['option'] = (name) => (name === '--subscription' || name === '-s' ? tokenOption(token)(name) : undefined);
+    if (!parseOptions(args.slice(2), { global, option })) return undefined;
+    return token.subscription === undefined ? { name: 'account show', global } : { name: 'account show', global, subscription: token.subscription };
   }
   if (args[0] === 'version') {
     if (!parseOptions(args.slice(1), { global, option: () => undefined })) return undefined;

@@ -97,12 +97,20 @@ describe('the callers of az, by their exact command lines', () => {
     assert.equal(berlinEpoch(out.expiresOn), out.expires_on);
   });
 
-  test('Terraform azurerm/azuread: version -o=json in [2.30, 3.0); get-access-token --scope <endpoint>/.default [--tenant T] -o=json, expiresOn the only expiry it reads', async () => {
+  test('Terraform azurerm/azuread: version -o=json in [2.30, 3.0); account show -o=json; get-access-token --scope <endpoint>/.default [--tenant T] -o=json, expiresOn the only expiry it reads', async () => {
     const env = await signedInLink();
     const version = await runAzThroughShell('az version -o=json', env);
     assert.equal(version.code, 0, version.stderr);
     const [major, minor] = (JSON.parse(version.stdout) as Record<string, string>)['azure-cli']!.split('.').map(Number);
     assert.ok(major === 2 && minor! >= 30, 'go-azure-sdk refuses below 2.30.0 and from 3.0.0');
+    // accountShow reads id, tenantId, homeTenantId, isDefault, name, state, managedByTenants, user.{name,type}.
+    const show = JSON.parse((await runAzThroughShell('az account show -o=json', env)).stdout) as Record<string, unknown>;
+    assert.equal(show.tenantId, fx.idp.tenantId);
+    assert.equal(show.homeTenantId, fx.idp.tenantId);
+    assert.equal(show.isDefault, true);
+    assert.equal(show.state, 'Enabled');
+    assert.deepEqual(show.managedByTenants, []);
+    assert.deepEqual(show.user, { name: alice.username, type: 'user' });
     for (const command of [
       'az account get-access-token --scope https://management.azure.com//.default -o=json',
       `az account get-access-token --scope https://graph.microsoft.com//.default --tenant ${fx.idp.tenantId} -o=json`,

@@ -162,6 +162,32 @@ describe('az account get-access-token', () => {
   });
 });
 
+describe('az account show', () => {
+  test('a tenant-level account for azsess\'s signed-in person, as az --allow-no-subscriptions makes; "az login" before a sign-in', async () => {
+    const before = await az(['account', 'show']);
+    assert.equal(before.code, 1);
+    assert.match(before.stderr, /^ERROR: Please run 'az login' to setup account\.\n/);
+    await login();
+    const r = await az(['account', 'show', '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.deepEqual(JSON.parse(r.stdout), {
+      environmentName: 'AzureCloud',
+      homeTenantId: fx.idp.tenantId,
+      id: fx.idp.tenantId,
+      isDefault: true,
+      managedByTenants: [],
+      name: 'N/A(tenant level account)',
+      state: 'Enabled',
+      tenantId: fx.idp.tenantId,
+      user: { name: alice!.username, type: 'user' },
+    });
+    const other = await az(['account', 'show', '--subscription', '00000000-0000-4000-8000-00000000005b']);
+    assert.equal(other.code, 1);
+    assert.match(other.stderr, /^ERROR: Subscription '00000000-0000-4000-8000-00000000005b' not found: azsess keeps no subscriptions yet/);
+  });
+});
+
 describe('stderr of the az entry', () => {
   test('a warning waits for a failure (Java reads stderr with stdout); --debug says it at once', async () => {
     await login();

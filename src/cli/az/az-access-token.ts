@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { tenantLevelAccount } from '../../az/az-account.js';
 import { accessTokenResult } from '../../az/az-access-token.js';
 import type { AzGlobalArgs, AzTokenArgs } from '../../az/az-args.js';
 import type { AzValue } from '../../az/az-output.js';
@@ -16,7 +17,7 @@ import { collectScopes, parseResource, parseTenant } from '../option-parsers.js'
  */
 
 /** The cloud of the login host azsess would use: it decides what --resource-type and the default name. */
-function cloudOf(ctx: CliContext) {
+export function cloudOf(ctx: CliContext) {
   const home = resolveHome(undefined, ctx.env, ctx.homedir, (p) => resolve(p)).value;
   return cloudOfAuthority(resolveSettings({}, ctx.env, readManifest(home)).authority.value);
 }
@@ -39,4 +40,13 @@ export function azTokenOptions(args: AzTokenArgs, global: AzGlobalArgs, ctx: Cli
 export async function azAccessToken(args: AzTokenArgs, global: AzGlobalArgs, ctx: CliContext): Promise<AzValue> {
   const { session } = await tokenSession(azTokenOptions(args, global, ctx), ctx);
   return accessTokenResult(session, args.subscription);
+}
+
+/**
+ * `az account show`: the account az's token commands answer for, found as a token of az's default
+ * resource is (so no session means az's "az login" failure, as from az).
+ */
+export async function azAccountShow(global: AzGlobalArgs, ctx: CliContext): Promise<AzValue> {
+  const { session } = await tokenSession(azTokenOptions({}, global, ctx), ctx);
+  return tenantLevelAccount(session, cloudOf(ctx));
 }

@@ -28,6 +28,8 @@ test('what azsess does not answer is undefined: other commands, help', () => {
     assert.equal(parseAzArgs(args), undefined, args.join(' '));
   }
   assert.equal(parseAzArgs(['version', '-o=json'])?.name, 'version');
+  assert.deepEqual(parseAzArgs(['account', 'show', '-o=json']), { name: 'account show', global: { output: 'json', verbose: false } });
+  assert.equal(parseAzArgs(['account', 'list']), undefined, 'not answered yet');
 });
 
 test('usage errors: several resources, --tenant with --subscription, unknown options, formats azsess does not write', () => {
