@@ -5,7 +5,7 @@
  * functions that ran; the last run that loads a bundle decides its cache, so the order below is:
  * a device-code sign-in configured by the environment (the engine, the HTTP client, the lock, a
  * write), refreshes for git's and the registry's audiences, cache hits, a command that makes no
- * request (for the layer with commander), the docker helper with an app's secret (for its other
+ * request (for the layer with commander), the az entry's hits, the docker helper with an app's secret (for its other
  * protocols); then the cores' caches are made again, from nothing, by hits alone.
  */
 import { spawn } from 'node:child_process';
@@ -85,6 +85,13 @@ try {
   await train('azsess.js', ['git-credential', 'get'], 'protocol=https\nhost=dev.azure.com\n\n');
   await train('azsess.js', ['token']);
   await train('docker-credential-azsess.js', ['get'], host);
+  // The az entry's layers: the first run refreshes for az's default audience, the next are hits,
+  // one with --query for the JMESPath layer; the last run that loads a layer makes its cache.
+  await train('azsess.js', ['az', 'account', 'get-access-token']);
+  await train('azsess.js', ['az', 'account', 'get-access-token', '--query', 'accessToken', '-o', 'tsv']);
+  // As the cores' (below): the az layer's cache made again by a hit alone, as the SDKs run it.
+  rmSync(join(root, 'dist', 'bundle', 'azsess-az.cjs.v8cache'));
+  await train('azsess.js', ['az', 'account', 'get-access-token', '--output', 'json', '--resource', 'https://management.core.windows.net/']);
   // A sign-in loads the \`more\` layer only after the request set V8's flags, so its cache there
   // would be refused by every command that loads it at start (commander): a command that makes no
   // request writes it last.

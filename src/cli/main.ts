@@ -16,6 +16,11 @@ export async function main(base: CliContext): Promise<number> {
   const verbose = base.argv.includes('--verbose') || base.argv.includes('-v');
   const ctx = base;
   try {
+    // The Azure CLI's entry (`azsess az`, and the az of `azsess setup az`) says its own failures, as az does.
+    if (ctx.argv[2] === 'az') {
+      const { runAz } = await import('./az/az-main.js');
+      return await runAz(ctx.argv.slice(3), ctx);
+    }
     const fast = parseFastTokenArgs(ctx.argv.slice(2));
     const git = fast ? undefined : parseFastGitCredentialArgs(ctx.argv.slice(2));
     if (fast) {

@@ -20,7 +20,7 @@ export function sessionsPath(home: string): string {
  * Makes `dir` and its missing parents, one by one. Node's recursive mkdir retries forever where
  * mkdir answers ENOENT for a parent that exists (under /proc); this walk fails instead.
  */
-function makeDirs(dir: string): void {
+export function makeDirs(dir: string): void {
   const missing: string[] = [];
   for (let at = resolve(dir); !existsSync(at); at = dirname(at)) {
     missing.unshift(at);

@@ -14,6 +14,8 @@ export interface BenchWorld {
   userHome: string;
   home: string;
   env: Record<string, string>;
+  /** The `az` of `azsess setup az`. */
+  azLink: string;
   /** What git sends a credential helper, and the registry docker asks about. */
   gitInput: string;
   registry: string;
@@ -53,18 +55,22 @@ export async function setUpWorld(): Promise<BenchWorld> {
     AZSESS_ACR_HOSTS: registry,
   };
   // Consent up front to what git and docker will ask for, as a user of the helpers would.
-  const consent = ['499b84ac-1321-427f-aa17-267ca6975798/.default', 'https://containerregistry.azure.net/.default'];
+  // (and az's default resource, ARM by its older URI: the test IdP's client is not the Azure CLI's).
+  const consent = ['499b84ac-1321-427f-aa17-267ca6975798/.default', 'https://containerregistry.azure.net/.default', 'https://management.core.windows.net//.default'];
   const signIn = await withDeviceCodeApproval(idp as unknown as Parameters<typeof withDeviceCodeApproval>[0], ['login', '--protocol', 'device-code', ...consent.flatMap((s) => ['--scope-auth', s])], { userHome, env });
   if (signIn.code !== 0) throw new Error(`sign-in failed: ${signIn.stderr}`);
   const gitInput = 'protocol=https\nhost=dev.azure.com\n\n';
   await prime(['token'], env);
   await prime(['git-credential', 'get'], env, gitInput);
   await prime(['get'], env, registry, dockerHelperBin);
+  await prime(['setup', 'az'], env);
+  await prime(['az', 'account', 'get-access-token'], env);
   return {
     idp,
     userHome,
     home: join(userHome, '.azsessions'),
     env,
+    azLink: join(userHome, '.azsessions', 'bin', 'az'),
     gitInput,
     registry,
     close: async () => {

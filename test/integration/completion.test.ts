@@ -38,7 +38,7 @@ describe('shell completion', () => {
       [['azsess', ''], 'token login status write-manifest clear-cache scrub git-credential setup serve completion'],
       [['azsess', 'se'], 'setup serve'],
       [['azsess', 'serve', '--al'], '--allow-resource'],
-      [['azsess', 'setup', ''], 'git docker kubectl'],
+      [['azsess', 'setup', ''], 'git docker kubectl az'],
       [['azsess', '--home', '/x', 'setup', 'k'], 'kubectl'],
       [['azsess', 'setup', 'docker', '--'], '--registry --home --verbose --help'],
       [['azsess', 'token', '--prot'], '--protocol'],
@@ -67,7 +67,7 @@ complete -p azsess docker-credential-azsess`;
     assert.equal(r.code, 0, r.stderr);
     const blocks = r.stdout.split(/^# .*\n/m).slice(1).map((b) => b.trim().split('\n'));
     assert.ok(blocks[0]!.includes('token\tprint an access token on stdout: from the cache, else refreshed, else after a sign-in'), blocks[0]!.join('\n'));
-    assert.deepEqual(blocks[1]!.map((l) => l.split('\t')[0]), ['docker', 'git', 'kubectl']);
+    assert.deepEqual(blocks[1]!.map((l) => l.split('\t')[0]), ['az', 'docker', 'git', 'kubectl']);
     assert.deepEqual(blocks[2], protocols.split(' ').sort());
     assert.deepEqual(blocks[3]!.map((l) => l.split('\t')[0]), ['--output']);
     assert.deepEqual(blocks[4], ['erase', 'get', 'list', 'store', 'version']);
@@ -91,7 +91,7 @@ t docker-credential-azsess ''`;
     const [registered, top, setup, protocolNames, home, docker] = r.stdout.trim().split('\n');
     assert.equal(registered, 'compdef _azsess azsess docker-credential-azsess');
     assert.match(top!, /^token:print an access token[^|]*\|login:/);
-    assert.deepEqual(setup!.split('|').map((w) => w.split(':')[0]), ['git', 'docker', 'kubectl']);
+    assert.deepEqual(setup!.split('|').map((w) => w.split(':')[0]), ['git', 'docker', 'kubectl', 'az']);
     assert.equal(protocolNames, protocols.split(' ').join('|'));
     assert.equal(home, 'files -/');
     assert.equal(docker, 'get|store|erase|list|version');

@@ -66,6 +66,7 @@ test('only the store touches the lock and the files of the home', () => {
     ['cli/read-input.ts', "reads a credential helper's request from file descriptor 0 without opening a stream"],
     ['io/config-file.ts', '`azsess setup docker` edits docker config.json (atomically, keeping its mode)'],
     ['io/find-program.ts', '`azsess setup` looks on PATH for azsess and docker-credential-azsess'],
+    ['io/next-program.ts', 'the az entry finds the Azure CLI after its link on PATH, and tells its own links by their first line'],
   ]);
   assertOnlyIn(
     importers((s) => s === 'node:fs' || s === 'node:fs/promises' || s === 'fs'),

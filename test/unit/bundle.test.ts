@@ -13,6 +13,8 @@ const bundles = Object.keys(inputs).map((name) => join(repoRoot, 'dist', 'bundle
 
 test('the build made the layers of both programs and the HTTP bundle', () => {
   assert.deepEqual(Object.keys(inputs).sort(), [
+    'azsess-az-query.cjs',
+    'azsess-az.cjs',
     'azsess-engine.cjs',
     'azsess-more.cjs',
     'azsess-refresh.cjs',
@@ -49,7 +51,8 @@ test('a cache hit reads no package: the cores hold only our own modules', () => 
 
 test('every module is in one bundle of a program only, so its state and classes are shared', () => {
   for (const program of ['azsess', 'docker-credential-azsess']) {
-    const layers = [`${program}.cjs`, `${program}-engine.cjs`, `${program}-refresh.cjs`, `${program}-more.cjs`].map((name) => inputs[name]!);
+    const names = [`${program}.cjs`, `${program}-engine.cjs`, `${program}-refresh.cjs`, `${program}-more.cjs`, `${program}-az.cjs`, `${program}-az-query.cjs`];
+    const layers = names.filter((name) => inputs[name]).map((name) => inputs[name]!);
     const all = layers.flat();
     assert.deepEqual(all.filter((p, i) => all.indexOf(p) !== i), [], program);
   }
@@ -69,4 +72,9 @@ test('the cache-hit cores hold the protocol registry and no protocol implementat
       core,
     );
   }
+});
+
+test('a cache hit of the az entry adds only its own layer: our modules, no commander or the other commands', () => {
+  assert.deepEqual(inputs['azsess-az.cjs']!.filter((p) => !p.startsWith('src/az/') && !p.startsWith('src/cli/az/') && p !== 'src/io/next-program.ts'), []);
+  assert.deepEqual(inputs['azsess-az-query.cjs'], ['node_modules/jmespath/jmespath.js', 'src/az/jmespath-module.ts'], 'JMESPath loads only for --query');
 });

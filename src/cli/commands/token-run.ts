@@ -1,5 +1,6 @@
 import { findCachedToken } from '../../core/cache-lookup.js';
-import { renderToken } from '../../output/token-formats.js';
+import type { Session } from '../../core/session.js';
+import { renderToken, type ExecInfo } from '../../output/token-formats.js';
 import type { CliContext } from '../context.js';
 import { startRuntime } from '../runtime.js';
 import { prepareTokenLookup, type TokenLookupOptions } from '../token-lookup.js';
@@ -16,6 +17,12 @@ export interface TokenOptions extends SignInOptions, TokenLookupOptions {
  * request loads the HTTP client.
  */
 export async function runToken(opts: TokenOptions, ctx: CliContext): Promise<void> {
+  const { session, execInfo } = await tokenSession(opts, ctx);
+  ctx.stdout.write(renderToken(session, opts.output, execInfo));
+}
+
+/** The session whose token answers `azsess token`'s options (and the other callers that print it their way: az). */
+export async function tokenSession(opts: TokenOptions, ctx: CliContext): Promise<{ session: Session; execInfo?: ExecInfo }> {
   const rt = await startRuntime(ctx, opts, { flag: opts.timeout });
   const password = await readCertificatePassword(opts, ctx);
   const { query, execInfo, offsetSeconds } = prepareTokenLookup(opts, ctx, rt.home.value, password);
@@ -24,8 +31,7 @@ export async function runToken(opts: TokenOptions, ctx: CliContext): Promise<voi
     const hit = await findCachedToken(query, offsetSeconds, rt.store, ctx.now());
     if (hit) {
       rt.log.verbose('Cache hit: no request made.');
-      ctx.stdout.write(renderToken(hit, opts.output, execInfo));
-      return;
+      return { session: hit, execInfo };
     }
   }
   // Asked only if a person must sign in: a process waiting for another's refresh never asks.
@@ -44,5 +50,5 @@ export async function runToken(opts: TokenOptions, ctx: CliContext): Promise<voi
       },
     },
   );
-  ctx.stdout.write(renderToken(session, opts.output, execInfo));
+  return { session, execInfo };
 }

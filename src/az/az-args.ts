@@ -1,0 +1,170 @@
+import { UsageError } from '../core/errors.js';
+
+/**
+ * The Azure CLI command lines azsess answers, read as az reads them (argparse): `--name value`,
+ * `--name=value`, `-o value`, `-o=value`, `-ovalue`, options in any order. A command line azsess
+ * does not answer (another command, `--help`) is `undefined`: it goes to the Azure CLI unchanged.
+ * Callers and what they send: /docs/az.md.
+ */
+
+export type AzOutputFormat = 'json' | 'jsonc' | 'tsv' | 'none';
+
+/** az's global arguments, on every command. */
+export interface AzGlobalArgs {
+  output: AzOutputFormat;
+  /** --query: a JMESPath expression applied to the result before it is printed. */
+  query?: string;
+  /** --debug or --verbose: azsess's own --verbose lines on stderr. */
+  verbose: boolean;
+}
+
+/** `account get-access-token`'s own arguments. */
+export interface AzTokenArgs {
+  resource?: string;
+  resourceType?: AzResourceType;
+  scopes?: string[];
+  tenant?: string;
+  subscription?: string;
+}
+
+export const azResourceTypes = ['arm', 'ms-graph', 'batch', 'data-lake', 'media', 'oss-rdbms'] as const;
+export type AzResourceType = (typeof azResourceTypes)[number];
+
+export type AzCommand =
+  | { name: 'account get-access-token'; global: AzGlobalArgs; token: AzTokenArgs }
+  | { name: 'account show'; global: AzGlobalArgs; subscription?: string }
+  | { name: 'version'; global: AzGlobalArgs };
+
+/** A usage error in az's words; az exits 2 for these, as argparse does. */
+export class AzUsageError extends UsageError {}
+
+const outputFormats: readonly string[] = ['json', 'jsonc', 'tsv', 'none'];
+/** Formats az has that azsess does not write: said so, rather than passed to another program. */
+const otherFormats: readonly string[] = ['table', 'yaml', 'yamlc'];
+
+type Store = (value: string) => void;
+
+interface Parsing {
+  global: AzGlobalArgs;
+  /** The store of a value option of the command, or undefined; `many` takes values up to the next option (nargs='+'). */
+  option: (name: string) => { store: Store; many?: boolean } | undefined;
+}
+
+function parseOutput(value: string): AzOutputFormat {
+  if (outputFormats.includes(value)) return value as AzOutputFormat;
+  if (otherFormats.includes(value)) {
+    throw new AzUsageError(`The outputs azsess writes are json, jsonc, tsv and none, not ${value}; ask for one of those with --output.`);
+  }
+  throw new AzUsageError(`argument --output/-o: invalid choice: '${value}' (choose from 'json', 'jsonc', 'none', 'table', 'tsv', 'yaml', 'yamlc').`);
+}
+
+/** Global options: their store, from the name as given (long, or short with its value attached). */
+function globalOption(name: string, global: AzGlobalArgs): Store | undefined {
+  switch (name) {
+    case '--output':
+    case '-o':
+      return (v) => (global.output = parseOutput(v));
+    case '--query':
+      return (v) => (global.query = v);
+    default:
+      return undefined;
+  }
+}
+
+function isGlobalFlag(arg: string): boolean {
+  return arg === '--debug' || arg === '--verbose' || arg === '--only-show-errors';
+}
+
+/** Splits `--name=value` and `-xVALUE` (a short option with its value attached). */
+function splitArg(arg: string): { name: string; attached?: string } {
+  if (arg.startsWith('--')) {
+    const eq = arg.indexOf('=');
+    return eq > 0 ? { name: arg.slice(0, eq), attached: arg.slice(eq + 1) } : { name: arg };
+  }
+  if (arg.length > 2 && arg.startsWith('-')) return { name: arg.slice(0, 2), attached: arg[2] === '=' ? arg.slice(3) : arg.slice(2) };
+  return { name: arg };
+}
+
+/** Reads the options after the command's words; a help flag or `undefined` asks for the Azure CLI. */
+function parseOptions(args: readonly string[], parsing: Parsing): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '-h' || arg === '--help') return false;
+    if (isGlobalFlag(arg)) {
+      if (arg !== '--only-show-errors') parsing.global.verbose = true;
+      continue;
+    }
+    const { name, attached } = splitArg(arg);
+    const own = parsing.option(name);
+    const store = own?.store ?? globalOption(name, parsing.global);
+    if (!store) throw new AzUsageError(`unrecognized arguments: ${arg}`);
+    if (attached !== undefined) {
+      store(attached);
+      continue;
+    }
+    const values: string[] = [];
+    while (i + 1 < args.length && !(args[i + 1]!.startsWith('-') && args[i + 1]!.length > 1) && (values.length === 0 || own?.many)) values.push(args[++i]!);
+    if (values.length === 0) throw new AzUsageError(`argument ${name}: expected ${own?.many ? 'at least one argument' : 'one argument'}`);
+    for (const v of values) store(v);
+  }
+  return true;
+}
+
+function tokenOption(token: AzTokenArgs): Parsing['option'] {
+  return (name) => {
+    switch (name) {
+      case '--resource':
+        return { store: (v) => (token.resource = v) };
+      case '--resource-type':
+        return {
+          store: (v) => {
+            if (!(azResourceTypes as readonly string[]).includes(v)) {
+              throw new AzUsageError(`argument --resource-type: invalid choice: '${v}' (choose from ${azResourceTypes.map((t) => `'${t}'`).join(', ')}).`);
+            }
+            token.resourceType = v as AzResourceType;
+          },
+        };
+      case '--scope':
+        return { store: (v) => (token.scopes = [...(token.scopes ?? []), v]), many: true };
+      case '--tenant':
+      case '-t':
+        return { store: (v) => (token.tenant = v) };
+      case '--subscription':
+      case '-s':
+        return { store: (v) => (token.subscription = v) };
+      default:
+        return undefined;
+    }
+  };
+}
+
+/** Which resource `account get-access-token` names: one of --resource, --resource-type, --scope. */
+function checkTokenArgs(token: AzTokenArgs): void {
+  const given = [token.resource, token.resourceType, token.scopes].filter((v) => v !== undefined).length;
+  if (given > 1) throw new AzUsageError('Give one of --resource, --resource-type or --scope, not several.');
+  if (token.tenant !== undefined && token.subscription !== undefined) {
+    throw new AzUsageError('Give --tenant or --subscription, not both: a subscription names its tenant.');
+  }
+}
+
+/** The command az would run for `args` (what follows `az`), when azsess answers it; else undefined. */
+export function parseAzArgs(args: readonly string[]): AzCommand | undefined {
+  const global: AzGlobalArgs = { output: 'json', verbose: false };
+  if (args[0] === 'account' && args[1] === 'get-access-token') {
+    const token: AzTokenArgs = {};
+    if (!parseOptions(args.slice(2), { global, option: tokenOption(token) })) return undefined;
+    checkTokenArgs(token);
+    return { name: 'account get-access-token', global, token };
+  }
+  if (args[0] === 'account' && args[1] === 'show') {
+    const token: AzTokenArgs = {};
+    const option: Parsing['option'] = (name) => (name === '--subscription' || name === '-s' ? tokenOption(token)(name) : undefined);
+    if (!parseOptions(args.slice(2), { global, option })) return undefined;
+    return token.subscription === undefined ? { name: 'account show', global } : { name: 'account show', global, subscription: token.subscription };
+  }
+  if (args[0] === 'version') {
+    if (!parseOptions(args.slice(1), { global, option: () => undefined })) return undefined;
+    return { name: 'version', global };
+  }
+  return undefined;
+}

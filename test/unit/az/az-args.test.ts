@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseAzArgs } from '../../../src/az/az-args.js';
+import { formatJson, formatTsv, renderAzResult } from '../../../src/az/az-output.js';
+import { cloudOfAuthority, defaultAzResource, resourceOfType } from '../../../src/az/az-resource-types.js';
+
+const token = (...args: string[]) => {
+  const c = parseAzArgs(['account', 'get-access-token', ...args]);
+  assert.equal(c?.name, 'account get-access-token');
+  return c as Extract<typeof c, { name: 'account get-access-token' }>;
+};
+
+test('the argument forms az reads: --name value, --name=value, -o value, -o=value, -ovalue, any order', () => {
+  for (const form of [['--output', 'tsv'], ['--output=tsv'], ['-o', 'tsv'], ['-o=tsv'], ['-otsv']]) {
+    assert.equal(token(...form).global.output, 'tsv', form.join(' '));
+  }
+  assert.deepEqual(token('--resource=https://r', '-t', 'contoso.onmicrosoft.com').token, { resource: 'https://r', tenant: 'contoso.onmicrosoft.com' });
+  assert.deepEqual(token('--subscription', '"s"').token, { subscription: '"s"' }, 'the shell removes the quotes, not azsess');
+  assert.deepEqual(token('--scope', 'a/.default', 'b/.default', '-o', 'json').token.scopes, ['a/.default', 'b/.default'], '--scope takes values up to the next option');
+  assert.equal(token().global.output, 'json', 'json by default');
+  assert.equal(token('--query', 'accessToken').global.query, 'accessToken');
+  assert.equal(token('--debug').global.verbose, true);
+  assert.equal(token('--only-show-errors').global.verbose, false);
+});
+
+test('what azsess does not answer is undefined: other commands, help', () => {
+  for (const args of [[], ['vm', 'list'], ['account'], ['account', 'get-access-token', '--help'], ['account', 'get-access-token', '-h'], ['version', '-h'], ['login']]) {
+    assert.equal(parseAzArgs(args), undefined, args.join(' '));
+  }
+  assert.equal(parseAzArgs(['version', '-o=json'])?.name, 'version');
+  assert.deepEqual(parseAzArgs(['account', 'show', '-o=json']), { name: 'account show', global: { output: 'json', verbose: false } });
+  assert.equal(parseAzArgs(['account', 'list']), undefined, 'not answered yet');
+});
+
+test('usage errors: several resources, --tenant with --subscription, unknown options, formats azsess does not write', () => {
+  for (const args of [
+    ['--resource', 'a', '--scope', 'b'],
+    ['--resource-type', 'arm', '--resource', 'a'],
+    ['--tenant', 't', '--subscription', 's'],
+    ['--nope'],
+    ['--resource'],
+    ['-o', 'table'],
+    ['-o', 'xml'],
+    ['--resource-type', 'constructor'],
+  ]) {
+    assert.throws(() => parseAzArgs(['account', 'get-access-token', ...args]), { name: 'AzUsageError' }, args.join(' '));
+  }
+});
+
+test('json: sorted keys and two spaces, as az; tsv: values by sorted key, a list\'s length, Python\'s True and None', () => {
+  assert.equal(formatJson({ b: 1, a: { d: [true], c: null } }), '{\n  "a": {\n    "c": null,\n    "d": [\n      true\n    ]\n  },\n  "b": 1\n}\n');
+  assert.equal(formatTsv({ b: 'x', a: 2, c: [1, 2], d: { e: 1 }, f: true, g: null }), '2\tx\t2\t\tTrue\tNone\n');
+  assert.equal(formatTsv([{ a: 1 }, { a: 2 }]), '1\n2\n');
+  assert.equal(formatTsv('text'), 'text\n');
+});
+
+test('--query is JMESPath; a result of None prints nothing', async () => {
+  const value = { accessToken: 't', expires_on: 5, list: [{ n: 1 }, { n: 2 }] };
+  assert.equal(await renderAzResult(value, { output: 'tsv', query: 'accessToken' }), 't\n');
+  assert.equal(await renderAzResult(value, { output: 'json', query: 'list[].n' }), '[\n  1,\n  2\n]\n');
+  assert.equal(await renderAzResult(value, { output: 'json', query: 'missing' }), '');
+  assert.equal(await renderAzResult(value, { output: 'none' }), '');
+  await assert.rejects(renderAzResult(value, { output: 'json', query: '[[[' }), { name: 'AzUsageError' });
+});
+
+test('--resource-type and the default resource follow the cloud of the login host', () => {
+  assert.equal(defaultAzResource(cloudOfAuthority('https://login.microsoftonline.com')), 'https://management.core.windows.net/');
+  assert.equal(defaultAzResource(cloudOfAuthority('https://login.microsoftonline.us/')), 'https://management.core.usgovcloudapi.net/');
+  assert.equal(resourceOfType('ms-graph', cloudOfAuthority('https://login.chinacloudapi.cn')), 'https://microsoftgraph.chinacloudapi.cn/');
+  assert.equal(resourceOfType('data-lake', 'usgov'), undefined);
+  assert.equal(cloudOfAuthority('http://127.0.0.1:8080'), 'public');
+});
