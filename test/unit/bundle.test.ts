@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -77,4 +77,52 @@ test('the cache-hit cores hold the protocol registry and no protocol implementat
 test('a cache hit of the az entry adds only its own layer: our modules, no commander or the other commands', () => {
   assert.deepEqual(inputs['azsess-az.cjs']!.filter((p) => !p.startsWith('src/az/') && !p.startsWith('src/cli/az/') && p !== 'src/io/next-program.ts'), []);
   assert.deepEqual(inputs['azsess-az-query.cjs'], ['node_modules/jmespath/jmespath.js', 'src/az/jmespath-module.ts'], 'JMESPath loads only for --query');
+});
+
+/**
+ * The hot bundles (what a cache hit, a wait for another process's refresh, and a refresh load) are
+ * checked in as lists of modules with a size budget: an import that drags a module into one is a
+ * failing test here, not a slower bench. After a deliberate change, write the file anew with
+ * `npm run build && AZSESS_WRITE_HOT_BUNDLES=1 node --test dist/test/unit/bundle.test.js` and say
+ * in the commit why the hot path needs it.
+ */
+const hotBundles = [
+  'azsess.cjs',
+  'azsess-engine.cjs',
+  'azsess-refresh.cjs',
+  'azsess-az.cjs',
+  'docker-credential-azsess.cjs',
+  'docker-credential-azsess-engine.cjs',
+  'docker-credential-azsess-refresh.cjs',
+];
+const hotBundlesFile = join(repoRoot, 'test', 'unit', 'hot-bundles.json');
+
+interface HotBundle {
+  modules: string[];
+  budgetBytes: number;
+}
+
+test('each hot bundle holds exactly its checked-in modules, within its size budget', () => {
+  const actual = Object.fromEntries(
+    hotBundles.map((name) => [name, { modules: [...inputs[name]!].sort(), bytes: statSync(join(repoRoot, 'dist', 'bundle', name)).size }]),
+  );
+  if (process.env.AZSESS_WRITE_HOT_BUNDLES) {
+    // A budget of 5% over today's size, so a small fix fits and a new module's weight does not.
+    const expected = Object.fromEntries(
+      Object.entries(actual).map(([name, a]) => [name, { modules: a.modules, budgetBytes: Math.ceil((a.bytes * 1.05) / 1024) * 1024 }]),
+    );
+    writeFileSync(hotBundlesFile, `${JSON.stringify(expected, null, 2)}\n`);
+  }
+  const expected = JSON.parse(readFileSync(hotBundlesFile, 'utf8')) as Record<string, HotBundle>;
+  assert.deepEqual(Object.keys(expected).sort(), [...hotBundles].sort());
+  for (const name of hotBundles) {
+    const want = expected[name]!;
+    const got = actual[name]!;
+    assert.deepEqual(
+      { added: got.modules.filter((m) => !want.modules.includes(m)), removed: want.modules.filter((m) => !got.modules.includes(m)) },
+      { added: [], removed: [] },
+      `${name}: its modules differ from test/unit/hot-bundles.json`,
+    );
+    assert.ok(got.bytes <= want.budgetBytes, `${name} is ${got.bytes} bytes, over its budget of ${want.budgetBytes} in test/unit/hot-bundles.json`);
+  }
 });
