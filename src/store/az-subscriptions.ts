@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { isAccountOf, parseAzAccount, type AzAccount, type AzUser } from '../az/az-account.js';
 import { ConfigError } from '../core/errors.js';
 import { stripBom } from './atomic-write.js';
+import { azSubscriptionsFileName } from './home.js';
 import { updateLockedFile, type LockedFileOptions } from './locked-file.js';
 
 /*
@@ -13,7 +14,7 @@ import { updateLockedFile, type LockedFileOptions } from './locked-file.js';
  * Each person has at most one default (two terminals may run as two people).
  */
 
-export const azSubscriptionsFileName = 'az-subscriptions.json';
+export { azSubscriptionsFileName };
 
 export function azSubscriptionsPath(home: string): string {
   return join(home, azSubscriptionsFileName);

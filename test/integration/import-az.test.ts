@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
   AZURE_CLI_CLIENT_ID, decodeJwt, TEST_OTHER_TENANT_ID, TEST_SUBSCRIPTIONS, TEST_TENANT_DETAILS, TEST_TENANT_ID, TEST_USERS, TEST_USERNAME,
 } from '../idp/index.js';
+import { requiredKeys } from '../../src/store/codec.js';
 import { snapshotDir, writeAzConfig, type AzProfileEntry, type AzSignIn } from '../support/az-config.js';
 import { useIdpAndHome } from '../support/idp-fixture.js';
 import { DEVICE_CODE_GRANT, readStoredSessions, withDeviceCodeApproval } from '../support/idp-session.js';
@@ -99,8 +100,16 @@ describe('azsess import az', () => {
       'environmentName', 'homeTenantId', 'id', 'isDefault', 'managedByTenants', 'name', 'state', 'tenantDefaultDomain', 'tenantDisplayName', 'tenantId', 'user',
     ]);
     assert.deepEqual(stored[0]!.user, { name: TEST_USERNAME, type: 'user' });
-    // AzSessions.jl reads sessions.json only: the new file is not in it.
-    assert.doesNotMatch(readFileSync(join(fx.tmp.home, 'sessions.json'), 'utf8'), /subscriptions/);
+    // AzSessions.jl reads sessions.json only: the new file is not in it, and each entry has every key its reader needs.
+    const raw = JSON.parse(readFileSync(join(fx.tmp.home, 'sessions.json'), 'utf8')) as { sessions: string[] };
+    assert.doesNotMatch(JSON.stringify(raw), /subscriptions/);
+    for (const entry of raw.sessions.map((e) => JSON.parse(e) as Record<string, unknown>)) {
+      for (const key of requiredKeys('AzDeviceCodeFlowCredentials')) assert.equal(typeof entry[key], key === 'lock' ? 'boolean' : 'string', key);
+    }
+
+    chmodSync(path, 0o644);
+    const status = await run(['status']);
+    assert.match(status.stderr, /files in .* are open to other users, and az-subscriptions\.json names your subscriptions; fix it with: chmod 600 /);
   });
 
   test('a session azsess has with a live token is kept; importing again changes nothing of it', async () => {
