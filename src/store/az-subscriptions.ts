@@ -136,3 +136,12 @@ export async function removeAzSubscriptions(home: string, options: LockedFileOpt
   });
   return removed;
 }
+
+/**
+ * The person's account that `--subscription` names (id or name), else their default: what `account
+ * show` prints and whose tenant `get-access-token --subscription` asks at. Undefined when none.
+ */
+export function findAzSubscription(home: string, user: AzUser, idOrName?: string): AzAccount | undefined {
+  const mine = azSubscriptionsOf(home, user);
+  return idOrName === undefined ? mine.find((a) => a.isDefault) : mine.find((a) => matchesSubscription(a, idOrName));
+}

@@ -4,12 +4,13 @@ import { after, before, describe, test } from 'node:test';
 import { armEndpointFor } from '../../../src/az/arm-endpoint.js';
 import { discoverAccounts, type ArmTokenSource } from '../../../src/az/arm-subscriptions.js';
 import { tenantLevelName, type AzUser } from '../../../src/az/az-account.js';
+import { refreshAzSubscriptions } from '../../../src/az/az-subscriptions-refresh.js';
 import { silentLog } from '../../../src/core/log.js';
 import { AuthenticationError, ConfigError } from '../../../src/core/errors.js';
 import { createHttpClient } from '../../../src/http/client.js';
 import { createSender } from '../../../src/http/retry.js';
 import {
-  azSubscriptionsOf, azSubscriptionsPath, readAzSubscriptions, removeAzSubscriptions, saveAzSubscriptions, setDefaultAzSubscription,
+  azSubscriptionsOf, azSubscriptionsPath, findAzSubscription, readAzSubscriptions, removeAzSubscriptions, saveAzSubscriptions, setDefaultAzSubscription,
 } from '../../../src/store/az-subscriptions.js';
 import {
   AZURE_CLI_CLIENT_ID, postForm, startTestIdp, TEST_OTHER_TENANT_ID, TEST_SUBSCRIPTIONS, TEST_TENANT_ID, TEST_USER3_PASSWORD, TEST_USER3_USERNAME,
@@ -144,6 +145,22 @@ describe('the subscription store', () => {
     assert.deepEqual(readAzSubscriptions(tmp.home).map((a) => a.user.name), [bob.name]);
     assert.equal(await removeAzSubscriptions(tmp.home, store), 1);
     assert.deepEqual(readAzSubscriptions(tmp.home), []);
+  });
+
+  test('refreshAzSubscriptions lists and stores in one call; findAzSubscription names the default or the one asked', async () => {
+    const home = makeTmpHome();
+    try {
+      const input = { http: http(), armEndpoint: idp.url, armToken: armTokens(await refreshTokenOf()), user: alice, environmentName: 'AzureCloud' };
+      const { accounts, skipped } = await refreshAzSubscriptions(input, { ...store, home: home.home }, 'azsess-test-prod');
+      assert.deepEqual(skipped, []);
+      assert.deepEqual(accounts.map((a) => [a.name, a.isDefault]), [['azsess-test-dev', false], ['azsess-test-prod', true], ['azsess-other-main', false]]);
+      assert.equal(findAzSubscription(home.home, alice)?.name, 'azsess-test-prod');
+      assert.equal(findAzSubscription(home.home, alice, TEST_SUBSCRIPTIONS[2]!.subscriptionId)?.tenantId, TEST_OTHER_TENANT_ID);
+      assert.equal(findAzSubscription(home.home, alice, 'nope'), undefined);
+      assert.equal(findAzSubscription(home.home, { name: 'bob@azsess-test.onmicrosoft.com', type: 'user' }), undefined);
+    } finally {
+      home.cleanup();
+    }
   });
 
   test('a broken file reads as none and the next save replaces it', async () => {
