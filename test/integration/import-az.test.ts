@@ -123,6 +123,17 @@ describe('azsess import az', () => {
     assert.equal(readStoredSessions(fx.tmp.home).find((s) => s.tenant === 'organizations')!.token, live.token);
   });
 
+  test("with azsess set to the browser sign-in (auth-code), the sessions are of that protocol and refresh the same way", async () => {
+    writeAzConfig(azDir(), [await azSignInOfAlice()], profileOfAlice);
+    fx.idp.requests.reset();
+    assert.equal((await run(['import', 'az', '--config-dir', azDir()], { AZSESS_PROTOCOL: 'auth-code' })).code, 0);
+    assert.deepEqual([...new Set(readStoredSessions(fx.tmp.home).map((s) => s.protocol))], ['AzAuthCodeFlowCredentials']);
+    const token = await run(['token', '--no-interactive', '--tenant', TEST_TENANT_ID], { AZSESS_PROTOCOL: 'auth-code' });
+    assert.equal(token.code, 0, token.stderr);
+    assert.equal(fx.idp.requests.count({ endpoint: 'authorize' }), 0);
+    assert.equal(fx.idp.requests.count({ endpoint: 'token', grantType: 'refresh_token' }), 1);
+  });
+
   /** A failed import: exit 6, one sentence on stderr, nothing on stdout, nothing in the home. */
   async function refused(args: string[], message: RegExp, extra?: Record<string, string>): Promise<void> {
     const before = snapshotIfAny(azDir());
