@@ -1,4 +1,5 @@
 import { AuthenticationError, ServiceError } from '../core/errors.js';
+import { decodeClaims } from '../core/jwt.js';
 import type { Sender } from '../http/retry.js';
 import { azAccount, tenantLevelAccount, type AzAccount, type AzUser, type TenantDetails } from './az-account.js';
 
@@ -122,8 +123,11 @@ export async function discoverAccounts(input: DiscoverInput): Promise<Discovered
   const { http, armEndpoint, user, environmentName } = input;
   const first = await input.armToken(input.tenant ?? 'organizations');
   const listed = await listTenants(http, armEndpoint, first);
-  const tenants = input.tenant
-    ? [listed.find((t) => t.tenantId.toLowerCase() === input.tenant!.toLowerCase() || t.defaultDomain?.toLowerCase() === input.tenant!.toLowerCase()) ?? { tenantId: input.tenant }]
+  const asked = input.tenant?.toLowerCase();
+  // A tenant named by domain that /tenants does not list is the one the token is of (its `tid`).
+  const tid = decodeClaims(first)?.tid;
+  const tenants = asked
+    ? [listed.find((t) => t.tenantId.toLowerCase() === asked || t.defaultDomain?.toLowerCase() === asked) ?? { tenantId: typeof tid === 'string' && tid ? tid : input.tenant! }]
     : listed;
   const accounts: AzAccount[] = [];
   const skipped: Discovered['skipped'] = [];

@@ -78,6 +78,8 @@ describe('ARM subscriptions', () => {
     const rt = await refreshTokenOf();
     const one = await discoverAccounts({ http: http(), armEndpoint: idp.url, armToken: armTokens(rt), user: alice, environmentName: 'AzureCloud', tenant: TEST_OTHER_TENANT_ID });
     assert.deepEqual(one.accounts.map((a) => a.name), ['azsess-other-main']);
+    const byDomain = await discoverAccounts({ http: http(), armEndpoint: idp.url, armToken: armTokens(rt), user: alice, environmentName: 'AzureCloud', tenant: 'azsess-other.onmicrosoft.com' });
+    assert.deepEqual(byDomain.accounts.map((a) => a.tenantId), [TEST_OTHER_TENANT_ID], 'a tenant named by domain is listed by its id');
     const failing: ArmTokenSource = async (tenant) => {
       if (tenant === TEST_OTHER_TENANT_ID) throw new AuthenticationError('AADSTS50076: MFA required');
       return armTokens(rt)(tenant);
