@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -8,6 +9,8 @@ import {
 import { requiredKeys } from '../../src/store/codec.js';
 import { snapshotDir, writeAzConfig, type AzProfileEntry, type AzSignIn } from '../support/az-config.js';
 import { useIdpAndHome } from '../support/idp-fixture.js';
+import { repoRoot } from '../support/paths.js';
+import { requires } from '../support/requires.js';
 import { DEVICE_CODE_GRANT, readStoredSessions, withDeviceCodeApproval } from '../support/idp-session.js';
 import { runCli } from '../support/run-cli.js';
 import { makeTmpHome } from '../support/tmp-home.js';
@@ -131,6 +134,28 @@ describe('azsess import az', () => {
     const token = await run(['token', '--no-interactive', '--tenant', TEST_TENANT_ID], { AZSESS_PROTOCOL: 'auth-code' });
     assert.equal(token.code, 0, token.stderr);
     assert.equal(fx.idp.requests.count({ endpoint: 'authorize' }), 0);
+    assert.equal(fx.idp.requests.count({ endpoint: 'token', grantType: 'refresh_token' }), 1);
+  });
+
+  test("a cache MSAL Python itself wrote (as az does, Debian's python3-msal) imports and refreshes the same way", { skip: requires('python3-msal') }, async () => {
+    const signIn = await azSignInOfAlice();
+    const clientInfo = Buffer.from(JSON.stringify({ uid: alice.oid, utid: TEST_TENANT_ID })).toString('base64url');
+    const events = [{
+      client_id: AZURE_CLI_CLIENT_ID, scope: ['https://management.core.windows.net//.default'], environment: signIn.environment,
+      // MSAL takes the realm from an https token endpoint's path; the environment above is the IdP's.
+      token_endpoint: `https://${signIn.environment}/${TEST_TENANT_ID}/oauth2/v2.0/token`,
+      response: { token_type: 'Bearer', expires_in: 3600, access_token: signIn.accessToken, refresh_token: signIn.refreshToken, id_token: signIn.idToken, client_info: clientInfo, foci: '1' },
+    }];
+    const written = spawnSync('/usr/bin/python3', [join(repoRoot, 'test', 'support', 'sdk-clients', 'msal_cache_writer.py')], { input: JSON.stringify(events), encoding: 'utf8' });
+    assert.equal(written.status, 0, written.stderr);
+    writeAzConfig(azDir(), [], profileOfAlice);
+    writeFileSync(join(azDir(), 'msal_token_cache.json'), written.stdout, { mode: 0o600 });
+    const imported = await run(['import', 'az', '--config-dir', azDir()]);
+    assert.equal(imported.code, 0, imported.stderr);
+    fx.idp.requests.reset();
+    const token = await run(['token', '--tenant', TEST_TENANT_ID, '--no-interactive']);
+    assert.equal(token.code, 0, token.stderr);
+    assert.equal(decodeJwt(token.stdout.trim()).upn, TEST_USERNAME);
     assert.equal(fx.idp.requests.count({ endpoint: 'token', grantType: 'refresh_token' }), 1);
   });
 

@@ -5,8 +5,9 @@ import { AZURE_CLI_CLIENT_ID } from '../idp/index.js';
 
 /**
  * The Azure CLI's directory (AZURE_CONFIG_DIR) as az 2.30+ writes it on Linux, for `azsess import
- * az`: msal_token_cache.json in MSAL Python's schema (`json.dumps(indent=4)`, lower-case keys
- * `<home_account_id>-<environment>-<kind>-<client_id>-<realm>-<target>`, times as epoch strings)
+ * az`: msal_token_cache.json in MSAL Python's schema (msal/token_cache.py of MSAL Python 1.21, as
+ * Debian ships it: `json.dumps(indent=4)`, lower-case keys `<home_account_id>-<environment>-<kind>-
+ * <client_id>-<realm>-<target>` with an empty realm for refresh tokens, times as epoch strings)
  * and azureProfile.json with its UTF-8 byte-order mark (az writes it with `utf-8-sig`).
  */
 
@@ -59,9 +60,9 @@ function msalCache(signIns: readonly AzSignIn[]): Record<string, Record<string, 
         target, realm: s.homeTenant, token_type: 'Bearer', cached_at: String(now - 7200), expires_on: String(now - 3600), extended_expires_on: String(now - 3600),
       };
     }
-    cache.RefreshToken![`${home}-${env}-refreshtoken-${AZURE_CLI_CLIENT_ID}--`.toLowerCase()] = {
-      credential_type: 'RefreshToken', secret: s.refreshToken, home_account_id: home, environment: env, client_id: AZURE_CLI_CLIENT_ID,
-      target: 'https://management.core.windows.net//user_impersonation https://management.core.windows.net//.default',
+    const target = 'https://management.core.windows.net//user_impersonation https://management.core.windows.net//.default';
+    cache.RefreshToken![`${home}-${env}-refreshtoken-${AZURE_CLI_CLIENT_ID}--${target}`.toLowerCase()] = {
+      credential_type: 'RefreshToken', secret: s.refreshToken, home_account_id: home, environment: env, client_id: AZURE_CLI_CLIENT_ID, target,
       last_modification_time: String(now - 7200), ...(s.family === false ? {} : { family_id: '1' }),
     };
     cache.AppMetadata![`appmetadata-${env}-${AZURE_CLI_CLIENT_ID}`] = { client_id: AZURE_CLI_CLIENT_ID, environment: env, family_id: '1' };

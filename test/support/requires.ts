@@ -19,6 +19,10 @@ const programs = {
     package: 'python3-azure',
     present: () => spawnSync('/usr/bin/python3', ['-c', 'import azure.identity'], { stdio: 'ignore' }).status === 0,
   },
+  'python3-msal': {
+    package: 'python3-msal',
+    present: () => spawnSync('/usr/bin/python3', ['-c', 'import msal'], { stdio: 'ignore' }).status === 0,
+  },
   skopeo: { package: 'skopeo', present: () => onPath('skopeo') },
   zsh: { package: 'zsh', present: () => onPath('zsh') },
 } as const;
