@@ -11,7 +11,7 @@ import {
   identityKey,
   listRegistryTokens,
 } from '../core/registry-tokens.js';
-import { resolveSettings } from '../core/settings.js';
+import { resolveAccount, resolveSettings } from '../core/settings.js';
 import { buildTokenQuery, type TokenQuery } from '../core/token-query.js';
 import { acrCredential } from '../helpers/acr-credential.js';
 import { acrScope } from '../helpers/acr-exchange.js';
@@ -70,6 +70,8 @@ export async function dockerMain(ctx: CliContext): Promise<number> {
   let rt: Runtime | undefined;
   try {
     rt = await startRuntime(ctx, { verbose });
+    // A blank AZSESS_ACCOUNT is refused before any action, erase and list too.
+    resolveAccount({}, ctx.env);
     const action = ctx.argv[2];
     const input = action === 'get' || action === 'erase' || action === 'store' ? await readAll(ctx) : '';
     const answer = await handleDockerCommand(action, input, dockerDeps(rt));

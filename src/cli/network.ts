@@ -92,7 +92,7 @@ export async function buildNetwork(rt: Runtime, signal: AbortSignal, choices: Si
   const env = rt.ctx.env;
   const client = createHttpClient(proxySettings(env), signal);
   const sleep = abortableSleep(signal);
-  const senderUntil = (deadline: number) => createSender(client, { deadline, log: rt.log, sleep });
+  const senderUntil = (deadline: number) => createSender(client, { deadline, log: rt.log, sleep, raiseDeadline: rt.raiseDeadline });
   return {
     http: senderUntil(rt.deadline),
     log: rt.log,

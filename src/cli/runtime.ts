@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { resolveHome, type Resolved } from '../core/settings.js';
 import { permissionWarning } from '../store/home.js';
+import { raiseTimeoutFlag, raiseTimeoutVariable } from '../core/deadline-advice.js';
 import type { CliContext } from './context.js';
 import { createLog, ensureColours, type CliLog } from './render.js';
 
@@ -17,6 +18,8 @@ export interface Runtime {
   home: Resolved<string>;
   /** Epoch ms by which waiting (for a lock, for the network) must end. */
   deadline: number;
+  /** How the deadline is raised, as the command takes it (network give-ups say it). */
+  raiseDeadline: string;
   /** What the store and admin calls need. */
   store: { home: string; deadline: number; log: CliLog; now: () => Date; staleLockMs?: number };
 }
@@ -36,9 +39,11 @@ function timeoutFromEnv(value: string | undefined): number {
 
 /**
  * What each command needs before it starts: its stderr voice, the home, a deadline, and the
- * warning about an open home said once.
+ * warning about an open home said once. `timeout` is given by the commands that take --timeout
+ * (its value, if any); the others' deadline is AZSESS_TIMEOUT's alone.
  */
-export async function startRuntime(ctx: CliContext, options: CommonOptions, timeoutSeconds?: number): Promise<Runtime> {
+export async function startRuntime(ctx: CliContext, options: CommonOptions, timeout?: { flag: number | undefined }): Promise<Runtime> {
+  const timeoutSeconds = timeout?.flag;
   const log = createLog(ctx, options.verbose === true);
   if (options.verbose) await ensureColours(ctx);
   const home = resolveHome(options.home, ctx.env, ctx.homedir, (p) => resolve(p));
@@ -55,6 +60,7 @@ export async function startRuntime(ctx: CliContext, options: CommonOptions, time
     log,
     home,
     deadline,
+    raiseDeadline: timeout ? raiseTimeoutFlag : raiseTimeoutVariable,
     store: { home: home.value, deadline, log, now: ctx.now, ...(staleLockMs ? { staleLockMs } : {}) },
   };
 }

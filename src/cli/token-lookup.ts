@@ -47,7 +47,7 @@ export function settingFlags(opts: SettingsFlags) {
     ...(opts.clientId ? { clientId: opts.clientId } : {}),
     ...(opts.authorityHost !== undefined ? { authorityHost: opts.authorityHost } : {}),
     ...(opts.cloud ? { cloud: opts.cloud } : {}),
-    ...(opts.account ? { account: opts.account } : {}),
+    ...(opts.account !== undefined ? { account: opts.account } : {}),
   };
 }
 

@@ -11,6 +11,11 @@ import { isGuid, isMetaTenant } from './tenant.js';
 export interface AccountRef {
   upn?: string;
   oid?: string;
+  /**
+   * A guest's object id where it signed in (its home, as MSAL's home account id), kept when a refresh
+   * moved the session to a tenant that knows the person by another object id.
+   */
+  homeOid?: string;
 }
 
 /** What account matching needs of a session (session.ts's Session has these fields). */
@@ -21,6 +26,7 @@ export interface AccountHolder {
   authority?: string;
   account?: string;
   accountOid?: string;
+  accountHomeOid?: string;
   signedIn?: Date;
 }
 
@@ -60,8 +66,16 @@ export function accountFromTokens(idToken: string, accessToken: string): Account
   return { ...(upn ? { upn } : {}), ...(oid ? { oid } : {}) };
 }
 
-export function accountOf(session: Pick<AccountHolder, 'account' | 'accountOid'>): AccountRef {
-  return { ...(session.account ? { upn: session.account } : {}), ...(session.accountOid ? { oid: session.accountOid } : {}) };
+export function accountOf(session: Pick<AccountHolder, 'account' | 'accountOid' | 'accountHomeOid'>): AccountRef {
+  return {
+    ...(session.account ? { upn: session.account } : {}),
+    ...(session.accountOid ? { oid: session.accountOid } : {}),
+    ...(session.accountHomeOid ? { homeOid: session.accountHomeOid } : {}),
+  };
+}
+
+function objectIds(a: AccountRef): string[] {
+  return [a.oid, a.homeOid].filter((id): id is string => id !== undefined).map((id) => id.toLowerCase());
 }
 
 /** `--account`: an object id is a GUID, anything else a UPN. */
@@ -74,9 +88,14 @@ export function isUnknownAccount(a: AccountRef): boolean {
   return !a.upn && !a.oid;
 }
 
-/** The same person: by object id when both have one (a renamed UPN still matches), else by UPN. */
+/**
+ * The same person: by object id when both have one (a renamed UPN still matches; a guest's id in
+ * this tenant or at home), else by UPN.
+ */
 export function sameAccount(a: AccountRef, b: AccountRef): boolean {
-  if (a.oid && b.oid) return a.oid.toLowerCase() === b.oid.toLowerCase();
+  const aIds = objectIds(a);
+  const bIds = objectIds(b);
+  if (aIds.length > 0 && bIds.length > 0) return aIds.some((id) => bIds.includes(id));
   if (a.upn && b.upn) return a.upn.toLowerCase() === b.upn.toLowerCase();
   return isUnknownAccount(a) && isUnknownAccount(b);
 }

@@ -1,6 +1,7 @@
 import { accountOf, forAccount, sameAccount, selectorAccount, type AccountRef } from './accounts.js';
 import { isUserProtocol, type ProtocolName } from './protocol-names.js';
-import { audienceKey, resourceOfScope } from './scopes.js';
+import { resourceOfScope } from './scopes.js';
+import { sameResource, scopeKey } from './resource-id.js';
 import { resourceOf, sessionMatches, type Session, type SessionQuery } from './session.js';
 import { readManifest, type Manifest } from '../store/manifest.js';
 import { updateManifest } from '../store/manifest-write.js';
@@ -32,11 +33,12 @@ export function selectorMatches(session: Session, selector: SessionSelector): bo
   if (selector.account && !(isUserProtocol(session.protocol) && sameAccount(accountOf(session), selectorAccount(selector.account)))) return false;
   if (selector.scopes && selector.scopes.length > 0) {
     const resource = resourceOf(session);
-    const matched = selector.scopes.some(
-      (scope) =>
-        session.scope.includes(scope) ||
-        (resource !== undefined && audienceKey(resourceOfScope(scope) ?? scope) === audienceKey(resource)),
-    );
+    // The whole app ID decides (resource-id.ts): orders/.default never removes payroll's session.
+    // A resource given as it is (api://contoso.example/orders) names its own sessions too.
+    const stored = session.scope.map(scopeKey);
+    const forResource = (scope: string) =>
+      resource !== undefined && (sameResource(resourceOfScope(scope) ?? scope, resource) || sameResource(scope, resource));
+    const matched = selector.scopes.some((scope) => stored.includes(scopeKey(scope)) || forResource(scope));
     if (!matched) return false;
   }
   return true;

@@ -6,7 +6,7 @@ import type { SessionsDocument } from '../store/sessions-document.js';
 import { accountFromTokens, accountOf, describeAccount, forAccount, sameAccount, selectorAccount } from './accounts.js';
 import { saveOrWarn } from '../store/storage-error.js';
 import { acquireAppOnly, refreshFor, signInPerson, type SignInResult } from './acquire.js';
-import { AuthenticationError } from './errors.js';
+import { AuthenticationError, UsageError } from './errors.js';
 import { decodeClaims } from './jwt.js';
 import type { Log } from './log.js';
 import { isUserProtocol } from './protocol-names.js';
@@ -20,7 +20,7 @@ import {
   sessionMatches,
   type Session,
 } from './session.js';
-import type { TokenQuery } from './token-query.js';
+import { loginCommandFor, type TokenQuery } from './token-query.js';
 
 export interface EngineDeps {
   store: StoreOptions & { home: string };
@@ -34,6 +34,10 @@ export interface TokenOptions {
   offsetSeconds: number;
   /** Whether a person may be asked to sign in (asked only when one is needed). */
   interactive: () => boolean;
+  /**
+   * `--clear-cache`: the matching session's token and refresh token are not used, and the session is
+   * replaced when its successor is saved, never removed before (a sign-in may not complete).
+   */
   clearCache: boolean;
   /** --home as given, for the login command in messages. */
   homeFlag?: string;
@@ -69,6 +73,7 @@ function sessionFrom(query: TokenQuery, token: TokenResult & { redirectUri?: str
   const oid = account.oid ?? base?.accountOid;
   if (upn) session.account = upn;
   if (oid) session.accountOid = oid;
+  if (base?.accountHomeOid) session.accountHomeOid = base.accountHomeOid;
   if (base?.signedIn) session.signedIn = base.signedIn;
   // What was asked is this session's resource: remember the audience Entra gave it (an app id for Graph).
   const aud = audienceText(decodeClaims(token.accessToken)?.aud);
@@ -83,6 +88,9 @@ function carryFromCandidate(fresh: Session, candidate: Session): void {
   if (candidate.signedIn) fresh.signedIn = candidate.signedIn;
   fresh.account ??= candidate.account;
   fresh.accountOid ??= candidate.accountOid;
+  // A guest is another object id in each tenant: the one it signed in with still names it here.
+  const home = candidate.accountHomeOid ?? candidate.accountOid;
+  if (home && fresh.accountOid && home.toLowerCase() !== fresh.accountOid.toLowerCase()) fresh.accountHomeOid = home;
 }
 
 /**
@@ -111,7 +119,8 @@ async function refreshUnderLock(given: TokenQuery, opts: TokenOptions, tx: Sessi
   const doc = tx.read();
   const query = forAccount(given, doc.sessions);
   const now = deps.now();
-  const own = doc.sessions.find((s) => sessionMatches(s, query));
+  // --clear-cache: the matching sessions answer nothing; the fresh one replaces them when saved.
+  const own = opts.clearCache ? undefined : doc.sessions.find((s) => sessionMatches(s, query));
   // A claims challenge means the cached token was refused by a resource: get another one.
   if (own && !query.claims && hasValidToken(own, now, opts.offsetSeconds)) return { session: own };
   if (!isUserProtocol(query.protocol)) {
@@ -120,7 +129,8 @@ async function refreshUnderLock(given: TokenQuery, opts: TokenOptions, tx: Sessi
     return { session: fresh };
   }
   let refused: OAuthError | undefined;
-  for (const candidate of refreshCandidates(doc.sessions, query, own)) {
+  const candidates = refreshCandidates(doc.sessions, query, own).filter((c) => !(opts.clearCache && sessionMatches(c, query)));
+  for (const candidate of candidates) {
     const used = candidate === own ? 'its refresh token' : `the refresh token of the ${candidate.scope.join(' ')} session at tenant ${candidate.tenant}`;
     deps.log.verbose(`Refreshing with ${used}.`);
     let token: TokenResult;
@@ -152,13 +162,13 @@ async function refreshUnderLock(given: TokenQuery, opts: TokenOptions, tx: Sessi
  */
 export async function acquireToken(query: TokenQuery, opts: TokenOptions, given: EngineDeps): Promise<Session> {
   const deps = withNetworkOnce(given);
-  if (opts.clearCache) await clearMatching(query, deps);
+  if (opts.clearCache) refuseClearCacheWithoutSignIn(query, opts);
   const changed = watchSessions(deps.store.home);
   const outcome = await withSessionsLock(deps.store.home, deps.store, (tx) => refreshUnderLock(query, opts, tx, deps), {
     // A herd: while one process refreshes under the lock, the others watch the file for its token.
     whileWaiting: () => {
       const doc = changed();
-      if (!doc || query.claims) return undefined;
+      if (!doc || query.claims || opts.clearCache) return undefined;
       const now = deps.now();
       const wanted = forAccount(query, doc.sessions);
       const session = doc.sessions.find((s) => sessionMatches(s, wanted) && hasValidToken(s, now, opts.offsetSeconds));
@@ -180,10 +190,13 @@ export async function acquireToken(query: TokenQuery, opts: TokenOptions, given:
   return signIn(signInQuery, deps, true);
 }
 
-/** `azsess login`: a sign-in (or, app-only, a token) now, recorded at the end under the lock. */
-export async function login(query: TokenQuery, opts: Pick<TokenOptions, 'clearCache'>, given: EngineDeps): Promise<Session> {
+/**
+ * `azsess login`: a sign-in (or, app-only, a token) now, recorded at the end under the lock. It never
+ * uses the stored session, and saving replaces it, so `--clear-cache` changes nothing here: a sign-in
+ * that does not complete leaves the store as it was.
+ */
+export async function login(query: TokenQuery, given: EngineDeps): Promise<Session> {
   const deps = withNetworkOnce(given);
-  if (opts.clearCache) await clearMatching(query, deps);
   if (!isUserProtocol(query.protocol)) {
     const net = await deps.network();
     const fresh = sessionFrom(query, await acquireAppOnly(query, net));
@@ -217,10 +230,14 @@ function checkSignedInAccount(query: TokenQuery, fresh: Session): void {
   );
 }
 
-/** `--clear-cache`: the sessions the query would use (its account's) are removed first. */
-async function clearMatching(query: TokenQuery, deps: EngineDeps): Promise<void> {
-  await updateSessions(deps.store.home, deps.store, (doc) => {
-    const wanted = forAccount(query, doc.sessions);
-    doc.sessions = doc.sessions.filter((s) => !sessionMatches(s, wanted));
-  });
+/**
+ * `token --clear-cache` of a person with no one to sign in (no terminal, --no-interactive) would end
+ * with no session: refused before anything is read or removed.
+ */
+function refuseClearCacheWithoutSignIn(query: TokenQuery, opts: TokenOptions): void {
+  if (!isUserProtocol(query.protocol) || opts.interactive()) return;
+  throw new UsageError(
+    `--clear-cache needs a sign-in, and none can happen here (no terminal, or --no-interactive); nothing was removed: ` +
+      `sign in again where a person can, with ${loginCommandFor(query, opts.homeFlag)}, which replaces the session once the new one is saved.`,
+  );
 }

@@ -95,36 +95,3 @@ export function resourceOfScopes(scopes: readonly string[]): string | undefined 
 export function defaultScopeOf(resource: string): string {
   return `${resource}/.default`;
 }
-
-/**
- * A comparable form of a resource or an `aud` claim: lower case, no trailing slash, and for URLs
- * only scheme and host (AzSessions.jl compares `https://host`).
- */
-export function audienceKey(value: string): string {
-  // `api://<app id>` and the bare app id name the same application.
-  const trimmed = value.trim().toLowerCase().replace(/\/+$/, '').replace(/^api:\/\/(?=[0-9a-f-]{36}$)/, '');
-  const url = /^([a-z][a-z0-9+.-]*:\/\/[^/]+)/.exec(trimmed);
-  return url ? url[1]! : trimmed;
-}
-
-/** True when a token's `aud` is meant for this resource. */
-export function audienceMatches(aud: string | string[] | undefined, resource: string): boolean {
-  if (aud === undefined) return false;
-  const want = audienceKey(resource);
-  const auds = Array.isArray(aud) ? aud : [aud];
-  return auds.some((a) => audienceKey(a) === want);
-}
-
-/**
- * The OIDC scopes and the scopes of the first resource named: what a code redemption may ask,
- * since Entra refuses several resources there (entra-protocol.md 3.5).
- */
-export function scopesOfFirstResource(scopes: readonly string[]): string[] {
-  const first = resourceOfScopes(scopes);
-  return scopes.filter((s) => {
-    if (oidcScopes.has(s) || first === undefined) return true;
-    const resource = resourceOfScope(s);
-    // A bare permission such as User.Read belongs to Graph, never to a named resource.
-    return resource !== undefined && audienceKey(resource) === audienceKey(first);
-  });
-}

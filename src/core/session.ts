@@ -2,7 +2,8 @@ import { accountOf, sameAccount, servesTenant, type AccountRef } from './account
 import { clouds, sameAuthority } from './authority.js';
 import { decodeClaims } from './jwt.js';
 import { isUserProtocol, type ProtocolName } from './protocol-names.js';
-import { audienceMatches, resourceOfScopes, sameScopes } from './scopes.js';
+import { audienceMatches, sameResource, sameScopeKeys } from './resource-id.js';
+import { resourceOfScopes } from './scopes.js';
 
 /**
  * One stored session: a token and what it takes to get the next one. Field names are azsess's;
@@ -35,6 +36,8 @@ export interface Session {
   account?: string;
   /** The signed-in account's object id, so that a renamed UPN still matches. */
   accountOid?: string;
+  /** A guest's object id at the tenant where it signed in, when this tenant knows it by `accountOid`. */
+  accountHomeOid?: string;
   /** When the account signed in (carried by refreshes): the most recent is the default account. */
   signedIn?: Date;
   /**
@@ -95,7 +98,7 @@ function sameOptions(a: Record<string, string> | undefined, b: Record<string, st
 export function sessionMatches(session: Session, query: SessionQuery): boolean {
   if (session.protocol !== query.protocol || !sameAuthority(session.authority, query.authority)) return false;
   if (session.protocol === 'AzVMCredentials') {
-    return session.resource === query.resource && sameOptions(session.options, query.options);
+    return sameResource(session.resource, query.resource) && sameOptions(session.options, query.options);
   }
   if (session.clientId.toLowerCase() !== query.clientId.toLowerCase()) return false;
   if (session.tenant.toLowerCase() !== query.tenant.toLowerCase()) return false;
@@ -103,9 +106,10 @@ export function sessionMatches(session: Session, query: SessionQuery): boolean {
   // Options tell apart sessions of the same scopes, e.g. CAE (`cae: 1`) from the others.
   if (isUserProtocol(session.protocol)) {
     if (query.account && !sameAccount(accountOf(session), query.account)) return false;
-    return sameScopes(session.scope, query.scope) && sameOptions(session.options, query.options);
+    // Every spelling of one resource is one session (resource-id.ts).
+    return sameScopeKeys(session.scope, query.scope) && sameOptions(session.options, query.options);
   }
-  return session.resource === query.resource && sameOptions(session.options, query.options);
+  return sameResource(session.resource, query.resource) && sameOptions(session.options, query.options);
 }
 
 /**

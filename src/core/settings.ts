@@ -139,12 +139,26 @@ export function resolveSettings(flags: SettingFlags, env: Env, manifest?: Manife
   };
 }
 
-/** `--account` > AZSESS_ACCOUNT, trimmed; blank is not given. Unset value: the default account. */
+/**
+ * `--account` > AZSESS_ACCOUNT, trimmed. Given but empty or blank is a usage error, never "not
+ * given": `--account "$UNSET"` must not pick another person's token or widen `clear-cache` to
+ * everyone. Unset: the default account.
+ */
 export function resolveAccount(flags: Pick<SettingFlags, 'account'>, env: Env): Resolved<string | undefined> {
-  return (
-    pick<string>({ value: flags.account?.trim(), source: 'flag', origin: '--account' }, { ...fromEnv(env, 'AZSESS_ACCOUNT'), value: env.AZSESS_ACCOUNT?.trim() }) ??
-    { value: undefined, source: 'default', origin: 'default' }
-  );
+  if (flags.account !== undefined) return { value: accountValue(flags.account, '--account'), source: 'flag', origin: '--account' };
+  const variable = env.AZSESS_ACCOUNT;
+  if (variable !== undefined) return { value: accountValue(variable, 'AZSESS_ACCOUNT'), source: 'environment', origin: 'AZSESS_ACCOUNT' };
+  return { value: undefined, source: 'default', origin: 'default' };
+}
+
+/** An account as given (flag or variable), trimmed, or exit 2 when it names nobody. */
+export function accountValue(given: string, origin: '--account' | 'AZSESS_ACCOUNT'): string {
+  const value = given.trim();
+  if (value === '') {
+    const fix = origin === '--account' ? 'give one or leave the flag out' : 'set it to one or unset it';
+    throw new UsageError(`${origin} needs a UPN or an object id, such as alice@contoso.com; it was given '${given}': ${fix}.`);
+  }
+  return value;
 }
 
 /** `--home` > AZSESSIONS_HOME > `~/.azsessions`. */

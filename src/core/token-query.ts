@@ -9,6 +9,7 @@ import {
 } from './credential-choice.js';
 import { ConfigError, UsageError } from './errors.js';
 import { isUserProtocol, shortProtocolName, type ProtocolName } from './protocol-names.js';
+import { checkedResource } from './resource-id.js';
 import { defaultScopeOf, mergeScopes, oidcScopes, resourceOfScope } from './scopes.js';
 import type { BrowserSignIn } from '../protocols/auth-code.js';
 import { defaultAuthority, defaultRedirectUri, type SessionQuery } from './session.js';
@@ -140,8 +141,21 @@ export function accountSelectorFor(account: Settings['account'], protocol: Proto
   return undefined;
 }
 
+/**
+ * --resource and --scope trimmed, and refused (a usage error, before any request) when they cannot
+ * name a resource at all: every spelling of one resource then finds one session (resource-id.ts).
+ */
+function checkedInput(input: QueryInput): QueryInput {
+  const checked: QueryInput = { ...input };
+  if (input.resource !== undefined) checked.resource = checkedResource(input.resource, '--resource');
+  if (input.scopes) checked.scopes = input.scopes.map((s) => checkedResource(s, '--scope'));
+  if (input.scopeAuth) checked.scopeAuth = input.scopeAuth.map((s) => checkedResource(s, '--scope-auth'));
+  return checked;
+}
+
 /** Turns settings and flags into a query; flags that do not fit the protocol are usage errors. */
-export function buildTokenQuery(settings: Settings, input: QueryInput): TokenQuery {
+export function buildTokenQuery(settings: Settings, given: QueryInput): TokenQuery {
+  const input = checkedInput(given);
   if (input.scopes?.length && input.resource) throw new UsageError('Give --scope or --resource, not both.');
   const protocol = settings.protocol.value;
   checkCredentialFlags(protocol, input.credentials?.flags ?? {});

@@ -1,7 +1,8 @@
+import type { TLSSocket } from 'node:tls';
 import type * as Undici from 'undici';
 import { ConfigError, InterruptedError } from '../core/errors.js';
 import { version } from '../version.js';
-import { TransportError, type HttpClient, type HttpRequest, type TransportFailure } from './types.js';
+import { ServerCertificateMismatch, TransportError, type HttpClient, type HttpRequest, type TransportFailure } from './types.js';
 
 /** Proxy settings, read by the CLI from the environment (both cases, as curl does). */
 export interface ProxySettings {
@@ -14,6 +15,7 @@ export interface ProxySettings {
 interface UndiciParts {
   Agent: typeof Undici.Agent;
   EnvHttpProxyAgent: typeof Undici.EnvHttpProxyAgent;
+  buildConnector: typeof Undici.buildConnector;
   request(dispatcher: Undici.Dispatcher, url: URL, options: RequestOptions): Promise<Undici.Dispatcher.ResponseData>;
 }
 
@@ -37,6 +39,7 @@ export function loadUndici(): UndiciParts & { lean: boolean } {
       lean: true,
       Agent: load('undici/lib/dispatcher/agent.js') as typeof Undici.Agent,
       EnvHttpProxyAgent: load('undici/lib/dispatcher/env-http-proxy-agent.js') as typeof Undici.EnvHttpProxyAgent,
+      buildConnector: load('undici/lib/core/connect.js') as typeof Undici.buildConnector,
       request: (d, url, options) => d.request({ origin: url.origin, path: `${url.pathname}${url.search}`, ...options }),
     };
   } catch {
@@ -45,6 +48,7 @@ export function loadUndici(): UndiciParts & { lean: boolean } {
       lean: false,
       Agent: undici.Agent,
       EnvHttpProxyAgent: undici.EnvHttpProxyAgent,
+      buildConnector: undici.buildConnector,
       request: (dispatcher, url, options) => undici.request(url, { ...options, dispatcher }),
     };
   }
@@ -119,6 +123,32 @@ function tunnelRefusal(err: unknown, url: URL, proxy: ProxySettings, target: str
   return new TransportError('connection', `${target} could not be reached: the proxy ${host} answered HTTP ${status} instead of connecting to it`, { cause: err });
 }
 
+/** What the pinned connector saw, for send() to name the endpoint in its sentence. */
+class PinnedCertificateRefused extends Error {
+  constructor(readonly presented: string) {
+    super('the server certificate is not the pinned one');
+  }
+}
+
+/**
+ * TLS that accepts exactly the certificate whose SHA-1 thumbprint is `thumbprint` (upper-case hex),
+ * with no CA or host name check. The socket is handed to undici only after the check, so a
+ * server with another certificate is never sent a byte of the request (its secret header). No
+ * session is resumed: every connection shows its certificate.
+ */
+function pinnedConnector(build: typeof Undici.buildConnector, thumbprint: string): Undici.buildConnector.connector {
+  const connect = build({ rejectUnauthorized: false, maxCachedSessions: 0 });
+  return (options, callback) =>
+    connect(options, (err, socket) => {
+      if (err) return callback(err, null);
+      // A plain http socket has no certificate, and fails the check too.
+      const presented = (socket as Partial<TLSSocket>).getPeerCertificate?.().fingerprint?.replace(/:/g, '').toUpperCase() ?? '';
+      if (presented === thumbprint) return callback(null, socket);
+      socket.destroy();
+      callback(new PinnedCertificateRefused(presented), null);
+    });
+}
+
 function encodeBody(req: HttpRequest): { body?: string; contentType?: string } {
   if (req.form) return { body: new URLSearchParams(req.form).toString(), contentType: 'application/x-www-form-urlencoded' };
   if (req.json !== undefined) return { body: JSON.stringify(req.json), contentType: 'application/json' };
@@ -144,8 +174,15 @@ export function createHttpClient(proxy: ProxySettings, interrupt?: AbortSignal):
   const undici = loadUndici();
   let proxied: Undici.Dispatcher | undefined;
   let direct: Undici.Dispatcher | undefined;
+  const pinned = new Map<string, Undici.Dispatcher>();
+  const pinnedTo = (thumbprint: string): Undici.Dispatcher => {
+    if (!pinned.has(thumbprint)) pinned.set(thumbprint, new undici.Agent({ connect: pinnedConnector(undici.buildConnector, thumbprint) }));
+    return pinned.get(thumbprint)!;
+  };
   const dispatcherFor = (req: HttpRequest): Undici.Dispatcher =>
-    req.direct ? (direct ??= new undici.Agent()) : (proxied ??= new undici.EnvHttpProxyAgent(proxy));
+    req.serverThumbprint
+      ? pinnedTo(req.serverThumbprint.sha1.toUpperCase())
+      : req.direct ? (direct ??= new undici.Agent()) : (proxied ??= new undici.EnvHttpProxyAgent(proxy));
 
   return {
     async send(req, timeoutMs) {
@@ -173,6 +210,8 @@ export function createHttpClient(proxy: ProxySettings, interrupt?: AbortSignal):
       } catch (err) {
         if (interrupt?.aborted) throw new InterruptedError();
         const target = `${req.purpose} at ${new URL(req.url).host}`;
+        const refused = [err, (err as { cause?: unknown } | null)?.cause].find((e) => e instanceof PinnedCertificateRefused);
+        if (refused) throw new ServerCertificateMismatch(target, refused.presented, req.serverThumbprint!, { cause: err });
         const tunnel = req.direct ? undefined : tunnelRefusal(err, new URL(req.url), proxy, target);
         if (tunnel) throw tunnel;
         const kind = classify(timeout.aborted ? { name: 'TimeoutError' } : err);

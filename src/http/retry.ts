@@ -1,6 +1,7 @@
 import { ServiceError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
 import { TransportError, type HttpClient, type HttpRequest, type HttpResponse } from './types.js';
+import { raiseTimeoutVariable } from '../core/deadline-advice.js';
 
 /** What may be retried beyond the defaults (transport errors, 5xx, 429). */
 export interface RetryPolicy {
@@ -19,6 +20,11 @@ export interface SenderOptions {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /**
+   * How the command's deadline is raised, for the give-up sentence (core/deadline-advice.ts).
+   * Default: AZSESS_TIMEOUT, which every command takes.
+   */
+  raiseDeadline?: string;
 }
 
 /** Sends with retries; answers with the first response that is not worth retrying. */
@@ -88,6 +94,7 @@ export function createSender(client: HttpClient, options: SenderOptions): Sender
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   const { deadline, log } = options;
+  const raise = options.raiseDeadline ?? raiseTimeoutVariable;
 
   return {
     deadline,
@@ -101,9 +108,9 @@ export function createSender(client: HttpClient, options: SenderOptions): Sender
         // A wait that ended past the deadline (a timer fires late on a busy machine) ends as if it
         // had not been waited: what the attempts met, not that there was no answer.
         if (remaining <= 0) {
-          if (!previous) throw timedOut(req, attempt - 1, started, now());
+          if (!previous) throw timedOut(req, attempt - 1, started, now(), raise);
           if ('res' in previous && previous.res.status < 500 && previous.res.status !== 429) return previous.res;
-          throw giveUp(req, previous, attempt - 1, started, now());
+          throw giveUp(req, previous, attempt - 1, started, now(), raise);
         }
         const budget = Math.min(requestTimeoutMs, remaining);
         let outcome: Outcome;
@@ -127,7 +134,7 @@ export function createSender(client: HttpClient, options: SenderOptions): Sender
         if (attempt >= maxAttempts || now() + waitMs >= deadline) {
           // A 4xx that was worth waiting for (IMDS 404, AADSTS50196) is explained by the caller's parser.
           if ('res' in outcome && outcome.res.status < 500 && outcome.res.status !== 429) return outcome.res;
-          throw giveUp(req, reported, attempt, started, now());
+          throw giveUp(req, reported, attempt, started, now(), raise);
         }
         log.verbose(`Retry ${attempt}/${maxAttempts - 1} of ${req.purpose} in ${(waitMs / 1000).toFixed(1)} s: ${verdict.retry ? verdict.reason : ''}.`);
         if (verdict.retry && verdict.loop) loopRetried = true;
@@ -141,10 +148,10 @@ function seconds(ms: number): string {
   return `${Math.round(ms / 1000)} s`;
 }
 
-function timedOut(req: HttpRequest, attempts: number, started: number, ended: number): ServiceError {
+function timedOut(req: HttpRequest, attempts: number, started: number, ended: number, raise: string): ServiceError {
   return new ServiceError(
     `Timed out: ${req.purpose} at ${new URL(req.url).host} gave no usable answer in ${seconds(ended - started)} ` +
-      `(${attempts} attempt${attempts === 1 ? '' : 's'}); check the network, or raise --timeout.`,
+      `(${attempts} attempt${attempts === 1 ? '' : 's'}); check the network, or ${raise}.`,
   );
 }
 
@@ -156,11 +163,12 @@ function giveUp(
   attempts: number,
   started: number,
   ended: number,
+  raise: string,
 ): ServiceError {
   const tries = `${attempts} attempt${attempts === 1 ? '' : 's'} in ${seconds(ended - started)}`;
   if ('err' in outcome) {
     const prefix = outcome.err.kind === 'timeout' ? 'Timed out: ' : '';
-    return new ServiceError(`${prefix}${outcome.err.message} (${tries}); check the network and proxy settings, or raise --timeout.`, {
+    return new ServiceError(`${prefix}${outcome.err.message} (${tries}); check the network and proxy settings, or ${raise}.`, {
       cause: outcome.err,
     });
   }

@@ -1,3 +1,5 @@
+import { ServiceError } from '../core/errors.js';
+
 /** The HTTP seam: protocols see these types, never undici. */
 
 export interface HttpRequest {
@@ -12,6 +14,12 @@ export interface HttpRequest {
   purpose: string;
   /** Never through a proxy (IMDS and other link-local or loopback services). */
   direct?: boolean;
+  /**
+   * https to a server whose certificate is accepted only when its SHA-1 thumbprint (40 hex digits,
+   * any case) is `sha1`, with no CA check (Service Fabric's self-signed identity endpoint); `from`
+   * names where the thumbprint came from, for the message. Never proxied.
+   */
+  serverThumbprint?: { sha1: string; from: string };
   /** Adds Entra's diagnostic headers (client-request-id, x-ms-lib-capability). */
   entra?: boolean;
 }
@@ -41,5 +49,20 @@ export class TransportError extends Error {
   ) {
     super(message, options);
     this.name = 'TransportError';
+  }
+}
+
+/**
+ * The server's certificate is not the one `HttpRequest.serverThumbprint` pins: refused during the
+ * TLS handshake, before a byte of the request was written. Not a TransportError: never retried.
+ */
+export class ServerCertificateMismatch extends ServiceError {
+  constructor(target: string, presented: string, pin: { sha1: string; from: string }, options?: { cause?: unknown }) {
+    const shown = presented ? `a certificate with thumbprint ${presented.slice(0, 8)}…` : 'no certificate';
+    super(
+      `${target} presented ${shown}, not the ${pin.sha1.slice(0, 8).toUpperCase()}… that ${pin.from} names, so nothing was sent to it; ` +
+        `check that ${pin.from} belongs to this endpoint.`,
+      options,
+    );
   }
 }

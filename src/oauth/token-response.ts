@@ -1,6 +1,7 @@
 import { AuthenticationError, ServiceError, type EntraErrorDetails } from '../core/errors.js';
 import { rememberSecret } from '../core/redact.js';
 import type { HttpResponse } from '../http/types.js';
+import { blockedCodes, deadTokenCodes, signInFixesCodes, unknownResourceCodes } from './refusal-table.js';
 
 /** A token as azsess keeps it. */
 export interface TokenResult {
@@ -70,14 +71,8 @@ export function entraError(body: Record<string, unknown>): EntraErrorBody | unde
   return out;
 }
 
-// Refresh errors that a new sign-in fixes (entra-protocol.md 4.6).
+// Refresh errors that a new sign-in fixes (entra-protocol.md 4.6); the codes are refusal-table.ts's.
 const interactionErrors = new Set(['invalid_grant', 'interaction_required', 'consent_required', 'login_required']);
-const interactionCodes = new Set([50058, 50076, 50078, 50079, 50097, 50158, 50173, 65001, 70008, 70043, 700082, 700084]);
-// Only these say the refresh token itself is finished (4.6.1); the others concern one resource.
-const deadTokenCodes = new Set([70008, 70043, 700082, 700084, 50173, 54005, 9002313]);
-// Conditional Access blocks: a new sign-in of the same kind cannot satisfy them.
-const blockedCodes = new Set([53000, 53001, 53002, 53003, 530032]);
-const unknownResourceCodes = new Set([500011]);
 
 /**
  * What a refused refresh means: `dead` (drop that refresh token), `blocked` (Conditional
@@ -98,7 +93,7 @@ export class OAuthError extends AuthenticationError {
   /** A person signing in again would fix it. */
   get needsInteraction(): boolean {
     if (this.entra.codes.some((c) => blockedCodes.has(c) || unknownResourceCodes.has(c))) return false;
-    return interactionErrors.has(this.entra.error) || this.entra.codes.some((c) => interactionCodes.has(c));
+    return interactionErrors.has(this.entra.error) || this.entra.codes.some((c) => signInFixesCodes.has(c));
   }
 
   /** The refresh token used is expired, revoked or malformed: drop it (and only it). */

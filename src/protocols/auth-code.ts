@@ -1,6 +1,6 @@
 import { AuthenticationError, ConfigError } from '../core/errors.js';
 import { rememberSecret } from '../core/redact.js';
-import { scopesOfFirstResource } from '../core/scopes.js';
+import { scopesOfFirstResource } from '../core/resource-id.js';
 import { entraEndpoints } from '../oauth/endpoints.js';
 import { listenForRedirect, type RedirectAnswer } from '../oauth/loopback-listener.js';
 import { createPkcePair, randomState } from '../oauth/pkce.js';

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isIPv6, type AddressInfo } from 'node:net';
 import { displayAuthority } from '../core/authority.js';
 import { ConfigError } from '../core/errors.js';
-import { audienceKey } from '../core/scopes.js';
+import { resourceHint, resourceProblem, sameResource } from '../core/resource-id.js';
 import { errorBody, msiPath, parseMsiRequest, tokenBody, type AskedIdentity, type Refusal } from './msi-protocol.js';
 import { refusalFor } from './msi-errors.js';
 import type { ServedToken } from './token-source.js';
@@ -63,7 +63,14 @@ async function answer(req: IncomingMessage, options: TokenServerOptions): Promis
   const parsed = parseMsiRequest(req.method, req.url, req.headers, options.secret);
   if (!parsed.ok) return { answer: fromRefusal(parsed), ...(parsed.resource !== undefined ? { resource: parsed.resource } : {}) };
   const { resource, identity } = parsed;
-  if (options.allowedResources && !options.allowedResources.some((r) => audienceKey(r) === audienceKey(resource))) {
+  // Not a resource at all: refused before anything is looked up or asked of Entra.
+  const problem = resourceProblem(resource);
+  if (problem) {
+    const description = `The resource parameter is not a resource (${problem}); ${resourceHint}.`;
+    return { answer: fromRefusal({ status: 400, error: 'invalid_request', description, outcome: 'not a resource' }), resource };
+  }
+  // The whole app ID decides: --allow-resource api://contoso.example/orders never serves .../payroll.
+  if (options.allowedResources && !options.allowedResources.some((r) => sameResource(r, resource))) {
     const description = `azsess serve was started to hand out tokens for ${options.allowedResources.join(', ')} only, not for ${resource}; start it with --allow-resource ${resource} to allow it.`;
     return { answer: fromRefusal({ status: 403, error: 'forbidden', description, outcome: 'resource not allowed' }), resource };
   }

@@ -1,3 +1,4 @@
+import { resourceKey, scopeKey } from '../core/resource-id.js';
 import type { Session } from '../core/session.js';
 import type { TokenQuery } from '../core/token-query.js';
 import type { AskedIdentity, Refusal } from './msi-protocol.js';
@@ -45,7 +46,7 @@ export function createTokenSource(engine: TokenEngine): (resource: string, asked
     let session = await engine.cached(query);
     let outcome: ServedToken['outcome'] = 'cache';
     if (!session) {
-      const flight = flights.run(JSON.stringify([query.protocol, query.scope, query.resource, query.options ?? {}]), () => engine.acquire(query), since);
+      const flight = flights.run(JSON.stringify([query.protocol, query.scope.map(scopeKey).sort(), resourceKey(query.resource), query.options ?? {}]), () => engine.acquire(query), since);
       session = await flight.result;
       outcome = flight.joined ? 'shared refresh' : 'refreshed';
     }

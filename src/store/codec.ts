@@ -26,7 +26,7 @@ const federatedKeys = ['protocol', 'client_id', 'expiry', 'resource', 'tenant', 
 
 const known = new Set([
   'protocol', 'protocal', 'client_id', 'client_secret', 'expiry', 'id_token', 'lock', 'redirect_uri',
-  'refresh_token', 'resource', 'scope', 'scope_auth', 'tenant', 'token', 'authority', 'account', 'account_oid',
+  'refresh_token', 'resource', 'scope', 'scope_auth', 'tenant', 'token', 'authority', 'account', 'account_oid', 'account_home_oid',
   'signed_in', 'token_aud', 'azsess_options',
 ]);
 
@@ -161,6 +161,7 @@ function decodeAccount(session: Session, entry: Record<string, unknown>): void {
   const oid = stored.oid || derived.oid;
   if (upn) session.account = upn;
   if (oid) session.accountOid = oid;
+  if (typeof entry.account_home_oid === 'string' && entry.account_home_oid) session.accountHomeOid = entry.account_home_oid;
 }
 
 function juliaValue(session: Session, key: string): unknown {
@@ -189,6 +190,7 @@ export function encodeSession(session: Session): Record<string, unknown> {
   if (session.authority) entry.authority = session.authority;
   if (session.account) entry.account = session.account;
   if (session.accountOid) entry.account_oid = session.accountOid;
+  if (session.accountHomeOid) entry.account_home_oid = session.accountHomeOid;
   if (session.signedIn) entry.signed_in = formatExpiry(session.signedIn);
   if (session.tokenAudience !== undefined) entry.token_aud = session.tokenAudience;
   if (session.options && Object.keys(session.options).length > 0) entry.azsess_options = session.options;

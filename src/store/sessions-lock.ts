@@ -27,6 +27,26 @@ function moveAside(path: string, problem: string, options: StoreOptions): void {
   );
 }
 
+/** More sessions than one home plausibly needs: each is a refresh token, and every cache hit reads them all. */
+export const sessionsWarnedAt = 500;
+
+function entryCount(doc: SessionsDocument): number {
+  return doc.sessions.length + doc.kept.length;
+}
+
+/**
+ * Says so once: on the write that takes the cache past the bound (writes are serialised by the
+ * lock, so exactly one process of all that share the home says it), and again only after it fell
+ * back under the bound and grew past it anew.
+ */
+function noteGrowth(before: number, doc: SessionsDocument, path: string, options: StoreOptions): void {
+  const after = entryCount(doc);
+  if (before > sessionsWarnedAt || after <= sessionsWarnedAt) return;
+  options.log.warn(
+    `The session cache ${path} now holds ${after} sessions, more than ${sessionsWarnedAt}; azsess status lists them and azsess clear-cache removes those no longer needed.`,
+  );
+}
+
 /** Under the lock: the current document, a broken file moved aside first. */
 function readLocked(path: string, options: StoreOptions): SessionsDocument {
   const state = readState(path);
@@ -72,11 +92,15 @@ export async function withSessionsLock<T>(
       for (;;) {
         const existed = existsSync(path);
         const doc = readLocked(path, options);
+        const before = entryCount(doc);
         change(doc);
         const text = formatSessionsDocument(doc);
         // Clearing a cache that never existed should not create one.
         if (!existed && text === formatSessionsDocument(emptyDocument())) return doc;
-        if (guarded(home, `save the session cache ${path}`, () => writeIfStillOurs(lock, path, text))) return doc;
+        if (guarded(home, `save the session cache ${path}`, () => writeIfStillOurs(lock, path, text))) {
+          noteGrowth(before, doc, path, options);
+          return doc;
+        }
         // We stalled past the stale time: another process may hold the lock now. Learn which.
         options.log.verbose(`The lock on ${path} may have gone stale while this process stalled; checking before writing.`);
         lock = await regainLock(lock, path, options.deadline, options.log, options.staleLockMs);

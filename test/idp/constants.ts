@@ -60,6 +60,13 @@ export interface TestUser {
   name: string;
   /** Tenants (GUIDs) the user belongs to, the home tenant first. */
   tenants: readonly string[];
+  /** A guest's object id in each tenant it was invited to (Entra gives a guest another one there). */
+  guestOids?: Readonly<Record<string, string>>;
+}
+
+/** The user's object id in a tenant: a guest's own there, else the home one. */
+export function oidIn(user: TestUser, tenant: string): string {
+  return user.guestOids?.[tenant] ?? user.oid;
 }
 
 export const TEST_USERNAME = 'alice@azsess-test.onmicrosoft.com';
@@ -70,6 +77,11 @@ export const TEST_USER2_PASSWORD = 'Bob-7e57-Pa55word!';
 export const TEST_USER3_USERNAME = 'carol@azsess-test.onmicrosoft.com';
 export const TEST_USER3_PASSWORD = 'Carol-7e57-Pa55word!';
 
+/** erin, of the test tenant, is a guest of the other tenant, with another object id there. */
+export const TEST_GUEST_USERNAME = 'erin@azsess-test.onmicrosoft.com';
+export const TEST_GUEST_PASSWORD = 'Erin-7e57-Pa55word!';
+export const TEST_GUEST_OID_IN_OTHER = '7e57e514-0000-4000-8000-00000e514e57';
+
 /** alice is a member of both tenants; bob and carol only of the test tenant. */
 export const TEST_USERS: readonly TestUser[] = [
   {
@@ -78,6 +90,10 @@ export const TEST_USERS: readonly TestUser[] = [
   },
   { username: TEST_USER2_USERNAME, password: TEST_USER2_PASSWORD, oid: '7e57b0b0-0000-4000-8000-000000000b0b', name: 'Bob Tester', tenants: [TEST_TENANT_ID] },
   { username: TEST_USER3_USERNAME, password: TEST_USER3_PASSWORD, oid: '7e57ca10-0000-4000-8000-00000000ca10', name: 'Carol Tester', tenants: [TEST_TENANT_ID] },
+  {
+    username: TEST_GUEST_USERNAME, password: TEST_GUEST_PASSWORD, oid: '7e57e514-0000-4000-8000-0000000e514e', name: 'Erin Guest',
+    tenants: [TEST_TENANT_ID, TEST_OTHER_TENANT_ID], guestOids: { [TEST_OTHER_TENANT_ID]: TEST_GUEST_OID_IN_OTHER },
+  },
 ];
 
 /** A managed identity as the Azure platform knows it. */

@@ -3,6 +3,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type Provider from 'oidc-provider';
 import type { KoaContext } from 'oidc-provider';
 
+import { oidIn } from './constants.js';
 import { parseClaimsRequest } from './entra-claims.js';
 import { clientMetadata, findClient, findUserByOid, redirectAllowed } from './entra-directory.js';
 import { deviceCodePage, deviceConfirmPage, errorPage, successPage } from './entra-pages.js';
@@ -47,7 +48,7 @@ async function findAccount(ctx: KoaContext | undefined, sub: string) {
     accountId: user.oid,
     async claims() {
       return {
-        sub: user.oid, oid: user.oid, tid, ver: '2.0',
+        sub: user.oid, oid: oidIn(user, tid), tid, ver: '2.0',
         preferred_username: user.username, name: user.name, email: user.username,
       };
     },
@@ -70,7 +71,7 @@ async function customizeAccessToken(ctx: KoaContext | undefined, token: any, jwt
   jwt.header = { typ: 'JWT' };
   if (user) {
     jwt.payload = {
-      ...common, idtyp: 'user', oid: user.oid, sub: user.oid, name: user.name,
+      ...common, idtyp: 'user', oid: oidIn(user, common.tid), sub: user.oid, name: user.name,
       preferred_username: user.username, upn: user.username, unique_name: user.username,
       scp: permissionNames(token.scopes ?? []).join(' '),
     };

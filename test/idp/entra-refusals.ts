@@ -6,12 +6,16 @@ import { findResource, type KnownResource } from './entra-resources.js';
  * Per-resource refusals of the refresh grant, as Entra gives them when a policy or a missing
  * consent concerns one resource: the refresh token stays good for every other resource.
  */
-export type RefusalCode = 50076 | 50079 | 53003 | 65001 | 500011;
+export type RefusalCode = number;
 
 export interface RefreshRefusal {
   /** The resource refused, in any spelling Entra accepts (`https://vault.azure.net`, an app id). */
   resource: string;
   code: RefusalCode;
+  /** The `error` name sent with the code (default: Entra's for it, else invalid_grant). */
+  error?: string;
+  /** The claims request sent with it (default: Entra's for the code, if any), as for an authentication context. */
+  claims?: string;
   /** Only this user's refreshes (default: every user's). */
   username?: string;
   /** How many refreshes are refused (default: all of them). */
@@ -35,6 +39,12 @@ export function takeRefusal(refusals: RefreshRefusal[], user: TestUser, resource
 
 /** Entra's answer for a refusal, with the wording Entra uses. */
 export function refusalError(rule: RefreshRefusal, resource: KnownResource, clientId: string): EntraError {
+  const known = knownRefusal(rule, resource, clientId);
+  if (rule.error === undefined && rule.claims === undefined) return known;
+  return new EntraError(rule.error ?? known.error, known.code, known.description, known.status, rule.claims ?? known.claims);
+}
+
+function knownRefusal(rule: RefreshRefusal, resource: KnownResource, clientId: string): EntraError {
   const name = resource.appId ?? resource.id;
   switch (rule.code) {
     case 50076:
@@ -51,6 +61,9 @@ export function refusalError(rule: RefreshRefusal, resource: KnownResource, clie
         `The user or administrator has not consented to use the application with ID '${clientId}' named '${resource.id}'. Send an interactive authorization request for this user and resource.`);
     case 500011:
       return entraErrors.unknownResource(resource.id);
+    default:
+      // Any other code of docs/exit-codes.md's table, with the error name a test chooses.
+      return new EntraError('invalid_grant', rule.code, `The test IdP refuses this refresh for '${name}' with AADSTS${rule.code}.`);
   }
 }
 

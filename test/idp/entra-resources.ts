@@ -20,6 +20,8 @@ export interface KnownResource {
    * URI (Microsoft Graph: `00000003-0000-0000-c000-000000000000`).
    */
   appId?: string;
+  /** An app of the test organisation's own: no Microsoft client is pre-authorised for it. */
+  organisation?: boolean;
 }
 
 /** Microsoft Graph's application id, its tokens' `aud`. */
@@ -34,6 +36,11 @@ export const RESOURCES = {
   acr: 'https://containerregistry.azure.net',
   devops: '499b84ac-1321-427f-aa17-267ca6975798',
   aks: '6dae42f8-4368-4678-94ff-3960e28e3630',
+  // Two apps of one organisation under one host, as Entra app ID URIs often are: only the path tells them apart.
+  orders: 'api://contoso.example/orders',
+  payroll: 'api://contoso.example/payroll',
+  app1: 'https://contoso.example/app1',
+  app2: 'https://contoso.example/app2',
 } as const;
 
 export const KNOWN_RESOURCES: readonly KnownResource[] = [
@@ -45,6 +52,10 @@ export const KNOWN_RESOURCES: readonly KnownResource[] = [
   { id: RESOURCES.acr, permissions: ['user_impersonation'] },
   { id: RESOURCES.devops, permissions: ['user_impersonation'] },
   { id: RESOURCES.aks, permissions: ['user.read'] },
+  { id: RESOURCES.orders, permissions: ['user_impersonation'], organisation: true },
+  { id: RESOURCES.payroll, permissions: ['user_impersonation'], organisation: true },
+  { id: RESOURCES.app1, permissions: ['user_impersonation'], organisation: true },
+  { id: RESOURCES.app2, permissions: ['user_impersonation'], organisation: true },
 ];
 
 export const OIDC_SCOPES: ReadonlySet<string> = new Set(['openid', 'profile', 'email', 'offline_access']);
@@ -88,7 +99,7 @@ export function indicatorsFor(asked: AskedResource): string[] {
 
 /** The token audience for an indicator: the bare GUID for app ids, and the app id of resources Entra names so. */
 export function audienceFor(indicator: string): string {
-  if (indicator.startsWith('api://')) return indicator.slice('api://'.length);
+  if (indicator.startsWith('api://') && GUID.test(indicator.slice('api://'.length))) return indicator.slice('api://'.length);
   return findResource(indicator)?.appId ?? indicator;
 }
 

@@ -24,7 +24,7 @@ function withDefaultResource(parsed: ParsedScope): ParsedScope {
 function withPreauthorized(parsed: ParsedScope, clientId: string | undefined): ParsedScope {
   if (!findClient(clientId)?.firstParty) return parsed;
   const asked = new Set(parsed.resources.map((r) => r.resource.id));
-  const more = KNOWN_RESOURCES.filter((r) => !asked.has(r.id)).map((resource) => {
+  const more = KNOWN_RESOURCES.filter((r) => !asked.has(r.id) && !r.organisation).map((resource) => {
     const indicator = indicatorFor(resource, false);
     return { resource, audience: audienceFor(indicator), indicator, scopes: resource.permissions.map((p) => `${resource.id}/${p}`) };
   });

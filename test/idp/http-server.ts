@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 import type { RequestHandler } from './faults.js';
@@ -6,23 +7,27 @@ import type { RequestHandler } from './faults.js';
 /** A node:http server on 127.0.0.1 with an ephemeral port. */
 export interface LoopbackServer {
   server: Server;
-  /** `http://127.0.0.1:PORT` (no trailing slash). */
+  /** `http://127.0.0.1:PORT` (`https://` with `tls`; no trailing slash). */
   url: string;
   port: number;
   /** Stops listening and destroys every open connection, hung ones included. */
   close(): Promise<void>;
 }
 
-/** Starts `handler` on 127.0.0.1:0. A handler that throws answers 500 (if it had not answered yet). */
-export async function listenLoopback(handler: RequestHandler): Promise<LoopbackServer> {
-  const server = createServer((req, res) => {
+/**
+ * Starts `handler` on 127.0.0.1:0, over https with `tls` (a PEM key and certificate). A handler
+ * that throws answers 500 (if it had not answered yet).
+ */
+export async function listenLoopback(handler: RequestHandler, tls?: { key: string; cert: string }): Promise<LoopbackServer> {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     Promise.resolve()
       .then(() => handler(req, res))
       .catch((error: unknown) => {
         if (!res.headersSent && !res.destroyed) sendJson(res, 500, { error: 'server_error', error_description: String(error) });
         else res.destroy();
       });
-  });
+  };
+  const server: Server = tls ? createHttpsServer(tls, listener) : createServer(listener);
   // Keep-alive sockets from fetch would otherwise hold close() open for seconds.
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {
@@ -38,7 +43,7 @@ export async function listenLoopback(handler: RequestHandler): Promise<LoopbackS
     });
     return closing;
   };
-  return { server, url: `http://127.0.0.1:${port}`, port, close };
+  return { server, url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, port, close };
 }
 
 /** Reads a whole request body (1 MiB at most). */

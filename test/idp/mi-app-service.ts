@@ -11,6 +11,11 @@ import {
 
 export const APP_SERVICE_TOKEN_PATH = '/msi/token';
 
+/** Azure ML's compute serves the 2017 protocol, with `expires_on` as epoch seconds in a string. */
+export interface AppServiceFakeOptions extends ManagedIdentityFakeOptions {
+  azureMl?: boolean;
+}
+
 /** The App Service fake also carries the legacy (2017-09-01) environment. */
 export interface AppServiceFake extends ManagedIdentityFake {
   /** `IDENTITY_ENDPOINT` + `IDENTITY_HEADER` (2019-08-01), same as `env`. */
@@ -45,7 +50,7 @@ function protocolOf(r: MiRequest, identityHeader: string, msiSecret: string): Pr
   return undefined;
 }
 
-function answer(r: MiRequest, options: ManagedIdentityFakeOptions, secrets: [string, string], signer: JwtSigner, issued: IssuedValues): void {
+function answer(r: MiRequest, options: AppServiceFakeOptions, secrets: [string, string], signer: JwtSigner, issued: IssuedValues): void {
   const protocol = protocolOf(r, ...secrets);
   if (!protocol) return fail(r, 400, `The api-version '${r.query['api-version'] ?? ''}' is not supported.`);
   if (r.req.headers[protocol.header] !== protocol.secret) {
@@ -61,7 +66,7 @@ function answer(r: MiRequest, options: ManagedIdentityFakeOptions, secrets: [str
   issued.record('access_token', token.accessToken);
   sendJson(r.res, 200, {
     access_token: token.accessToken,
-    expires_on: protocol.legacy ? legacyDate(token.expiresOn) : String(token.expiresOn),
+    expires_on: protocol.legacy && !options.azureMl ? legacyDate(token.expiresOn) : String(token.expiresOn),
     resource,
     token_type: 'Bearer',
     ...(protocol.legacy ? {} : { client_id: identity.clientId }),
@@ -71,9 +76,10 @@ function answer(r: MiRequest, options: ManagedIdentityFakeOptions, secrets: [str
 /**
  * Fake App Service / Functions / Container Apps identity endpoint, `GET /msi/token`:
  * 2019-08-01 with `X-IDENTITY-HEADER` (epoch `expires_on`, no `expires_in`) and the legacy
- * 2017-09-01 with header `secret` (`expires_on` as `MM/DD/YYYY HH:MM:SS +00:00`).
+ * 2017-09-01 with header `secret` (`expires_on` as `MM/DD/YYYY HH:MM:SS +00:00`, or as Azure ML
+ * sends it with `azureMl`).
  */
-export async function startAppServiceFake(options: ManagedIdentityFakeOptions = {}): Promise<AppServiceFake> {
+export async function startAppServiceFake(options: AppServiceFakeOptions = {}): Promise<AppServiceFake> {
   const identityHeader = randomBytes(18).toString('hex');
   const msiSecret = randomBytes(18).toString('hex');
   const fake = await startMiServer({

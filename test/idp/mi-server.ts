@@ -19,7 +19,7 @@ export interface ManagedIdentityFakeOptions {
 
 /** What every managed-identity fake returns. */
 export interface ManagedIdentityFake {
-  /** Base URL, `http://127.0.0.1:PORT`. */
+  /** Base URL, `http://127.0.0.1:PORT` (`https://` for Service Fabric's). */
   url: string;
   /** Environment variables that make azsess find this fake. */
   env: Record<string, string>;
@@ -46,6 +46,8 @@ export interface MiServerSpec {
   handle(request: MiRequest, tools: { signer: JwtSigner; issued: IssuedValues }): void | Promise<void>;
   env(url: string): Record<string, string>;
   onClose?(): Promise<void>;
+  /** Serve https with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
 }
 
 /** Scaffold shared by the fakes: loopback server, request log, faults, issued values. */
@@ -66,7 +68,7 @@ export async function startMiServer(spec: MiServerSpec): Promise<ManagedIdentity
     });
     res.on('finish', () => { record.status = res.statusCode; });
     await faults.handle(endpoint, req, res, () => spec.handle(request, { signer, issued }));
-  });
+  }, spec.tls);
   return {
     url: server.url,
     env: spec.env(server.url),

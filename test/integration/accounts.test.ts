@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  decodeJwt, TEST_OTHER_TENANT_ID, TEST_USER2_PASSWORD, TEST_USER2_USERNAME, TEST_USER3_PASSWORD, TEST_USER3_USERNAME,
+  decodeJwt, TEST_GUEST_OID_IN_OTHER, TEST_GUEST_PASSWORD, TEST_GUEST_USERNAME, TEST_OTHER_TENANT_ID, TEST_USER2_PASSWORD, TEST_USER2_USERNAME, TEST_USER3_PASSWORD, TEST_USER3_USERNAME,
 } from '../idp/index.js';
 import { withAuthorizeUrl } from '../support/auth-code-session.js';
 import { useIdpAndHome } from '../support/idp-fixture.js';
 import { expireStoredTokens, idpEnv, readStoredSessions, withDeviceCodeApproval } from '../support/idp-session.js';
+import { requires } from '../support/requires.js';
 import { runCli } from '../support/run-cli.js';
 
 /** Issue 11: several accounts, other tenants. Every run goes through the built CLI. */
@@ -128,11 +129,46 @@ describe('accounts', () => {
     const variable = await run(['clear-cache'], padded);
     assert.match(variable.stderr, /Removed 1 session /, variable.stderr);
     assert.deepEqual(readStoredSessions(fx.tmp.home), []);
+  });
+
+  // Issue 19 item 4: `--account "$UNSET"` removed everyone's sessions and printed another person's token.
+  const blankAccounts: Array<[string, string[], Record<string, string>]> = [
+    ["--account ''", ['--account', ''], {}],
+    ["--account ' '", ['--account', ' '], {}],
+    ["AZSESS_ACCOUNT=''", [], { AZSESS_ACCOUNT: '' }],
+    ["AZSESS_ACCOUNT=' '", [], { AZSESS_ACCOUNT: ' ' }],
+  ];
+  async function assertBlankAccountRefused(commands: Array<[string[], string?]>, flagsOnly = false) {
     assert.equal((await login([], BOB)).code, 0);
     assert.equal((await login()).code, 0);
-    const blankFlag = await run(['clear-cache', '--account', ' '], padded);
-    assert.match(blankFlag.stderr, /Removed 1 session /, blankFlag.stderr);
-    assert.deepEqual(readStoredSessions(fx.tmp.home).map((s) => s.account), [BOB.username]);
+    const before = readStoredSessions(fx.tmp.home).map((s) => s.account);
+    for (const [args, input] of commands) {
+      for (const [how, extra, env] of blankAccounts) {
+        if (flagsOnly && extra.length === 0) continue;
+        const r = await runCli([...args, ...extra], { userHome: fx.tmp.userHome, env: idpEnv(fx.idp, env), ...(input ? { input } : {}), timeoutMs: 20_000 });
+        assert.equal(r.code, 2, `${args.join(' ')} with ${how}: ${r.stderr}`);
+        assert.match(r.stderr, /(--account|AZSESS_ACCOUNT) needs a UPN or an object id/, `${args.join(' ')} with ${how}`);
+        assert.equal(r.stdout, '', `${args.join(' ')} with ${how} prints no token`);
+      }
+    }
+    assert.deepEqual(readStoredSessions(fx.tmp.home).map((s) => s.account), before, 'nothing was removed');
+  }
+
+  test('an empty or blank --account or AZSESS_ACCOUNT is a usage error (exit 2) on every command, and removes nothing', async () => {
+    const gitInput = 'protocol=https\nhost=dev.azure.com\n\n';
+    await assertBlankAccountRefused([
+      [['token']], [['token', '--no-interactive']], [['login', '--protocol', 'device-code']], [['status']], [['clear-cache']],
+      [['serve', '--port', '0']], [['git-credential', 'get'], gitInput],
+    ]);
+    const docker = await runCli(['get'], { bin: 'docker-credential-azsess', userHome: fx.tmp.userHome, env: idpEnv(fx.idp, { AZSESS_ACCOUNT: ' ' }), input: 'example.azurecr.io' });
+    assert.notEqual(docker.code, 0);
+    assert.match(docker.stdout, /AZSESS_ACCOUNT needs a UPN or an object id/, 'docker reads its helper\'s message from stdout');
+  });
+
+  // setup writes flags into another tool's config (the helper it writes reads AZSESS_ACCOUNT itself);
+  // refused before git or kubectl runs, but a run that went wrong would run them.
+  test('setup git and setup kubectl refuse a blank --account (exit 2) before writing anything', { skip: requires('git', 'kubectl') }, async () => {
+    await assertBlankAccountRefused([[['setup', 'git']], [['setup', 'kubectl']]], true);
   });
 
   test('auth-code: --account is the login_hint, and the session is that account’s', async () => {
@@ -211,6 +247,29 @@ describe('tenants', () => {
     const bob = await run(['token', '--tenant', TEST_OTHER_TENANT_ID, '--account', BOB.username, '--no-interactive'], orgEnv);
     assert.equal(bob.code, 3, bob.stderr);
     assert.match(bob.stderr, /AADSTS50020/);
+  });
+
+  // Issue 19: a guest has another object id in each tenant, as in Entra.
+  test('a guest moved to another tenant by token --tenant is still found by --account <home oid>, and by UPN', async () => {
+    const ERIN = { username: TEST_GUEST_USERNAME, password: TEST_GUEST_PASSWORD };
+    const homeOid = fx.idp.users.find((u) => u.username === ERIN.username)!.oid;
+    assert.equal((await login([], ERIN, orgEnv)).code, 0);
+    assert.equal((await login([], BOB, orgEnv)).code, 0);
+    const moved = await run(['token', '--tenant', TEST_OTHER_TENANT_ID, '--account', homeOid, '--no-interactive'], orgEnv);
+    assert.equal(moved.code, 0, moved.stderr);
+    assert.equal(decodeJwt(moved.stdout.trim()).oid, TEST_GUEST_OID_IN_OTHER, "the guest's object id in that tenant");
+    fx.idp.requests.reset();
+    for (const selector of [homeOid, ERIN.username, TEST_GUEST_OID_IN_OTHER]) {
+      const again = await run(['token', '--tenant', TEST_OTHER_TENANT_ID, '--account', selector, '--no-interactive'], orgEnv);
+      assert.equal(again.code, 0, `--account ${selector}: ${again.stderr}`);
+      assert.equal(again.stdout, moved.stdout, `--account ${selector} finds the moved session`);
+    }
+    assert.equal(fx.idp.requests.count(), 0, 'cache hits');
+    const status = JSON.parse((await run(['status', '--output', 'json', '--account', homeOid], orgEnv)).stdout);
+    assert.equal(status.sessions.length, 2, 'both of the guest\'s sessions, and not bob\'s');
+    const cleared = await run(['clear-cache', '--account', homeOid]);
+    assert.match(cleared.stderr, /Removed 2 sessions/, cleared.stderr);
+    assert.deepEqual(readStoredSessions(fx.tmp.home).map((s) => s.account), [BOB.username]);
   });
 
   test('no session for this client but one for another: exit 3 names the flags that would use it', async () => {

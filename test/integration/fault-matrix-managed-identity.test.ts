@@ -1,13 +1,13 @@
 import { describe, test } from 'node:test';
-import { startAppServiceFake, startImdsFake, type ManagedIdentityFake } from '../idp/managed-identity-fakes.js';
+import { startAppServiceFake, startImdsFake, startServiceFabricFake, type ManagedIdentityFake } from '../idp/managed-identity-fakes.js';
 import type { Session } from '../../src/core/session.js';
 import { matrixCells, type MatrixCell } from '../support/fault-matrix.js';
 import { runCell, type CellTarget } from '../support/fault-matrix-run.js';
 import { runCli } from '../support/run-cli.js';
 
 /**
- * The fault matrix for managed identity (test/support/fault-matrix.ts): IMDS and the App Service
- * identity endpoint, each cell with a fake of its own.
+ * The fault matrix for managed identity (test/support/fault-matrix.ts): IMDS, the App Service
+ * identity endpoint and Service Fabric's (https), each cell with a fake of its own.
  */
 
 const resource = 'https://vault.azure.net';
@@ -40,6 +40,7 @@ async function managedIdentityTarget(start: () => Promise<ManagedIdentityFake>):
 const starts: Record<string, (cell: MatrixCell) => Promise<CellTarget>> = {
   imds: () => managedIdentityTarget(() => startImdsFake()),
   'app-service': () => managedIdentityTarget(() => startAppServiceFake()),
+  'service-fabric': () => managedIdentityTarget(() => startServiceFabricFake()),
 };
 
 describe('fault matrix: managed identity endpoints', { concurrency: 8 }, () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import { requires } from '../support/requires.js';
 import { runCli } from '../support/run-cli.js';
 import { makeTmpHome, type TmpHome } from '../support/tmp-home.js';
 
@@ -42,7 +43,7 @@ describe('--allow-host', () => {
 });
 
 describe('setup writes an absolute --home', () => {
-  test('setup git', async () => {
+  test('setup git', { skip: requires('git') }, async () => {
     const r = await runCli(['setup', 'git', '--home', 'relative-home'], { userHome: tmp.userHome, cwd: tmp.userHome });
     assert.equal(r.code, 0, r.stderr);
     const config = readFileSync(join(tmp.userHome, '.gitconfig'), 'utf8');
@@ -50,7 +51,7 @@ describe('setup writes an absolute --home', () => {
     assert.doesNotMatch(config, /--home relative-home/);
   });
 
-  test('setup kubectl', async () => {
+  test('setup kubectl', { skip: requires('kubectl') }, async () => {
     const kubeconfig = join(tmp.userHome, 'kubeconfig');
     mkdirSync(tmp.userHome, { recursive: true });
     writeFileSync(

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -11,6 +10,7 @@ import { snapshotDir, writeAzConfig, type AzProfileEntry, type AzSignIn } from '
 import { useIdpAndHome } from '../support/idp-fixture.js';
 import { repoRoot } from '../support/paths.js';
 import { requires } from '../support/requires.js';
+import { runCommand } from '../support/run-command.js';
 import { DEVICE_CODE_GRANT, readStoredSessions, withDeviceCodeApproval } from '../support/idp-session.js';
 import { runCli } from '../support/run-cli.js';
 import { makeTmpHome } from '../support/tmp-home.js';
@@ -137,7 +137,8 @@ describe('azsess import az', () => {
     assert.equal(fx.idp.requests.count({ endpoint: 'token', grantType: 'refresh_token' }), 1);
   });
 
-  test("a cache MSAL Python itself wrote (as az does, Debian's python3-msal) imports and refreshes the same way", { skip: requires('python3-msal') }, async () => {
+  // MSAL Python comes with python3-azure (azure-identity is built on it), as with az itself.
+  test("a cache MSAL Python itself wrote (as az does; Debian's python3-msal) imports and refreshes the same way", { skip: requires('python3-azure') }, async () => {
     const signIn = await azSignInOfAlice();
     const clientInfo = Buffer.from(JSON.stringify({ uid: alice.oid, utid: TEST_TENANT_ID })).toString('base64url');
     const events = [{
@@ -146,8 +147,8 @@ describe('azsess import az', () => {
       token_endpoint: `https://${signIn.environment}/${TEST_TENANT_ID}/oauth2/v2.0/token`,
       response: { token_type: 'Bearer', expires_in: 3600, access_token: signIn.accessToken, refresh_token: signIn.refreshToken, id_token: signIn.idToken, client_info: clientInfo, foci: '1' },
     }];
-    const written = spawnSync('/usr/bin/python3', [join(repoRoot, 'test', 'support', 'sdk-clients', 'msal_cache_writer.py')], { input: JSON.stringify(events), encoding: 'utf8' });
-    assert.equal(written.status, 0, written.stderr);
+    const written = await runCommand('/usr/bin/python3', [join(repoRoot, 'test', 'support', 'sdk-clients', 'msal_cache_writer.py')], { env: { PATH: '/usr/bin:/bin' }, input: JSON.stringify(events) });
+    assert.equal(written.code, 0, written.stderr);
     writeAzConfig(azDir(), [], profileOfAlice);
     writeFileSync(join(azDir(), 'msal_token_cache.json'), written.stdout, { mode: 0o600 });
     const imported = await run(['import', 'az', '--config-dir', azDir()]);

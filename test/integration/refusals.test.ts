@@ -135,3 +135,32 @@ describe('refusals of one resource', () => {
     assert.match(r.stderr, /AADSTS50173.*no longer valid.*signing in again/);
   });
 });
+
+/** The words of a printed shell command, with '…' quoting as azsess prints it. */
+function shellWords(command: string): string[] {
+  return [...command.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]!));
+}
+
+describe('a step-up through the printed login command (issue 19)', () => {
+  test('50076 with a claims request: exit 3 prints azsess login --claims …; that command signs in, and its step-up token is the one used', async () => {
+    assert.equal((await login()).code, 0);
+    const acrs = JSON.stringify({ access_token: { acrs: { essential: true, value: 'c1' } } });
+    fx.idp.refuseRefresh({ resource: 'https://vault.azure.net', code: 50076, claims: acrs });
+    const refused = await run(['token', '--scope', VAULT, '--no-interactive']);
+    assert.equal(refused.code, 3, refused.stderr);
+    const printed = /run: (azsess login .*)$/m.exec(refused.stderr)?.[1];
+    assert.ok(printed, refused.stderr);
+    const words = shellWords(printed!);
+    assert.deepEqual(words.slice(0, 2), ['azsess', 'login']);
+    assert.equal(words[words.indexOf('--claims') + 1], acrs, 'the claims Entra asked for');
+    const stepUp = await withDeviceCodeApproval(fx.idp, words.slice(1), { userHome: fx.tmp.userHome, env: env() });
+    assert.equal(stepUp.code, 0, stepUp.stderr);
+    assert.deepEqual(decodeJwt(readStoredSessions(fx.tmp.home).find((s) => s.scope.includes('https://vault.azure.net/.default'))!.token).acrs, ['c1']);
+    // Refreshes for Key Vault are still refused: the token comes from the step-up, with no request.
+    fx.idp.requests.reset();
+    const used = await run(['token', '--scope', VAULT, '--no-interactive']);
+    assert.equal(used.code, 0, used.stderr);
+    assert.deepEqual(decodeJwt(used.stdout.trim()).acrs, ['c1'], 'the step-up token is used');
+    assert.equal(fx.idp.requests.count(), 0);
+  });
+});

@@ -124,11 +124,11 @@ describe('device code sign-in', () => {
     assert.throws(() => readStoredSessions(fx.tmp.home));
   });
 
-  test('--clear-cache removes the matching session first', async () => {
+  test('--clear-cache with no terminal is refused (exit 2) and keeps the session (issue 19: it removed it first)', async () => {
     assert.equal((await login()).code, 0);
     const r = await run(['token', '--clear-cache']);
-    assert.equal(r.code, 3, 'the session is gone, so a sign-in is needed');
-    assert.equal(readStoredSessions(fx.tmp.home).length, 0);
+    assert.equal(r.code, 2, 'no sign-in can replace the session here');
+    assert.equal(readStoredSessions(fx.tmp.home).length, 1);
   });
 });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import {
   decodeJwt,
@@ -8,6 +9,9 @@ import {
   startArcFake,
   startCloudShellFake,
   startImdsFake,
+  startServiceFabricFake,
+  SERVICE_FABRIC_CERTIFICATE_PATH,
+  TEST_CLIENT_CERTIFICATE_PATH,
   TEST_SYSTEM_IDENTITY,
   TEST_USER_ASSIGNED_IDENTITY,
   type ManagedIdentityFake,
@@ -169,5 +173,104 @@ describe('managed identity', () => {
       assert.equal(r.code, 4, r.stderr);
       assert.match(r.stderr, /refusing to read it/);
       assert.equal(arc.requests.count({ endpoint: 'token' }), 0);
+    }));
+
+  test('Azure ML: MSI_ENDPOINT and MSI_SECRET take the 2017 protocol, a user-assigned identity by clientid, expires_on in epoch seconds', () =>
+    withFake(() => startAppServiceFake({ azureMl: true }), async (ml) => {
+      const ids = TEST_USER_ASSIGNED_IDENTITY;
+      const r = await token({ env: ml.legacyEnv }, ['--client-id', ids.clientId, '--resource', 'https://vault.azure.net']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /Managed identity source: App Service \(2017\)\./);
+      const claims = decodeJwt(r.stdout.trim());
+      assert.equal(claims.oid, ids.objectId);
+      assert.equal(claims.aud, 'https://vault.azure.net');
+      const request = ml.requests.last({ endpoint: 'token' })!;
+      assert.equal(request.query['api-version'], '2017-09-01');
+      assert.equal(request.query.clientid, ids.clientId);
+      assert.equal(request.query.client_id, undefined);
+      assert.equal(request.headers.secret, ml.legacyEnv.MSI_SECRET);
+      assert.ok(Math.abs(readStoredSessions(tmp.home)[0]!.expiry.getTime() / 1000 - Number(claims.exp)) < 5, 'the epoch string was understood');
+      assert.deepEqual(ml.issued.findIn(r.stderr), []);
+    }));
+});
+
+/** SHA-1 thumbprint of a PEM's first certificate, as Service Fabric writes it (40 upper-case hex digits). */
+function thumbprintOf(path: string): string {
+  return new X509Certificate(readFileSync(path)).fingerprint.replace(/:/g, '');
+}
+
+describe('managed identity: Service Fabric', () => {
+  test('the secret header over https to the pinned self-signed certificate, no proxy; the token for the resource asked', () =>
+    withFake(startServiceFabricFake, async (sf) => {
+      const r = await token(sf, ['--resource', 'https://vault.azure.net'], { HTTPS_PROXY: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9' });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /Managed identity source: Service Fabric\./);
+      const claims = decodeJwt(r.stdout.trim());
+      assert.equal(claims.aud, 'https://vault.azure.net');
+      assert.equal(claims.oid, TEST_SYSTEM_IDENTITY.objectId);
+      const request = sf.requests.last({ endpoint: 'token' })!;
+      assert.equal(request.query['api-version'], '2019-07-01-preview');
+      assert.equal(request.query.resource, 'https://vault.azure.net');
+      assert.equal(request.headers.secret, sf.env.IDENTITY_HEADER);
+      assert.equal(request.headers['x-identity-header'], undefined, 'not the App Service protocol');
+      const [session] = readStoredSessions(tmp.home);
+      assert.equal(session!.protocol, 'AzVMCredentials');
+      assert.equal(session!.resource, 'https://vault.azure.net');
+      assert.ok(Math.abs(session!.expiry.getTime() / 1000 - Number(claims.exp)) < 5);
+      assert.ok(!JSON.stringify(session).includes(sf.env.IDENTITY_HEADER!), 'the header is not stored');
+      assert.deepEqual(sf.issued.findIn(r.stderr), []);
+    }));
+
+  test('the thumbprint in lower case is the same one; with colons, which the SDKs do not take, it is refused unsent (exit 6)', () =>
+    withFake(startServiceFabricFake, async (sf) => {
+      const lower = await token(sf, [], { IDENTITY_SERVER_THUMBPRINT: sf.thumbprint.toLowerCase() });
+      assert.equal(lower.code, 0, lower.stderr);
+      sf.requests.reset();
+      // Another resource, so that the token just cached does not answer.
+      const colons = await token(sf, ['--resource', 'https://vault.azure.net'], { IDENTITY_SERVER_THUMBPRINT: sf.thumbprint.replace(/(..)(?!$)/g, '$1:') });
+      assert.equal(colons.code, 6, colons.stderr);
+      assert.match(colons.stderr, /^azsess: error: IDENTITY_SERVER_THUMBPRINT is not a SHA-1 thumbprint \(40 hex digits without separators\); fix or unset it\.$/m);
+      assert.equal(sf.requests.count(), 0);
+    }));
+
+  test('another certificate is refused in the TLS handshake, trusted by a CA or not: exit 5, both thumbprints named, the secret never sent', () =>
+    withFake(startServiceFabricFake, async (sf) => {
+      const other = thumbprintOf(TEST_CLIENT_CERTIFICATE_PATH);
+      // Trusting the endpoint's certificate as a CA must not make a wrong pin acceptable.
+      for (const extra of [{}, { NODE_EXTRA_CA_CERTS: SERVICE_FABRIC_CERTIFICATE_PATH }] as Array<Record<string, string>>) {
+        const r = await token(sf, ['--timeout', '20'], { IDENTITY_SERVER_THUMBPRINT: other, ...extra });
+        assert.equal(r.code, 5, r.stderr);
+        assert.equal(r.stdout, '');
+        const lines = r.stderr.split('\n').filter((l) => l.startsWith('azsess: error: '));
+        assert.deepEqual(lines, [
+          `azsess: error: The Service Fabric identity endpoint at ${new URL(sf.url).host} presented a certificate with thumbprint ` +
+            `${sf.thumbprint.slice(0, 8)}…, not the ${other.slice(0, 8)}… that IDENTITY_SERVER_THUMBPRINT names, so nothing was sent to it; ` +
+            'check that IDENTITY_SERVER_THUMBPRINT belongs to this endpoint.',
+        ]);
+        assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+        assert.equal(sf.requests.count(), 0, 'no request reached the endpoint');
+        assert.deepEqual(sf.issued.findIn(r.stderr), []);
+        assert.ok(!existsSync(join(tmp.home, 'sessions.json')), 'nothing stored');
+      }
+    }));
+
+  test('a user-assigned identity cannot be chosen there: exit 2, nothing sent', () =>
+    withFake(startServiceFabricFake, async (sf) => {
+      const ids = TEST_USER_ASSIGNED_IDENTITY;
+      for (const args of [['--client-id', ids.clientId], ['--object-id', ids.objectId], ['--msi-res-id', ids.resourceId!]]) {
+        const r = await token(sf, args);
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stderr, /Service Fabric gives an application the identity its cluster assigned, which cannot be chosen here; drop --client-id/);
+      }
+      assert.equal(sf.requests.count(), 0);
+    }));
+
+  test('chosen before App Service: the App Service variables with a thumbprint are Service Fabric, which takes https only', () =>
+    withFake(startAppServiceFake, async (app) => {
+      const r = await token(app, [], { IDENTITY_SERVER_THUMBPRINT: thumbprintOf(SERVICE_FABRIC_CERTIFICATE_PATH) });
+      assert.equal(r.code, 6, r.stderr);
+      assert.match(r.stderr, /Managed identity source: Service Fabric\./);
+      assert.match(r.stderr, /IDENTITY_ENDPOINT must be an https URL when IDENTITY_SERVER_THUMBPRINT is set \(Service Fabric\), not http:/);
+      assert.equal(app.requests.count(), 0, 'the header was not sent over plain http');
     }));
 });

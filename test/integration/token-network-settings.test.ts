@@ -9,11 +9,12 @@ import { runCli } from '../support/run-cli.js';
 import { useIdpAndHome } from '../support/idp-fixture.js';
 import { makeTmpHome, type TmpHome } from '../support/tmp-home.js';
 import { startTlsFront, type TlsFront } from '../support/tls-front.js';
+import { requires } from '../support/requires.js';
 
 const fx = useIdpAndHome({ deviceCodeInterval: 1 });
 
 
-describe('proxies', () => {
+describe('proxies', { skip: requires('openssl') }, () => {
   /** A name only the proxy resolves: a request that reaches the IdP went through the tunnel. */
   const idpName = 'login.azsess.test';
   let proxy: ConnectProxy;

@@ -8,6 +8,7 @@ import { Faults, IssuedValues, listenLoopback, RequestLog, type LoopbackServer }
 import { parseForm, parseQuery, pathOf, readBody, sendJson } from '../idp/http-server.js';
 import { makeCertificate } from './certificates.js';
 import type { EntraVerifier } from './entra-verifier.js';
+import { assertRequired } from './requires.js';
 
 /** The audience of Entra tokens ACR's data plane accepts. */
 export const ACR_AUDIENCE = 'https://containerregistry.azure.net';
@@ -165,6 +166,7 @@ async function startRegistry(workDir: string, registryPort: number, host: string
       '',
     ].join('\n'),
   );
+  assertRequired('docker-registry');
   const registry = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   registry.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));

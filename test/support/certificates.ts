@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { assertRequired } from './requires.js';
 
 export interface TestCertificate {
   keyPath: string;
@@ -17,6 +18,7 @@ export interface TestCertificate {
 export async function makeCertificate(dir: string, commonName: string, dnsNames: string[] = []): Promise<TestCertificate> {
   const keyPath = join(dir, `${commonName}.key.pem`);
   const certPath = join(dir, `${commonName}.cert.pem`);
+  assertRequired('openssl');
   await promisify(execFile)('openssl', [
     'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
     '-keyout', keyPath, '-out', certPath, '-subj', `/CN=${commonName}`, '-days', '1',

@@ -39,7 +39,9 @@ function escape(text: string): string {
 function sentencePattern(cell: MatrixCell, says: RegExp): RegExp {
   const purpose = cell.row.purpose;
   const name = `(?:Timed out: ${escape(purpose)}|${escape(purpose[0]!.toUpperCase() + purpose.slice(1))})`;
-  return new RegExp(`^${name} at 127\\.0\\.0\\.1:\\d+ ${says.source}`);
+  // The helper takes no --timeout: its sentence names the variable (issue 19).
+  const raise = cell.row.failureExit === 1 ? 'AZSESS_TIMEOUT \\(seconds, default 60\\)' : '--timeout';
+  return new RegExp(`^${name} at 127\\.0\\.0\\.1:\\d+ ${says.source.replace('RAISE_DEADLINE', raise)}`);
 }
 
 /** The one line a failure must show: azsess's on stderr, docker's helper's on stdout. */

@@ -60,12 +60,12 @@ const keptFailing = (status: number): Outcome => ({
   gist: `kept failing (HTTP ${status}); try again later`,
 });
 const closedEarly: Outcome = {
-  kind: 'failed', requests: 'some', says: /closed the connection before answering in full \(\d+ attempts? in \d+ s\); check the network and proxy settings, or raise --timeout\.$/,
-  gist: 'closed the connection before answering in full; check the network and proxy settings, or raise --timeout',
+  kind: 'failed', requests: 'some', says: /closed the connection before answering in full \(\d+ attempts? in \d+ s\); check the network and proxy settings, or raise RAISE_DEADLINE\.$/,
+  gist: 'closed the connection before answering in full; check the network and proxy settings, or raise --timeout (docker\'s helper: AZSESS_TIMEOUT)',
 };
 const timedOut: Outcome = {
-  kind: 'failed', requests: 'one', says: /did not answer within \d+ s \(1 attempt in \d+ s\); check the network and proxy settings, or raise --timeout\.$/,
-  gist: 'Timed out: … did not answer within 3 s; check the network and proxy settings, or raise --timeout',
+  kind: 'failed', requests: 'one', says: /did not answer within \d+ s \(1 attempt in \d+ s\); check the network and proxy settings, or raise RAISE_DEADLINE\.$/,
+  gist: 'Timed out: … did not answer within 3 s; check the network and proxy settings, or raise --timeout (docker\'s helper: AZSESS_TIMEOUT)',
 };
 
 /** The faults, each once (azsess must recover) or for good (azsess must give up in time). */
@@ -125,6 +125,7 @@ export const endpointRows: readonly EndpointRow[] = [
   { id: 'device-code', short: 'Entra device code', label: 'Entra device code endpoint', command: 'azsess login --protocol device-code', purpose: 'the device code endpoint', failureExit: 5 },
   { id: 'imds', short: 'IMDS', label: 'IMDS', command: 'azsess token --protocol vm', purpose: 'IMDS', failureExit: 5 },
   { id: 'app-service', short: 'App Service', label: 'App Service identity endpoint', command: 'azsess token --protocol vm (IDENTITY_ENDPOINT)', purpose: 'the App Service identity endpoint', failureExit: 5 },
+  { id: 'service-fabric', short: 'Service Fabric', label: 'Service Fabric identity endpoint', command: 'azsess token --protocol vm (IDENTITY_SERVER_THUMBPRINT)', purpose: 'the Service Fabric identity endpoint', failureExit: 5 },
   { id: 'github', short: 'GitHub OIDC', label: 'GitHub Actions OIDC', command: 'azsess token --protocol federated (ACTIONS_ID_TOKEN_REQUEST_URL)', purpose: 'the GitHub Actions OIDC endpoint', failureExit: 5 },
   { id: 'azure-pipelines', short: 'Azure Pipelines OIDC', label: 'Azure Pipelines OIDC', command: 'azsess token --protocol federated (SYSTEM_OIDCREQUESTURI)', purpose: 'the Azure Pipelines OIDC endpoint', failureExit: 5 },
   { id: 'acr-exchange', short: 'ACR exchange (docker helper)', label: 'ACR /oauth2/exchange', command: 'docker-credential-azsess get', purpose: 'the registry token exchange', failureExit: 1 },

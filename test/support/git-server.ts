@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenLoopback, type LoopbackServer } from '../idp/index.js';
 import type { EntraVerifier } from './entra-verifier.js';
+import { assertRequired } from './requires.js';
 
 /** Azure DevOps' resource id: the `aud` of the tokens it accepts. */
 export const DEVOPS_AUDIENCE = '499b84ac-1321-427f-aa17-267ca6975798';
@@ -68,6 +69,7 @@ function serveCgi(req: IncomingMessage, res: ServerResponse, root: string, user:
  * DevOps token from the test identity provider: what dev.azure.com checks, on loopback.
  */
 export async function startGitServer(root: string, verifier: EntraVerifier): Promise<GitServer> {
+  assertRequired('git');
   const log: GitServer['log'] = [];
   let refusals = 0;
   const challenge = (res: ServerResponse) => {

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { findOnPath } from '../../src/io/find-program.js';
 
 /**
@@ -18,10 +19,6 @@ const programs = {
   'python3-azure': {
     package: 'python3-azure',
     present: () => spawnSync('/usr/bin/python3', ['-c', 'import azure.identity'], { stdio: 'ignore' }).status === 0,
-  },
-  'python3-msal': {
-    package: 'python3-msal',
-    present: () => spawnSync('/usr/bin/python3', ['-c', 'import msal'], { stdio: 'ignore' }).status === 0,
   },
   skopeo: { package: 'skopeo', present: () => onPath('skopeo') },
   zsh: { package: 'zsh', present: () => onPath('zsh') },
@@ -43,6 +40,7 @@ function onPath(name: string): boolean {
  * under CI, where a missing one throws, failing the file), else the reason.
  */
 export function requires(...needed: Program[]): false | string {
+  for (const name of needed) declared.add(name);
   const missing = needed.filter((name) => !programs[name].present());
   if (missing.length === 0) return false;
   const packages = [...new Set(missing.map((name) => programs[name].package))];
@@ -51,4 +49,43 @@ export function requires(...needed: Program[]): false | string {
     `which ${missing.length === 1 ? 'is' : 'are'} missing: apt-get install ${packages.join(' ')}, or run .ci/run`;
   if (underCi()) throw new Error(`CI=true and this test ${reason}`);
   return reason;
+}
+
+/**
+ * For a test that runs a client when it is there and passes without it (the fuzz run, whose
+ * `setup git` lines may run git: it checks only that azsess answers with an exit code of its table).
+ */
+export function toleratesMissing(...clients: Program[]): void {
+  for (const name of clients) declared.add(name);
+}
+
+/** What this test file (one process under node --test) declared through requires() or toleratesMissing(). */
+const declared = new Set<Program>();
+
+/** The program a command line runs, when it is one of the Debian clients above. */
+function clientOf(file: string): Program | undefined {
+  const name = basename(file);
+  if (name === 'python3') return 'python3-azure';
+  return Object.hasOwn(programs, name) ? (name as Program) : undefined;
+}
+
+/**
+ * The guard every spawn helper calls (run-command.ts, run-cli.ts for the azsess commands that run
+ * a client, and the fakes that start one): a test that runs a Debian client without declaring it
+ * through requires() fails on every machine, so it cannot pass here and fail, unskipped, where the
+ * client is missing.
+ */
+export function assertRequired(file: string): void {
+  const client = clientOf(file);
+  if (client === undefined || declared.has(client)) return;
+  throw new Error(
+    `this test runs ${basename(file)} without declaring it: give the test or its suite { skip: requires('${client}') } (test/support/requires.ts), ` +
+      `so that it is skipped, naming the package, where ${basename(file)} is missing`,
+  );
+}
+
+/** The clients an azsess command line runs itself (setup git runs git, setup kubectl kubectl). */
+export function clientsOfAzsessArgs(args: readonly string[]): Program[] {
+  if (args[0] === 'setup' && (args[1] === 'git' || args[1] === 'kubectl')) return [args[1]];
+  return [];
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { findLeaks } from './leak-scan.js';
 import { azsessBin, dockerHelperBin } from './paths.js';
+import { assertRequired, clientsOfAzsessArgs } from './requires.js';
 
 export interface CliResult {
   code: number | null;
@@ -39,6 +40,7 @@ export function cleanEnv(options: RunOptions): Record<string, string> {
  */
 export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
   const bin = options.bin === 'docker-credential-azsess' ? dockerHelperBin : azsessBin;
+  if (options.bin !== 'docker-credential-azsess') for (const client of clientsOfAzsessArgs(args)) assertRequired(client);
   const env = cleanEnv(options);
   const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'], ...(options.cwd ? { cwd: options.cwd } : {}) });
   options.onSpawn?.(child);

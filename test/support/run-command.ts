@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { findLeaks } from './leak-scan.js';
+import { assertRequired } from './requires.js';
 import type { CliResult } from './run-cli.js';
 
 export interface CommandOptions {
@@ -16,6 +17,7 @@ export interface CommandOptions {
  * in the test process and must keep answering while it runs. The leak scan applies, as for runCli.
  */
 export function runCommand(file: string, args: readonly string[], options: CommandOptions): Promise<CliResult> {
+  assertRequired(file);
   const child = spawn(file, args, { env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   options.onSpawn?.(child);
   let stdout = '';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { authorityFromFlag, checkAuthorityFlags } from '../../core/settings.js';
+import { accountValue, authorityFromFlag, checkAuthorityFlags } from '../../core/settings.js';
 import type { CloudName } from '../../core/authority.js';
 import { shortProtocolName, type ProtocolName } from '../../core/protocol-names.js';
 import { accountOption, authorityOptions, clientIdOption, protocolOption, tenantOption } from '../options.js';
@@ -33,6 +33,6 @@ export function helperSettingArgs(opts: HelperSettingOptions): string[] {
   if (opts.clientId) args.push('--client-id', opts.clientId);
   if (opts.authorityHost !== undefined) args.push('--authority-host', authorityFromFlag(opts.authorityHost));
   if (opts.cloud) args.push('--cloud', opts.cloud);
-  if (opts.account) args.push('--account', opts.account);
+  if (opts.account !== undefined) args.push('--account', accountValue(opts.account, '--account'));
   return args;
 }

@@ -72,7 +72,7 @@ function summary(session: Session, now: Date): string {
 }
 
 export async function runLogin(opts: LoginOptions, ctx: CliContext): Promise<void> {
-  const rt = await startRuntime(ctx, opts, opts.timeout);
+  const rt = await startRuntime(ctx, opts, { flag: opts.timeout });
   const settings = resolveSettings(settingFlags(opts), ctx.env, readManifest(rt.home.value));
   const query = buildTokenQuery(settings, {
     ...credentialInput(opts, ctx.env, await readCertificatePassword(opts, ctx)),
@@ -83,7 +83,7 @@ export async function runLogin(opts: LoginOptions, ctx: CliContext): Promise<voi
   });
   const { login } = await import('../../core/engine.js');
   const { signInChoices, startNetwork } = await import('../network.js');
-  const session = await login(query, { clearCache: opts.clearCache === true }, {
+  const session = await login(query, {
     store: rt.store,
     log: rt.log,
     now: ctx.now,

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { rememberSecret } from '../../core/redact.js';
+import { checkedResource } from '../../core/resource-id.js';
 import { defaultResource } from '../../core/token-query.js';
 import { writePrivateFile } from '../../io/private-file.js';
 import { newServeSecret } from '../../serve/secret.js';
@@ -53,7 +54,7 @@ function stopSignal(): { stopped: Promise<NodeJS.Signals>; release(): void } {
 /** `azsess serve`: listens until SIGINT or SIGTERM, then closes and returns (exit 0). */
 export async function runServe(opts: ServeOptions, ctx: CliContext): Promise<void> {
   const startedAt = ctx.now().getTime();
-  const rt = await startRuntime(ctx, opts, opts.timeout);
+  const rt = await startRuntime(ctx, opts, { flag: opts.timeout });
   const stop = new AbortController();
   const engine = serveEngine({
     opts,
@@ -63,7 +64,7 @@ export async function runServe(opts: ServeOptions, ctx: CliContext): Promise<voi
     signal: stop.signal,
   });
   // Settings that cannot make a query fail now, with their exit code, not on every request.
-  engine.queryFor(opts.allowResource?.[0] ?? defaultResource);
+  for (const resource of opts.allowResource ?? [defaultResource]) engine.queryFor(checkedResource(resource, '--allow-resource'));
   const stopping = stopSignal();
   try {
     await serveUntilStopped(opts, rt, engine, stopping.stopped, stop);

@@ -46,12 +46,14 @@ async function chosenContext(opts: SetupKubectlOptions, ctx: CliContext): Promis
 
 export async function runSetupKubectl(opts: SetupKubectlOptions, ctx: CliContext): Promise<void> {
   const rt = await startRuntime(ctx, opts);
+  // The flags are checked (exit 2) before kubectl is asked anything.
+  const settingArgs = helperSettingArgs(opts);
   const context = await chosenContext(opts, ctx);
   const help = await runTool('kubectl', ['config', 'set-credentials', '--help'], ctx);
   const setup: KubectlSetup = {
     context,
     command: selfCommand(ctx),
-    extraArgs: [...(opts.serverId ? ['--server-id', opts.serverId] : []), ...helperSettingArgs(opts)],
+    extraArgs: [...(opts.serverId ? ['--server-id', opts.serverId] : []), ...settingArgs],
     interactiveModeFlag: help.stdout.includes('--exec-interactive-mode'),
   };
   for (const args of kubectlSetupCommands(setup)) await runTool('kubectl', args, ctx);

@@ -43,7 +43,7 @@ export async function runStatus(opts: StatusOptions, ctx: CliContext): Promise<v
       ...(opts.clientId ? { clientId: opts.clientId } : {}),
       ...(opts.authorityHost !== undefined ? { authorityHost: opts.authorityHost } : {}),
       ...(opts.cloud ? { cloud: opts.cloud } : {}),
-      ...(opts.account ? { account: opts.account } : {}),
+      ...(opts.account !== undefined ? { account: opts.account } : {}),
     },
     ctx.env,
     manifest,

@@ -16,7 +16,7 @@ export interface TokenOptions extends SignInOptions, TokenLookupOptions {
  * request loads the HTTP client.
  */
 export async function runToken(opts: TokenOptions, ctx: CliContext): Promise<void> {
-  const rt = await startRuntime(ctx, opts, opts.timeout);
+  const rt = await startRuntime(ctx, opts, { flag: opts.timeout });
   const password = await readCertificatePassword(opts, ctx);
   const { query, execInfo, offsetSeconds } = prepareTokenLookup(opts, ctx, rt.home.value, password);
   // A claims challenge means the cached token was refused: it is not used.

@@ -3,15 +3,17 @@ import { appService, appService2017 } from './app-service.js';
 import { arc } from './arc.js';
 import { cloudShell } from './cloud-shell.js';
 import { imds } from './imds.js';
+import { serviceFabric } from './service-fabric.js';
 import type { IdentitySelector, ManagedIdentitySource } from './types.js';
 
 export type { IdentitySelector };
 
 /**
- * In azure-identity's order (entra-protocol.md 7.1): App Service, Azure Arc, the 2017 App Service
- * protocol, Cloud Shell, then IMDS, which is always there to try.
+ * In azure-identity's order (entra-protocol.md 7.1): Service Fabric (App Service's variables and a
+ * thumbprint, so before it), App Service, Azure Arc, the 2017 App Service protocol, Cloud Shell,
+ * then IMDS, which is always there to try.
  */
-const sources: readonly ManagedIdentitySource[] = [appService, arc, appService2017, cloudShell, imds];
+const sources: readonly ManagedIdentitySource[] = [serviceFabric, appService, arc, appService2017, cloudShell, imds];
 
 export function chooseSource(env: ProtocolDeps['env']): ManagedIdentitySource {
   return sources.find((s) => s.detect(env)) ?? imds;

@@ -94,3 +94,18 @@ test('refusal table: only a dead refresh token is dropped; per-resource refusals
   assert.equal(refusal('invalid_grant', [500011]), 'unknown-resource');
   assert.equal(refusal('invalid_client', [7000215]), 'other');
 });
+
+test("a guest's home object id matches it in a tenant that knows it by another, and is kept in sessions.json", () => {
+  const home = '7e57e514-0000-4000-8000-0000000e514e';
+  const guest = '7e57e514-0000-4000-8000-00000e514e57';
+  const moved = { upn: 'erin@contoso.com', oid: guest, homeOid: home };
+  assert.ok(sameAccount(selectorAccount(home), moved));
+  assert.ok(sameAccount(selectorAccount(guest.toUpperCase()), moved));
+  assert.ok(sameAccount({ upn: 'erin@contoso.com', oid: home }, moved), 'the home session and the moved one are one person');
+  assert.ok(!sameAccount(selectorAccount('7e57b0b0-0000-4000-8000-000000000b0b'), moved));
+  const [stored] = parse(JSON.stringify({ sessions: [juliaEntry('', unsigned({ upn: 'erin@contoso.com', oid: guest }))] }));
+  const doc = parseSessionsDocument(JSON.stringify({ sessions: [] }));
+  assert.ok(doc.ok);
+  const text = formatSessionsDocument({ ...doc.doc, sessions: [{ ...stored!, accountHomeOid: home }] });
+  assert.equal(parse(text)[0]!.accountHomeOid, home);
+});

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { isLoopbackHost, normaliseAuthority } from '../../../src/core/authority.js';
 import { UsageError } from '../../../src/core/errors.js';
 import { lookupProtocol, parseProtocol } from '../../../src/core/protocol-names.js';
-import { audienceMatches, resourceOfScope, sameScopes, splitScopes } from '../../../src/core/scopes.js';
+import { audienceMatches } from '../../../src/core/resource-id.js';
+import { resourceOfScope, sameScopes, splitScopes } from '../../../src/core/scopes.js';
 import { isValidTenant } from '../../../src/core/tenant.js';
 
 test('protocol names, aliases and AzSessions names resolve to the stored name', () => {

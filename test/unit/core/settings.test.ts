@@ -69,13 +69,18 @@ test('--cloud with --authority-host, and an empty --home, are usage errors', () 
   assert.throws(() => resolveHome('  ', { AZSESSIONS_HOME: '/x' }, '/home/u', (p) => p), UsageError);
 });
 
-test('the account: --account > AZSESS_ACCOUNT, both trimmed, blank not given; for people only', () => {
+test('the account: --account > AZSESS_ACCOUNT, both trimmed, blank a usage error (issue 19); for people only', () => {
   const cases: Array<[string | undefined, string | undefined, string | undefined, string]> = [
     [undefined, ' bob@x ', 'bob@x', 'environment'],
     ['alice@x', ' bob@x ', 'alice@x', 'flag'],
-    [' ', 'bob@x', 'bob@x', 'environment'],
-    [undefined, '  ', undefined, 'default'],
+    ['alice@x', '', 'alice@x', 'flag'],
+    [undefined, undefined, undefined, 'default'],
   ];
+  for (const [flag, variable] of [[' ', 'bob@x'], ['', undefined], [undefined, '  '], [undefined, '']]) {
+    const flags = flag === undefined ? {} : { account: flag };
+    assert.throws(() => resolveAccount(flags, { AZSESS_ACCOUNT: variable }), UsageError, `${flag} ${variable}`);
+    assert.throws(() => resolveSettings(flags, { AZSESS_ACCOUNT: variable }), UsageError);
+  }
   for (const [flag, variable, value, source] of cases) {
     const resolved = resolveAccount(flag === undefined ? {} : { account: flag }, { AZSESS_ACCOUNT: variable });
     assert.deepEqual([resolved.value, resolved.source], [value, source], `${flag} ${variable}`);

@@ -12,6 +12,7 @@ import { rc2CbcDecrypt } from '../../../src/oauth/rc2.js';
 import { TEST_CLIENT_CERTIFICATE_PATH, TEST_CLIENT_LEGACY_PFX_PATH, TEST_CLIENT_PFX_PASSWORD, TEST_CLIENT_PFX_PATH } from '../../idp/constants.js';
 import { partsOf, plainPkcs12 } from '../../support/pkcs12-files.js';
 import { requires } from '../../support/requires.js';
+import { runCommand } from '../../support/run-command.js';
 
 const pem = readFileSync(TEST_CLIENT_CERTIFICATE_PATH, 'utf8');
 const pkcs8 = createPrivateKey(pem).export({ type: 'pkcs8', format: 'der' });
@@ -67,7 +68,7 @@ test('a file with two keys, or with no certificate of its key, says which; a non
   assert.deepEqual(chain.chain.map((c) => c.subject), ['CN=azsess test client', 'CN=azsess test CA'], 'the leaf first, wherever it is');
 });
 
-test('a password beyond ASCII opens both forms: BMPString for the MAC and the PKCS#12 PBEs, UTF-8 for PBKDF2, as OpenSSL hashes it', { skip: requires('openssl') }, () => {
+test('a password beyond ASCII opens both forms: BMPString for the MAC and the PKCS#12 PBEs, UTF-8 for PBKDF2, as OpenSSL hashes it', { skip: requires('openssl') }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'azsess-pkcs12-'));
   try {
     const keyFile = join(dir, 'client.key');
@@ -75,11 +76,10 @@ test('a password beyond ASCII opens both forms: BMPString for the MAC and the PK
     const password = 'pässwörd-€-😀';
     for (const form of [[], ['-legacy']]) {
       const out = join(dir, `client${form.join('')}.pfx`);
-      const r = spawnSync('openssl', ['pkcs12', '-export', ...form, '-in', TEST_CLIENT_CERTIFICATE_PATH, '-inkey', keyFile, '-out', out, '-passout', 'env:PFX_PASS'], {
-        env: { ...process.env, PFX_PASS: password },
-        encoding: 'utf8',
+      const r = await runCommand('openssl', ['pkcs12', '-export', ...form, '-in', TEST_CLIENT_CERTIFICATE_PATH, '-inkey', keyFile, '-out', out, '-passout', 'env:PFX_PASS'], {
+        env: { PATH: process.env.PATH ?? '', PFX_PASS: password },
       });
-      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.code, 0, r.stderr);
       assert.equal(parsePkcs12File(readFileSync(out), out, password).leaf.subject, 'CN=azsess test client');
       assert.throws(() => parsePkcs12File(readFileSync(out), out, 'passsword'), /is wrong \(the MAC does not verify\)/);
     }
