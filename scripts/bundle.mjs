@@ -49,7 +49,8 @@ const common = {
   metafile: true,
   // `open` is ES-module only and loads with require(esm) when a browser is really opened; tldts
   // (the Public Suffix List, 140 KB) is read only when an --allow-host wildcard is checked.
-  external: ['open', 'tldts', 'undici', 'undici/*', 'azsess:*'],
+  // @napi-rs/keyring carries a native binary: required from node_modules, and only on a keychain home.
+  external: ['open', 'tldts', 'undici', 'undici/*', 'azsess:*', '@napi-rs/keyring'],
 };
 
 /**

@@ -7,7 +7,8 @@ import { readManifest, type Manifest } from '../store/manifest.js';
 import { updateManifest } from '../store/manifest-write.js';
 import { isPersonal, registryTokensOf, setRegistryTokens, type RegistryToken } from '../store/registries.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
-import { readSessions, type StoreOptions } from '../store/sessions.js';
+import { KeychainError } from '../store/keychain.js';
+import { readSessions, readSessionsAsStored, type StoreOptions } from '../store/sessions.js';
 import { updateSessions } from '../store/sessions-lock.js';
 
 /** What store calls need: where the home is, how long to wait, where to speak. */
@@ -200,8 +201,18 @@ export async function scrubSecrets(
 
 /** Everything `azsess status` shows; reads only, takes no lock unless the cache is broken. */
 export async function loadState(options: AdminOptions): Promise<{ manifest?: Manifest; doc: SessionsDocument }> {
-  const manifest = readManifest(options.home);
-  const doc = await readSessions(options.home, options);
+  let manifest: Manifest | undefined;
+  let doc: SessionsDocument;
+  try {
+    manifest = readManifest(options.home);
+    doc = await readSessions(options.home, options);
+  } catch (err) {
+    if (!(err instanceof KeychainError)) throw err;
+    // The sessions stay readable as stored: their accounts and expiries are not sealed.
+    options.log.warn(`${err.message.replace(/\.$/, '')}; the sessions below are shown as stored, their secrets sealed.`);
+    manifest = readManifest(options.home, false);
+    doc = readSessionsAsStored(options.home);
+  }
   return manifest ? { manifest, doc } : { doc };
 }
 

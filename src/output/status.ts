@@ -3,6 +3,7 @@ import { isUserProtocol, shortProtocolName, type ProtocolName } from '../core/pr
 import { defaultAuthority, resourceOf, type Session } from '../core/session.js';
 import type { RegistryToken } from '../core/registry-tokens.js';
 import type { Resolved, Settings } from '../core/settings.js';
+import { sealedKey } from '../store/sealed-secrets.js';
 
 /** One stored session as status shows it: never a token or a secret. */
 export interface SessionSummary {
@@ -21,6 +22,8 @@ export interface SessionSummary {
   /** false once scrubbed: the expiry then belongs to a token that is gone. */
   access_token: boolean;
   refresh_token: boolean;
+  /** Its secrets are sealed and were not opened (`status` with a keychain it cannot use). */
+  sealed?: true;
 }
 
 /** A cached container registry token as status shows it: never the token. */
@@ -71,6 +74,7 @@ export function summariseSession(session: Session, now: Date): SessionSummary {
     access_token: session.token !== '',
     refresh_token: session.refreshToken !== '',
   };
+  if (sealedKey in session.extra) summary.sealed = true;
   if (session.account) summary.account = session.account;
   if (session.accountOid) summary.account_oid = session.accountOid;
   if (isUserProtocol(session.protocol)) summary.scope = session.scope;
@@ -169,7 +173,8 @@ export function formatStatusText(report: StatusReport): string {
     lines.push(`  ${shortProtocolName(s.protocol)}  ${what}`);
     if (who) lines.push(`      ${who}`);
     if (s.options) lines.push(`      ${Object.entries(s.options).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    lines.push(`      ${s.access_token ? `expires ${expiry}` : 'no access token (scrubbed)'}, refresh token: ${s.refresh_token ? 'yes' : 'no'}`);
+    if (s.sealed) lines.push(`      expires ${expiry}, secrets sealed (the keychain cannot open them now)`);
+    else lines.push(`      ${s.access_token ? `expires ${expiry}` : 'no access token (scrubbed)'}, refresh token: ${s.refresh_token ? 'yes' : 'no'}`);
   }
   if (report.registries.length > 0) lines.push('', `Container registry tokens (${report.registries.length}):`);
   for (const r of report.registries) {

@@ -6,6 +6,7 @@ import { rememberSecret } from '../core/redact.js';
 import { isValidTenant, tenantHint } from '../core/tenant.js';
 import { stripBom } from './atomic-write.js';
 import { manifestPath } from './home.js';
+import { sealedKey, unsealManifestSecret, type TokenStore } from './sealed-secrets.js';
 
 /**
  * manifest.json as AzSessions.jl writes it: client_id, client_secret, tenant and protocol, each a
@@ -62,8 +63,25 @@ export function parseManifest(text: string, path: string): Manifest {
   if (manifest.tenant !== '' && !isValidTenant(manifest.tenant)) {
     throw invalid(path, `"tenant" is "${manifest.tenant}", but it must be ${tenantHint}`);
   }
+  const store = record.token_store;
+  if (store !== undefined && store !== 'file' && store !== 'keychain') {
+    throw invalid(path, `"token_store" is ${JSON.stringify(store)}, but it must be "file" or "keychain"`);
+  }
   for (const [k, v] of Object.entries(record)) if (!keys.includes(k)) manifest.extra[k] = v;
   return manifest;
+}
+
+/** The manifest's `token_store` (azsess's own key, kept in `extra`), undefined when it names none. */
+export function tokenStoreOf(manifest: Manifest | undefined): TokenStore | undefined {
+  const store = manifest?.extra.token_store;
+  return store === 'file' || store === 'keychain' ? store : undefined;
+}
+
+/** Manifests whose file held a sealed client secret (store/sealed-secrets.ts). */
+const sealedManifests = new WeakSet<Manifest>();
+
+export function wasSealedManifest(manifest: Manifest): boolean {
+  return sealedManifests.has(manifest);
 }
 
 const maxManifestBytes = 1024 * 1024;
@@ -83,8 +101,8 @@ function unreadableBecause(code: string | undefined): string {
   }
 }
 
-/** The manifest in `home`, or undefined when there is none. */
-export function readManifest(home: string): Manifest | undefined {
+/** The manifest in `home`, or undefined when there is none; a sealed client secret opened unless `open` is false. */
+export function readManifest(home: string, open = true): Manifest | undefined {
   const path = manifestPath(home);
   let text: string;
   try {
@@ -99,7 +117,14 @@ export function readManifest(home: string): Manifest | undefined {
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new ConfigError(`Cannot read the manifest ${path}: ${unreadableBecause(code)}.`, { cause: err });
   }
-  return parseManifest(stripBom(text), path);
+  const manifest = parseManifest(stripBom(text), path);
+  // A keychain home keeps the client secret sealed, "" in its AzSessions key.
+  if (open && sealedKey in manifest.extra) {
+    manifest.client_secret = unsealManifestSecret(home, manifest.extra[sealedKey], manifest);
+    delete manifest.extra[sealedKey];
+    sealedManifests.add(manifest);
+  }
+  return manifest;
 }
 
 /** The manifest's JSON, every AzSessions key present, indented as AzSessions.jl writes it. */

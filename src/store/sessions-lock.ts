@@ -5,6 +5,8 @@ import { ensureHome, sessionsPath } from './home.js';
 import { acquireLock, isHeld, regainLock, staleLockMs, writeIfStillOurs, type HeldLock, type LockWait } from './lock.js';
 import { emptyDocument, formatSessionsDocument, type SessionsDocument } from './sessions-document.js';
 import { noteMalformed, readState, type StoreOptions } from './sessions.js';
+import { hasSealedData, sealedDocument, storeForWrite, wasSealed, withoutSealedData, type TokenStore } from './sealed-secrets.js';
+import { readManifest, tokenStoreOf } from './manifest.js';
 import { guarded } from './storage-error.js';
 
 /* Changing sessions.json: only under its lock, and only by an atomic rename. */
@@ -47,6 +49,18 @@ function noteGrowth(before: number, doc: SessionsDocument, path: string, options
   );
 }
 
+/**
+ * The manifest's `token_store`, read without opening its client secret; a manifest that cannot be
+ * read names none (its own errors come where it is used).
+ */
+function chosenTokenStore(home: string): TokenStore | undefined {
+  try {
+    return tokenStoreOf(readManifest(home, false));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Under the lock: the current document, a broken file moved aside first. */
 function readLocked(path: string, options: StoreOptions): SessionsDocument {
   const state = readState(path);
@@ -62,8 +76,9 @@ export interface SessionsTransaction {
   /**
    * The one way sessions.json changes: reads it again, applies `change` (which must depend only
    * on the document it gets: it may run twice if the lock was lost meanwhile), writes atomically.
+   * `store` overrides the home's token store (switching it, store/token-store.ts).
    */
-  update(change: (doc: SessionsDocument) => void): Promise<SessionsDocument>;
+  update(change: (doc: SessionsDocument) => void, store?: TokenStore): Promise<SessionsDocument>;
 }
 
 /**
@@ -85,7 +100,7 @@ export async function withSessionsLock<T>(
   removeStaleTempFiles(landingPath(path), options.staleLockMs ?? staleLockMs);
   const tx: SessionsTransaction = {
     read: () => readLocked(path, options),
-    update: async (change) => {
+    update: async (change, store) => {
       // A lock judged stale and taken over means another writer may be in the middle of a change:
       // wait for our turn again rather than overwrite it.
       if (lock.compromised) lock = await regainLock(lock, path, options.deadline, options.log, options.staleLockMs);
@@ -94,7 +109,8 @@ export async function withSessionsLock<T>(
         const doc = readLocked(path, options);
         const before = entryCount(doc);
         change(doc);
-        const text = formatSessionsDocument(doc);
+        const sealing = (store ?? storeForWrite(chosenTokenStore(home), wasSealed(doc))) === 'keychain';
+        const text = formatSessionsDocument(sealing ? sealedDocument(doc, home) : hasSealedData(doc) ? withoutSealedData(doc) : doc);
         // Clearing a cache that never existed should not create one.
         if (!existed && text === formatSessionsDocument(emptyDocument())) return doc;
         if (guarded(home, `save the session cache ${path}`, () => writeIfStillOurs(lock, path, text))) {

@@ -1,8 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
+import { dirname } from 'node:path';
 import { stripBom } from './atomic-write.js';
 import { sessionsPath } from './home.js';
+import { hadUnopenedSecrets, hasSealedData, unsealDocument } from './sealed-secrets.js';
 import { emptyDocument, parseSessionsDocument, type ParseResult, type SessionsDocument } from './sessions-document.js';
 
 /*
@@ -21,8 +23,11 @@ export interface StoreOptions {
 
 export type FileState = { kind: 'missing' } | ParseResult;
 
-/** sessions.json as found: missing, or parsed (a broken file says what is wrong with it). */
-export function readState(path: string): FileState {
+/**
+ * sessions.json as found: missing, or parsed (a broken file says what is wrong with it); its
+ * sealed secrets opened unless `open` is false (`status` with a keychain it cannot use).
+ */
+export function readState(path: string, open = true): FileState {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -37,7 +42,10 @@ export function readState(path: string): FileState {
           : `${code ?? 'error'}; check its permissions`;
     throw new ConfigError(`Cannot read the session cache ${path}: ${what}.`, { cause: err });
   }
-  return parseSessionsDocument(stripBom(text));
+  const parsed = parseSessionsDocument(stripBom(text));
+  // A keychain home's secrets are sealed (store/sealed-secrets.ts); a file home's never are.
+  if (open && parsed.ok && hasSealedData(parsed.doc)) unsealDocument(parsed.doc, dirname(path));
+  return parsed;
 }
 
 const warnedMalformed = new Set<string>();
@@ -50,6 +58,12 @@ export function noteMalformed(path: string, doc: SessionsDocument, options: Stor
     options.log.warn(
       `The session cache ${path} has ${which} of "sessions" that azsess cannot read; kept as found (other sessions work), ` +
         `remove it with a text editor if no other tool needs it.`,
+    );
+  }
+  if (hadUnopenedSecrets(doc) && !warnedMalformed.has(`${path}:sealed`)) {
+    warnedMalformed.add(`${path}:sealed`);
+    options.log.warn(
+      `The session cache ${path} holds secrets sealed with a key the keychain does not hold (removed, or made on another machine); those sessions sign in anew.`,
     );
   }
   return doc;
@@ -66,6 +80,12 @@ export async function readSessions(home: string, options: StoreOptions): Promise
   if (state.ok) return noteMalformed(path, state.doc, options);
   const { withSessionsLock } = await import('./sessions-lock.js');
   return withSessionsLock(home, options, async (tx) => tx.read());
+}
+
+/** The sessions as stored, sealed secrets left sealed (in `extra`) and a broken file empty: for `status` only. */
+export function readSessionsAsStored(home: string): SessionsDocument {
+  const state = readState(sessionsPath(home), false);
+  return 'kind' in state || !state.ok ? emptyDocument() : state.doc;
 }
 
 /**

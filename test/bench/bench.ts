@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { expireStoredTokens, readStoredSessions } from '../support/idp-session.js';
 import { azsessBin, distTest, dockerHelperBin } from '../support/paths.js';
 import { herd, interleaved, median, timeRun, type Command } from './measure.js';
+import { keychainHome, type KeychainHome } from './keychain-home.js';
 import { serveRows } from './serve-bench.js';
 import { setUpWorld, type BenchWorld } from './setup.js';
 
@@ -41,13 +42,15 @@ function azOnPath(): boolean {
   }
 }
 
-async function cacheHits(w: BenchWorld, withAz: boolean): Promise<Row[]> {
+async function cacheHits(w: BenchWorld, withAz: boolean, keychain: KeychainHome | undefined): Promise<Row[]> {
   const commands: Command[] = [
     { name: 'node', cmd: node, args: ['-e', '0'], env: w.env },
     { name: 'token', cmd: node, args: [azsessBin, 'token'], env: w.env },
     { name: 'git', cmd: node, args: [azsessBin, 'git-credential', 'get'], env: w.env, input: w.gitInput },
     { name: 'docker', cmd: node, args: [dockerHelperBin, 'get'], env: w.env, input: w.registry },
   ];
+  // The same hit on a copy of the home sealed in a gnome-keyring: one keychain read is its floor.
+  if (keychain) commands.push({ name: 'keychain', cmd: node, args: [azsessBin, 'token'], env: keychain.env });
   // az cannot answer faster than it starts and finds no account: a lower bound of its cache hit.
   const azHome = withAz ? mkdtempSync(join(tmpdir(), 'az-')) : undefined;
   if (azHome) commands.push({ name: 'az', cmd: 'az', args: ['account', 'get-access-token'], env: { ...w.env, HOME: azHome }, anyExit: true });
@@ -63,6 +66,15 @@ async function cacheHits(w: BenchWorld, withAz: boolean): Promise<Row[]> {
     { what: 'cache hit: `azsess git-credential get`', value: ms(m.git!), baseline: base, ratio: ratio(m.git!, m.node!), target: '≤ 1.2x' },
     { what: 'cache hit: `docker-credential-azsess get`', value: ms(m.docker!), baseline: base, ratio: ratio(m.docker!, m.node!), target: '≤ 1.2x' },
   ];
+  if (keychain) {
+    rows.push({
+      what: 'cache hit: `azsess token`, `--token-store keychain` home (gnome-keyring)',
+      value: ms(m.keychain!),
+      baseline: `${ms(m.token!)} (\`azsess token\` cache hit, file home)`,
+      ratio: ratio(m.keychain!, m.token!),
+      target: 'one keychain read more',
+    });
+  }
   if (withAz) {
     rows.push({
       what: '`az account get-access-token` (lower bound: no account, so no token work)',
@@ -166,14 +178,17 @@ function table(rows: Row[]): string {
 // The machine may be shared: its load, before and after, says how far to trust the figures.
 const loadAtStart = loadavg()[0]!;
 const world = await setUpWorld();
+const keychain = await keychainHome(world);
 try {
   const withAz = azOnPath();
-  const rows = [...(await cacheHits(world, withAz)), await memory(world), ...(await refresh(world)), ...(await expiredHerd(world)), ...(await serveRows(world, withAz, Math.max(5, Math.floor(rounds / 3))))];
+  const rows = [...(await cacheHits(world, withAz, keychain)), await memory(world), ...(await refresh(world)), ...(await expiredHerd(world)), ...(await serveRows(world, withAz, Math.max(5, Math.floor(rounds / 3))))];
   const load = `load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end`;
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, ${load}`;
-  const report = `${table(rows)}\n\nMachine: ${machine}${withAz ? '' : '; the Azure CLI is not installed, so it is not compared'}. Command: \`npm run bench\`.\n`;
+  const missing = [withAz ? '' : '; the Azure CLI is not installed, so it is not compared', keychain ? '' : '; gnome-keyring is not installed, so the keychain home is not measured'].join('');
+  const report = `${table(rows)}\n\nMachine: ${machine}${missing}. Command: \`npm run bench\`.\n`;
   process.stdout.write(report);
   if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, report);
 } finally {
+  await keychain?.close();
   await world.close();
 }

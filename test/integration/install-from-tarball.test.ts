@@ -72,3 +72,15 @@ test('the bundles and their code caches are installed as built (V8 accepts a cac
     assert.deepEqual(readFileSync(join(installed(), 'dist', 'bundle', name)), readFileSync(join(built, name)), name);
   }
 });
+
+test('the keychain package (@napi-rs/keyring, outside the bundles) resolves from the installed package, its prebuilt binary loads', async () => {
+  const found = createRequire(join(installed(), 'dist', 'bundle', 'azsess.cjs')).resolve('@napi-rs/keyring');
+  assert.ok(found.startsWith(prefix), `@napi-rs/keyring found at ${found}, outside the installation`);
+  // With no D-Bus bus to reach, the answer names the bus: the binary loaded and asked for it.
+  const r = await runCommand(join(prefix, 'bin', 'azsess'), ['write-manifest', '--token-store', 'keychain'], {
+    env: { ...env(), DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(tmp.userHome, 'no-bus')}` },
+    cwd: tmp.userHome,
+  });
+  assert.equal(r.code, 6, r.stderr);
+  assert.match(r.stderr, /no Secret Service is reachable/);
+});

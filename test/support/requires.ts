@@ -14,8 +14,10 @@ const programs = {
   'docker-registry': { package: 'docker-registry', present: () => onPath('docker-registry') },
   fish: { package: 'fish', present: () => onPath('fish') },
   git: { package: 'git', present: () => onPath('git') },
+  'gnome-keyring': { package: 'gnome-keyring', present: () => onPath('gnome-keyring-daemon') && onPath('dbus-daemon') && onPath('dbus-send') },
   kubectl: { package: 'kubernetes-client', present: () => onPath('kubectl') },
   openssl: { package: 'openssl', present: () => onPath('openssl') },
+  'secret-tool': { package: 'libsecret-tools', present: () => onPath('secret-tool') },
   'python3-azure': {
     package: 'python3-azure',
     present: () => spawnSync('/usr/bin/python3', ['-c', 'import azure.identity'], { stdio: 'ignore' }).status === 0,

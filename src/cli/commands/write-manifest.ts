@@ -1,10 +1,12 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { updateManifest } from '../../core/admin.js';
 import { UsageError } from '../../core/errors.js';
 import type { ProtocolName } from '../../core/protocol-names.js';
 import type { CliContext } from '../context.js';
 import { addCommonOptions, clientIdOption, examples, protocolOption, tenantOption } from '../options.js';
 import { readSecretLine } from '../read-secret.js';
+import { tokenStoreOf } from '../../store/manifest.js';
+import { switchTokenStore } from '../../store/token-store.js';
 import { startRuntime, type CommonOptions } from '../runtime.js';
 
 export interface WriteManifestOptions extends CommonOptions {
@@ -14,6 +16,7 @@ export interface WriteManifestOptions extends CommonOptions {
   clientSecret?: string;
   clientSecretStdin?: boolean;
   reset?: boolean;
+  tokenStore?: 'file' | 'keychain';
 }
 
 export function writeManifestCommand(ctx: CliContext): Command {
@@ -25,12 +28,19 @@ export function writeManifestCommand(ctx: CliContext): Command {
     .option('--client-secret <secret>', 'client secret (visible in the process list: prefer --client-secret-stdin)')
     .option('--client-secret-stdin', 'read the client secret from one line of stdin')
     .option('--reset', 'start from an empty manifest instead of updating the current one')
+    .addOption(
+      new Option('--token-store <store>', 'where secrets rest: file (0600 files, the default) or keychain (sealed with a key in the OS keychain); converts what is stored').choices([
+        'file',
+        'keychain',
+      ]),
+    )
     .addHelpText(
       'after',
       examples(
         'azsess write-manifest --tenant contoso.onmicrosoft.com --client-id 8f6c2b0e-3b7a-4c55-9f0d-1a2b3c4d5e6f',
         'azsess write-manifest --protocol client-credentials --client-secret-stdin < secret.txt',
         'azsess write-manifest --reset --protocol device-code',
+        'azsess write-manifest --token-store keychain',
       ),
     );
   addCommonOptions(cmd);
@@ -50,20 +60,25 @@ export async function runWriteManifest(opts: WriteManifestOptions, ctx: CliConte
     secret = await readSecretLine(ctx, 'Client secret: ');
     if (secret === '') throw new UsageError('--client-secret-stdin read an empty line; pipe the secret on one line of stdin.');
   }
-  const written = await updateManifest(
-    rt.home.value,
-    (current) => ({
-      ...current,
-      ...(opts.clientId !== undefined ? { client_id: opts.clientId } : {}),
-      ...(opts.tenant !== undefined ? { tenant: opts.tenant } : {}),
-      ...(opts.protocol !== undefined ? { protocol: opts.protocol } : {}),
-      ...(secret !== undefined ? { client_secret: secret } : {}),
-    }),
-    { ...rt.store, reset: opts.reset === true },
-  );
+  const store = opts.tokenStore;
+  const write = () =>
+    updateManifest(
+      rt.home.value,
+      (current) => ({
+        ...current,
+        ...(opts.clientId !== undefined ? { client_id: opts.clientId } : {}),
+        ...(opts.tenant !== undefined ? { tenant: opts.tenant } : {}),
+        ...(opts.protocol !== undefined ? { protocol: opts.protocol } : {}),
+        ...(secret !== undefined ? { client_secret: secret } : {}),
+        ...(store !== undefined ? { extra: { ...current.extra, token_store: store } } : {}),
+      }),
+      { ...rt.store, reset: opts.reset === true },
+    );
+  const written = store === undefined ? await write() : await switchTokenStore(rt.home.value, store, { ...rt.store }, write);
   const show = (v: string) => (v === '' ? '(not set)' : v);
   rt.log.info(
     `Wrote ${rt.home.value}/manifest.json: client_id ${show(written.client_id)}, tenant ${show(written.tenant)}, ` +
-      `protocol ${show(written.protocol)}, client secret ${written.client_secret === '' ? 'not set' : 'set'}.`,
+      `protocol ${show(written.protocol)}, client secret ${written.client_secret === '' ? 'not set' : 'set'}, ` +
+      `secrets in ${tokenStoreOf(written) === 'keychain' ? 'the keychain' : 'files'}.`,
   );
 }
