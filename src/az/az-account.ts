@@ -1,43 +1,111 @@
-import type { CloudName } from '../core/authority.js';
-import { accountFromTokens } from '../core/accounts.js';
-import { decodeClaims } from '../core/jwt.js';
-import { isUserProtocol } from '../core/protocol-names.js';
-import type { Session } from '../core/session.js';
-import type { AzValue } from './az-output.js';
-
-/** az's names of the clouds (`az cloud list`). */
-const environmentNames: Record<CloudName, string> = { public: 'AzureCloud', usgov: 'AzureUSGovernment', china: 'AzureChinaCloud' };
-
-/** Who the session is, as az's `user`: a person by name, an app by client id, a managed identity by kind. */
-function userOf(session: Session): { [key: string]: AzValue } {
-  if (isUserProtocol(session.protocol)) {
-    const account = accountFromTokens(session.idToken, session.token);
-    return { name: session.account ?? account.upn ?? account.oid ?? '', type: 'user' };
-  }
-  if (session.protocol === 'AzVMCredentials') {
-    const userAssigned = Boolean(session.options?.client_id || session.options?.object_id || session.options?.msi_res_id);
-    return { name: userAssigned ? 'userAssignedIdentity' : 'systemAssignedIdentity', type: 'servicePrincipal' };
-  }
-  return { name: session.clientId, type: 'servicePrincipal' };
+/**
+ * An account as the Azure CLI shows it (`az account show`, each element of `az account list`,
+ * azureProfile.json's `subscriptions`): a subscription, or a tenant with none. Keys in az's order
+ * (alphabetical), so the JSON azsess prints reads as az's.
+ */
+export interface AzAccount {
+  environmentName: string;
+  homeTenantId: string;
+  /** The subscription id; a tenant-level account's is its tenant id. */
+  id: string;
+  isDefault: boolean;
+  managedByTenants: Array<{ tenantId: string }>;
+  name: string;
+  state: string;
+  tenantDefaultDomain?: string;
+  tenantDisplayName?: string;
+  tenantId: string;
+  user: AzUser;
 }
 
-/**
- * `az account show` for azsess's account: a tenant-level account, as `az login
- * --allow-no-subscriptions` makes when there is no subscription (azsess keeps no subscriptions
- * yet): `id` the tenant id, `name` az's `N/A(tenant level account)`.
- */
-export function tenantLevelAccount(session: Session, cloud: CloudName): { [key: string]: AzValue } {
-  const tid = decodeClaims(session.token)?.tid;
-  const tenant = typeof tid === 'string' && tid ? tid : session.tenant;
+/** Who signed in: a person (`user`) or an app (`servicePrincipal`), as az names them. */
+export interface AzUser {
+  name: string;
+  type: 'user' | 'servicePrincipal';
+}
+
+/** What az names an account that stands for a tenant without subscriptions (`--allow-no-subscriptions`). */
+export const tenantLevelName = 'N/A(tenant level account)';
+
+/** The tenant's name and domain, as ARM's /tenants lists them. */
+export interface TenantDetails {
+  tenantId: string;
+  displayName?: string;
+  defaultDomain?: string;
+}
+
+/** az's environment names of the clouds, by login host. */
+const environments: Record<string, string> = {
+  'login.microsoftonline.com': 'AzureCloud',
+  'login.microsoftonline.us': 'AzureUSGovernment',
+  'login.chinacloudapi.cn': 'AzureChinaCloud',
+};
+
+/** The environment name of an authority (`https://login.microsoftonline.us`); another host is AzureCloud, as az's default. */
+export function environmentNameOf(authority: string): string {
+  try {
+    return environments[new URL(authority).host.toLowerCase()] ?? 'AzureCloud';
+  } catch {
+    return 'AzureCloud';
+  }
+}
+
+/** An account in az's key order, with a tenant's name and domain when they are known. */
+export function azAccount(fields: Omit<AzAccount, 'tenantDefaultDomain' | 'tenantDisplayName'>, tenant?: TenantDetails): AzAccount {
   return {
-    environmentName: environmentNames[cloud],
-    homeTenantId: tenant,
-    id: tenant,
-    isDefault: true,
-    managedByTenants: [],
-    name: 'N/A(tenant level account)',
-    state: 'Enabled',
-    tenantId: tenant,
-    user: userOf(session),
+    environmentName: fields.environmentName,
+    homeTenantId: fields.homeTenantId,
+    id: fields.id,
+    isDefault: fields.isDefault,
+    managedByTenants: fields.managedByTenants,
+    name: fields.name,
+    state: fields.state,
+    ...(tenant?.defaultDomain ? { tenantDefaultDomain: tenant.defaultDomain } : {}),
+    ...(tenant?.displayName ? { tenantDisplayName: tenant.displayName } : {}),
+    tenantId: fields.tenantId,
+    user: { name: fields.user.name, type: fields.user.type },
   };
+}
+
+/** The account az keeps for a tenant in which the person sees no subscription. */
+export function tenantLevelAccount(tenant: TenantDetails, user: AzUser, environmentName: string): AzAccount {
+  return azAccount(
+    { environmentName, homeTenantId: tenant.tenantId, id: tenant.tenantId, isDefault: false, managedByTenants: [], name: tenantLevelName, state: 'Enabled', tenantId: tenant.tenantId, user },
+    tenant,
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** An account read from a file (ours or azureProfile.json); undefined when it lacks an id, a tenant or a user. */
+export function parseAzAccount(value: unknown): AzAccount | undefined {
+  if (!isRecord(value) || !isRecord(value.user)) return undefined;
+  const id = text(value.id);
+  const tenantId = text(value.tenantId);
+  const name = text(value.user.name);
+  if (!id || !tenantId || !name) return undefined;
+  const managed = Array.isArray(value.managedByTenants) ? value.managedByTenants : [];
+  return azAccount(
+    {
+      environmentName: text(value.environmentName) || 'AzureCloud',
+      homeTenantId: text(value.homeTenantId) || tenantId,
+      id,
+      isDefault: value.isDefault === true,
+      managedByTenants: managed.filter(isRecord).map((m) => ({ tenantId: text(m.tenantId) })).filter((m) => m.tenantId !== ''),
+      name: text(value.name),
+      state: text(value.state) || 'Enabled',
+      tenantId,
+      user: { name, type: value.user.type === 'servicePrincipal' ? 'servicePrincipal' : 'user' },
+    },
+    { tenantId, displayName: text(value.tenantDisplayName), defaultDomain: text(value.tenantDefaultDomain) },
+  );
+}
+
+/** Whether an account is this person's (UPNs compare without case, as Entra does). */
+export function isAccountOf(account: AzAccount, user: AzUser): boolean {
+  return account.user.type === user.type && account.user.name.toLowerCase() === user.name.toLowerCase();
 }

@@ -4,6 +4,7 @@ import { version } from '../version.js';
 import { clearCacheCommand } from './commands/clear-cache.js';
 import { completionCommand } from './commands/completion.js';
 import { gitCredentialCommand } from './commands/git-credential.js';
+import { importCommand } from './commands/import-az.js';
 import { loginCommand } from './commands/login.js';
 import { scrubCommand } from './commands/scrub.js';
 import { serveCommand } from './commands/serve.js';
@@ -82,6 +83,7 @@ export function buildProgram(ctx: CliContext): Command {
     scrubCommand(ctx),
     gitCredentialCommand(ctx),
     setupCommand(ctx),
+    importCommand(ctx),
     serveCommand(ctx),
     completionCommand(ctx),
   ];

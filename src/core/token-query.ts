@@ -61,7 +61,7 @@ export interface QueryInput {
 /** AzSessions.jl's defaults (azsessions-jl.md). */
 export const defaultUserScope = 'https://management.azure.com/user_impersonation';
 export const defaultResource = 'https://management.azure.com/';
-const defaultConsent = ['https://management.azure.com/user_impersonation', 'https://storage.azure.com/user_impersonation'];
+export const defaultConsent = ['https://management.azure.com/user_impersonation', 'https://storage.azure.com/user_impersonation'];
 
 /** `openid offline_access` first, as AzSessions.jl writes them, then the rest in order. */
 export function normaliseUserScopes(scopes: readonly string[]): string[] {

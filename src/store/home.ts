@@ -7,6 +7,8 @@ export const dirMode = 0o700;
 
 export const manifestFileName = 'manifest.json';
 export const sessionsFileName = 'sessions.json';
+/** The Azure CLI's accounts of the people signed in (store/az-subscriptions.ts): no token. */
+export const azSubscriptionsFileName = 'az-subscriptions.json';
 
 export function manifestPath(home: string): string {
   return join(home, manifestFileName);
@@ -95,8 +97,9 @@ export function permissionWarning(home: string, platform: NodeJS.Platform = proc
 function whatTheyHold(dirOpen: boolean, openFiles: readonly string[]): string {
   const names = new Set(openFiles.map((f) => basename(f)));
   const reasons: string[] = [];
-  if (dirOpen || [...names].some((n) => n !== manifestFileName)) reasons.push(`${sessionsFileName} holds tokens`);
+  if (dirOpen || [...names].some((n) => n !== manifestFileName && n !== azSubscriptionsFileName)) reasons.push(`${sessionsFileName} holds tokens`);
   if (dirOpen || names.has(manifestFileName)) reasons.push('the manifest may hold a client secret');
+  if (names.has(azSubscriptionsFileName)) reasons.push(`${azSubscriptionsFileName} names your subscriptions`);
   return reasons.join(' and ');
 }
 

@@ -1,9 +1,8 @@
 import type { Log } from '../core/log.js';
-import { ensureHome, manifestPath } from './home.js';
-import { acquireLock, isHeld, regainLock, writeIfStillOurs, type HeldLock } from './lock.js';
+import { manifestPath } from './home.js';
+import { updateLockedFile } from './locked-file.js';
 import { emptyManifest, formatManifest, readManifest, tokenStoreOf, wasSealedManifest, type Manifest } from './manifest.js';
 import { sealedKey, sealManifestSecret, storeForWrite } from './sealed-secrets.js';
-import { guarded } from './storage-error.js';
 
 /** The manifest as written: on a keychain home the client secret sealed, "" in its AzSessions key. */
 function asStored(home: string, next: Manifest, sealedBefore: boolean): Manifest {
@@ -32,22 +31,21 @@ export async function updateManifest(
   change: (current: Manifest) => Manifest,
   options: { deadline: number; log: Log; reset?: boolean; staleLockMs?: number },
 ): Promise<Manifest> {
-  ensureHome(home);
-  const path = manifestPath(home);
-  const first = await acquireLock(path, options.deadline, options.log, options.staleLockMs);
-  if (!isHeld(first)) throw new Error('unreachable: no early answer was asked for');
-  let lock: HeldLock = first;
-  try {
-    for (;;) {
-      const found = options.reset ? undefined : readManifest(home);
-      const current = found ?? (options.reset ? { ...emptyManifest(), ...currentStore(home) } : emptyManifest());
-      const next = change(current);
-      const text = formatManifest(asStored(home, next, found !== undefined && wasSealedManifest(found)));
-      if (guarded(home, `save the manifest ${path}`, () => writeIfStillOurs(lock, path, text))) return next;
-      // We stalled past the stale time: another process may have changed the manifest meanwhile.
-      lock = await regainLock(lock, path, options.deadline, options.log, options.staleLockMs);
-    }
-  } finally {
-    await lock.release();
-  }
+  // Whether the manifest as last read had its secret sealed (a keychain home): its next write does too.
+  let sealedBefore = false;
+  return updateLockedFile(
+    home,
+    manifestPath(home),
+    'the manifest',
+    {
+      read: () => {
+        const found = options.reset ? undefined : readManifest(home);
+        sealedBefore = found !== undefined && wasSealedManifest(found);
+        return found ?? (options.reset ? { ...emptyManifest(), ...currentStore(home) } : emptyManifest());
+      },
+      change,
+      format: (next) => formatManifest(asStored(home, next, sealedBefore)),
+    },
+    options,
+  );
 }

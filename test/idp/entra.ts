@@ -5,6 +5,7 @@ import {
 import { DevicePolling } from './entra-device-polling.js';
 import { ENTRA_LOOP_DETECTION, LoopDetector, type LoopDetectionOptions } from './entra-loop-detection.js';
 import { FederatedCredentialStore } from './entra-federated.js';
+import { armEndpointOf, createArmHandler, keysOf } from './arm.js';
 import { createEntraFront } from './entra-front.js';
 import { createEntraProvider } from './entra-provider.js';
 import { CAUSE, entraResponses } from './entra-responses.js';
@@ -16,7 +17,9 @@ import type { TokenEndpointState } from './entra-token-request.js';
 import { Faults, type RequestHandler } from './faults.js';
 import { listenLoopback } from './http-server.js';
 import { IssuedValues } from './issued-values.js';
+import { pathOf } from './http-server.js';
 import { RequestLog } from './request-log.js';
+import { getJson } from './test-tools.js';
 
 export interface TestIdpOptions {
   /** Access token lifetime in seconds (default 3600). */
@@ -131,7 +134,22 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
   const federated = new FederatedCredentialStore();
   const loops = new LoopDetector(options.loopDetection ?? ENTRA_LOOP_DETECTION);
   const state: TokenEndpointState = { provider, polling, revoked: new Map(), federated, loops, refusals: [] };
-  handler = createEntraFront({ provider, requests, faults, state, issued, url: () => server.url });
+  const entra = createEntraFront({ provider, requests, faults, state, issued, url: () => server.url });
+  let armKeys: ReturnType<typeof keysOf> | undefined;
+  const arm = createArmHandler({
+    url: () => server.url,
+    keys: async () => (armKeys ??= keysOf((await getJson(`${server.url}/${TEST_TENANT_ID}/discovery/v2.0/keys`)).json as { keys: Array<Record<string, string>> })),
+  });
+  handler = (req, res) => {
+    const endpoint = armEndpointOf(pathOf(req));
+    if (!endpoint) return entra(req, res);
+    const record = requests.add({
+      method: req.method ?? 'GET', path: pathOf(req), endpoint, time: Date.now(), headers: req.headers,
+      query: Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams),
+    });
+    res.on('finish', () => { record.status = res.statusCode; });
+    return faults.handle(endpoint, req, res, arm);
+  };
 
   return {
     url: server.url,

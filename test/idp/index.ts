@@ -1,6 +1,7 @@
 /** The test identity provider, managed-identity fakes and faults; see README.md. */
 export * from './constants.js';
 export { startTestIdp, type TestIdp, type TestIdpOptions } from './entra.js';
+export { ARM_API_VERSION, TEST_SUBSCRIPTIONS, TEST_TENANT_DETAILS, type TestSubscription } from './arm.js';
 export { ENTRA_LOOP_DETECTION, type LoopDetectionOptions } from './entra-loop-detection.js';
 export type { AuthorizationResult, SignInOptions } from './entra-sign-in.js';
 export type { RefreshRefusal, RefusalCode } from './entra-refusals.js';

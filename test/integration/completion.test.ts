@@ -35,7 +35,7 @@ const shellEnv = () => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp.u
 describe('shell completion', () => {
   test('bash completes commands, nested commands, flags, protocol names, choices and --flag=value', async () => {
     const cases: Array<[string[], string]> = [
-      [['azsess', ''], 'token login status write-manifest clear-cache scrub git-credential setup serve completion'],
+      [['azsess', ''], 'token login status write-manifest clear-cache scrub git-credential setup import serve completion'],
       [['azsess', 'se'], 'setup serve'],
       [['azsess', 'serve', '--al'], '--allow-resource'],
       [['azsess', 'setup', ''], 'git docker kubectl az'],
@@ -46,6 +46,7 @@ describe('shell completion', () => {
       [['azsess', 'token', '--tenant', 'setup', '--outp'], '--output'],
       [['azsess', 'token', '--output', '=', 'e'], 'exec-credential'],
       [['azsess', 'git-credential', ''], 'get store erase'],
+      [['azsess', 'import', ''], 'az'],
       [['azsess', 'completion', ''], 'bash zsh fish'],
     ];
     const lines = cases.map(([words]) => `t ${words.map((w) => `'${w}'`).join(' ')}`);

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { tenantLevelAccount } from '../../az/az-account.js';
+import { sessionTenantAccount } from '../../az/az-session-account.js';
 import { accessTokenResult } from '../../az/az-access-token.js';
 import type { AzGlobalArgs, AzTokenArgs } from '../../az/az-args.js';
 import type { AzValue } from '../../az/az-output.js';
@@ -48,5 +48,5 @@ export async function azAccessToken(args: AzTokenArgs, global: AzGlobalArgs, ctx
  */
 export async function azAccountShow(global: AzGlobalArgs, ctx: CliContext): Promise<AzValue> {
   const { session } = await tokenSession(azTokenOptions({}, global, ctx), ctx);
-  return tenantLevelAccount(session, cloudOf(ctx));
+  return sessionTenantAccount(session, cloudOf(ctx));
 }

@@ -1,0 +1,43 @@
+import type { CloudName } from '../core/authority.js';
+import { accountFromTokens } from '../core/accounts.js';
+import { decodeClaims } from '../core/jwt.js';
+import { isUserProtocol } from '../core/protocol-names.js';
+import type { Session } from '../core/session.js';
+import type { AzValue } from './az-output.js';
+
+/** az's names of the clouds (`az cloud list`). */
+const environmentNames: Record<CloudName, string> = { public: 'AzureCloud', usgov: 'AzureUSGovernment', china: 'AzureChinaCloud' };
+
+/** Who the session is, as az's `user`: a person by name, an app by client id, a managed identity by kind. */
+function userOf(session: Session): { [key: string]: AzValue } {
+  if (isUserProtocol(session.protocol)) {
+    const account = accountFromTokens(session.idToken, session.token);
+    return { name: session.account ?? account.upn ?? account.oid ?? '', type: 'user' };
+  }
+  if (session.protocol === 'AzVMCredentials') {
+    const userAssigned = Boolean(session.options?.client_id || session.options?.object_id || session.options?.msi_res_id);
+    return { name: userAssigned ? 'userAssignedIdentity' : 'systemAssignedIdentity', type: 'servicePrincipal' };
+  }
+  return { name: session.clientId, type: 'servicePrincipal' };
+}
+
+/**
+ * `az account show` for azsess's account: a tenant-level account, as `az login
+ * --allow-no-subscriptions` makes when there is no subscription (azsess keeps no subscriptions
+ * yet): `id` the tenant id, `name` az's `N/A(tenant level account)`.
+ */
+export function sessionTenantAccount(session: Session, cloud: CloudName): { [key: string]: AzValue } {
+  const tid = decodeClaims(session.token)?.tid;
+  const tenant = typeof tid === 'string' && tid ? tid : session.tenant;
+  return {
+    environmentName: environmentNames[cloud],
+    homeTenantId: tenant,
+    id: tenant,
+    isDefault: true,
+    managedByTenants: [],
+    name: 'N/A(tenant level account)',
+    state: 'Enabled',
+    tenantId: tenant,
+    user: userOf(session),
+  };
+}
