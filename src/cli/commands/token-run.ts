@@ -2,14 +2,9 @@ import { findCachedToken } from '../../core/cache-lookup.js';
 import { renderToken } from '../../output/token-formats.js';
 import type { CliContext } from '../context.js';
 import { startRuntime } from '../runtime.js';
-import { prepareTokenLookup, type TokenLookupOptions } from '../token-lookup.js';
+import { prepareTokenLookup } from '../token-lookup.js';
 import { readCertificatePassword } from '../credential-input.js';
-import type { SignInOptions } from './sign-in-options.js';
-
-/** `azsess token`'s options, as commander or the fast parser (cli/fast-argv.ts) gives them. */
-export interface TokenOptions extends SignInOptions, TokenLookupOptions {
-  interactive?: boolean;
-}
+import type { TokenOptions } from './token-spec.js';
 
 /**
  * `azsess token`: a cache hit loads nothing more than this; a miss loads the engine, and a
@@ -40,7 +35,7 @@ export async function runToken(opts: TokenOptions, ctx: CliContext): Promise<voi
       now: ctx.now,
       network: async () => {
         const { signInChoices, startNetwork } = await import('../network.js');
-        return startNetwork(rt, signInChoices(opts, ctx.argv));
+        return startNetwork(rt, signInChoices(opts));
       },
     },
   );
