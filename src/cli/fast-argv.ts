@@ -1,147 +1,101 @@
-import { parseProtocol } from '../core/protocol-names.js';
-import { gitCredentialActions, parseAllowHost, type GitCredentialAction } from '../helpers/git-credential.js';
-import { collectScopes, parseRedirectUri, parseResource, parseSeconds, parseTenant } from './option-parsers.js';
+import { gitCredentialSpec, type GitCredentialOptions } from './commands/git-credential-spec.js';
+import { tokenSpec, type TokenOptions } from './commands/token-spec.js';
+import { defaultsOf, longFlag, shortFlag, takesValue, type CommandSpec, type OptionSpec, type OptionsOf } from './option-spec.js';
+import { commonOptions } from './shared-options.js';
 
 /**
- * A small parser for `azsess token` and `azsess git-credential`, the commands other programs run
- * many times a minute, so their cache hit can answer without loading commander. It accepts only what it understands exactly as commander
- * does (`--name value`, `--name=value`, repeated `--scope`, the same value checks); anything else
- * (another flag, `-v`, `--help`, a bad value) returns undefined and the full CLI takes over.
- * A unit test keeps it in step with the commander definition of the command.
+ * A small parser of a command's spec (cli/option-spec.ts), for `azsess token` and `azsess
+ * git-credential`, the commands other programs run many times a minute, so that their cache hit
+ * answers without loading commander. It reads the same spec commander's command is built from,
+ * and takes only what it reads exactly as commander does (`--name value`, `--name=value`, `-v`,
+ * repeated options, the same parsers and choices, one argument anywhere); anything else (`--help`,
+ * `--`, `-vx`, a bad value, an unknown flag) returns undefined and commander takes over.
  */
-type Parse = (value: string, previous: unknown) => unknown;
 
-const identity: Parse = (v) => v;
-const oneOf = (choices: string[]): Parse => (v) => {
-  if (!choices.includes(v)) throw new Error('not a choice');
-  return v;
-};
+/** The options of the program itself (cli/program.ts): the common ones, and `--version`. */
+const programOptions: readonly OptionSpec[] = commonOptions;
+const versionFlag = '--version';
 
-interface ValueOption {
-  key: string;
-  parse: Parse;
+function optionNamed(options: readonly OptionSpec[], name: string): OptionSpec | undefined {
+  // An index loop: a for-of costs a cold start its iterator (docs/performance.md).
+  for (let i = 0; i < options.length; i++) {
+    const option = options[i]!;
+    if (longFlag(option) === name || shortFlag(option) === name) return option;
+  }
+  return undefined;
 }
 
 /**
- * The value options of `azsess token`, as commander defines them: the key each sets and how its
- * value is read. A function rather than a table: every run would build the whole table, and a
- * command line names one or two of them (building it cost a cache hit 40 µs).
+ * As commander's program does first: it takes its own options wherever they stand, even where
+ * they would be the value of one of the command's (`--login-hint --verbose`), and leaves the
+ * rest to the command. Undefined where unsure.
  */
-function tokenValueOption(name: string): ValueOption | undefined {
-  switch (name) {
-    case '--scope': return { key: 'scope', parse: (v, prev) => collectScopes(v, prev as string[] | undefined) };
-    case '--resource': return { key: 'resource', parse: parseResource };
-    case '--protocol': return { key: 'protocol', parse: parseProtocol };
-    case '--tenant': return { key: 'tenant', parse: parseTenant };
-    case '--client-id': return { key: 'clientId', parse: identity };
-    case '--account': return { key: 'account', parse: identity };
-    case '--object-id': return { key: 'objectId', parse: identity };
-    case '--msi-res-id': return { key: 'msiResId', parse: identity };
-    case '--authority-host': return { key: 'authorityHost', parse: identity };
-    case '--cloud': return { key: 'cloud', parse: oneOf(['public', 'usgov', 'china']) };
-    case '--offset': return { key: 'offset', parse: parseSeconds('--offset') };
-    case '--min-validity': return { key: 'minValidity', parse: parseSeconds('--min-validity') };
-    case '--output': return { key: 'output', parse: oneOf(['raw', 'json', 'exec-credential']) };
-    case '--server-id': return { key: 'serverId', parse: identity };
-    case '--timeout': return { key: 'timeout', parse: parseSeconds('--timeout', { min: 1 }) };
-    case '--home': return { key: 'home', parse: identity };
-    case '--redirect-uri': return { key: 'redirectUri', parse: parseRedirectUri };
-    case '--login-hint': return { key: 'loginHint', parse: identity };
-    case '--domain-hint': return { key: 'domainHint', parse: identity };
-    case '--prompt-format': return { key: 'promptFormat', parse: oneOf(['text', 'json']) };
-    default: return undefined;
-  }
-}
-
-/** `azsess git-credential`'s value options: its own `--allow-host`, and some of token's. */
-function gitCredentialValueOption(name: string): ValueOption | undefined {
-  switch (name) {
-    case '--allow-host':
-      return { key: 'allowHost', parse: (v, prev) => [...((prev as string[] | undefined) ?? []), parseAllowHost(v)] };
-    case '--protocol':
-    case '--tenant':
-    case '--client-id':
-    case '--account':
-    case '--authority-host':
-    case '--cloud':
-    case '--home':
-      return tokenValueOption(name);
-    default:
-      return undefined;
-  }
-}
-
-// Flags that cannot change which cached token answers.
-function tokenBooleanOption(name: string): [string, boolean] | undefined {
-  switch (name) {
-    case '--interactive': return ['interactive', true];
-    case '--no-interactive': return ['interactive', false];
-    case '--no-browser': return ['browser', false];
-    default: return undefined;
-  }
-}
-
-/** What a command's fast parse accepts. */
-interface FastCommand {
-  value: (name: string) => ValueOption | undefined;
-  boolean: (name: string) => [string, boolean] | undefined;
-  defaults: Record<string, unknown>;
-  /** The one positional argument, if the command takes one (anywhere among the options, as commander allows). */
-  positional?: readonly string[];
-}
-
-function parseWith(command: FastCommand, args: readonly string[]): { opts: Record<string, unknown>; positional?: string } | undefined {
-  const opts: Record<string, unknown> = { ...command.defaults };
-  let positional: string | undefined;
+function takeProgramOptions(args: readonly string[]): { globals: Record<string, unknown>; rest: string[] } | undefined {
+  const globals: Record<string, unknown> = {};
+  const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const spec = command.value(name);
-    if (spec) {
-      const value = eq > 0 && name !== arg ? arg.slice(eq + 1) : args[++i];
+    if (arg === '--' || arg === versionFlag) return undefined;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const option = optionNamed(programOptions, eq > 0 ? arg.slice(0, eq) : arg);
+    if (option && takesValue(option)) {
+      const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
       if (value === undefined) return undefined;
+      globals[option.key] = value;
+    } else if (option && eq < 0) {
+      globals[option.key] = !longFlag(option).startsWith('--no-');
+    } else if (arg.length > 2 && arg[0] === '-' && arg[1] !== '-') {
+      return undefined; // a group of short flags such as -vx
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { globals, rest };
+}
+
+export function parseWithSpec<S extends CommandSpec>(spec: S, commandLine: readonly string[]): OptionsOf<S> | undefined {
+  const program = takeProgramOptions(commandLine);
+  if (!program) return undefined;
+  const args = program.rest;
+  const opts = defaultsOf(spec.options);
+  let argument: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const option = optionNamed(spec.options, eq > 0 ? arg.slice(0, eq) : arg);
+    if (option && takesValue(option)) {
+      const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
+      if (value === undefined) return undefined;
+      // As commander: a parser, else the choices, else the word itself.
+      if (!option.parse && option.choices && !option.choices.includes(value)) return undefined;
       try {
-        opts[spec.key] = spec.parse(value, opts[spec.key]);
+        opts[option.key] = option.parse ? option.parse(value, opts[option.key] as never) : value;
       } catch {
         return undefined;
       }
-      continue;
+    } else if (option && eq < 0) {
+      opts[option.key] = !longFlag(option).startsWith('--no-');
+    } else if (spec.argument && argument === undefined && !arg.startsWith('-')) {
+      argument = arg;
+    } else {
+      return undefined;
     }
-    const flag = command.boolean(arg);
-    if (flag) {
-      opts[flag[0]] = flag[1];
-      continue;
-    }
-    if (arg.startsWith('-') || positional !== undefined || !command.positional?.includes(arg)) return undefined;
-    positional = arg;
   }
-  if (command.positional && positional === undefined) return undefined;
-  return positional === undefined ? { opts } : { opts, positional };
+  if (spec.argument) {
+    if (argument === undefined) return undefined;
+    opts[spec.argument.key] = argument;
+  }
+  // The values come from the spec OptionsOf<S> is computed from; the program's own come last, as
+  // in commander's optsWithGlobals.
+  return Object.assign(opts, program.globals) as OptionsOf<S>;
 }
 
-const tokenCommand: FastCommand = {
-  value: tokenValueOption,
-  boolean: tokenBooleanOption,
-  defaults: { output: 'raw', browser: true, promptFormat: 'text' },
-};
-
-const gitCredentialCommand: FastCommand = {
-  value: gitCredentialValueOption,
-  boolean: () => undefined,
-  defaults: {},
-  positional: gitCredentialActions,
-};
-
 /** The options of `token <args>`, with commander's defaults, or undefined when unsure. */
-export function parseFastTokenArgs(args: readonly string[]): Record<string, unknown> | undefined {
-  if (args[0] !== 'token') return undefined;
-  return parseWith(tokenCommand, args.slice(1))?.opts;
+export function parseFastTokenArgs(args: readonly string[]): TokenOptions | undefined {
+  return args[0] === tokenSpec.name ? parseWithSpec(tokenSpec, args.slice(1)) : undefined;
 }
 
 /** `git-credential <action>` and its options, as git runs it many times a session, or undefined. */
-export function parseFastGitCredentialArgs(args: readonly string[]): { action: GitCredentialAction; opts: Record<string, unknown> } | undefined {
-  if (args[0] !== 'git-credential') return undefined;
-  const parsed = parseWith(gitCredentialCommand, args.slice(1));
-  return parsed?.positional ? { action: parsed.positional as GitCredentialAction, opts: parsed.opts } : undefined;
+export function parseFastGitCredentialArgs(args: readonly string[]): GitCredentialOptions | undefined {
+  return args[0] === gitCredentialSpec.name ? parseWithSpec(gitCredentialSpec, args.slice(1)) : undefined;
 }

@@ -8,11 +8,12 @@ import { createLog, ensureColours } from './render.js';
  * Runs azsess and returns its exit code. The single place where errors become exit codes and a
  * sentence on stderr (docs/exit-codes.md).
  *
- * `azsess token` and `azsess git-credential` with ordinary options skip commander: other programs
- * run them many times a minute, so they load only what answers them (a unit test keeps both
- * parsers in step).
+ * `azsess token` and `azsess git-credential` skip commander: other programs run them many times a
+ * minute, so they load only what answers them. Both parsers read one spec per command
+ * (cli/option-spec.ts); `fastPath: false` sends every command line to commander, for the test
+ * that runs both and compares them.
  */
-export async function main(base: CliContext): Promise<number> {
+export async function main(base: CliContext, { fastPath = true } = {}): Promise<number> {
   const verbose = base.argv.includes('--verbose') || base.argv.includes('-v');
   const ctx = base;
   try {
@@ -21,14 +22,14 @@ export async function main(base: CliContext): Promise<number> {
       const { runAz } = await import('./az/az-main.js');
       return await runAz(ctx.argv.slice(3), ctx);
     }
-    const fast = parseFastTokenArgs(ctx.argv.slice(2));
-    const git = fast ? undefined : parseFastGitCredentialArgs(ctx.argv.slice(2));
+    const fast = fastPath ? parseFastTokenArgs(ctx.argv.slice(2)) : undefined;
+    const git = fast || !fastPath ? undefined : parseFastGitCredentialArgs(ctx.argv.slice(2));
     if (fast) {
       const { runToken } = await import('./commands/token-run.js');
-      await runToken(fast as unknown as Parameters<typeof runToken>[0], ctx);
+      await runToken(fast, ctx);
     } else if (git) {
       const { runGitCredential } = await import('./commands/git-credential-run.js');
-      await runGitCredential(git.action, git.opts, ctx);
+      await runGitCredential(git, ctx);
     } else {
       await ensureColours(ctx);
       const { buildProgram } = await import('./program.js');

@@ -42,15 +42,14 @@ export interface SignInChoices extends BrowserChoice {
 
 /**
  * The choices from `token` or `login` options. --timeout bounds the wait for the person (browser
- * or device code) only when it was given (else 300 s, or the life of the device code); both
- * parsers default it, so argv tells.
+ * or device code) only when it was given (else 300 s, or the life of the device code): neither
+ * parser defaults it.
  */
-export function signInChoices(opts: { browser?: boolean; timeout?: number; promptFormat?: 'text' | 'json' }, argv: readonly string[]): SignInChoices {
-  const given = argv.some((a) => a === '--timeout' || a.startsWith('--timeout='));
+export function signInChoices(opts: { browser?: boolean; timeout?: number; promptFormat?: 'text' | 'json' }): SignInChoices {
   return {
     noBrowser: opts.browser === false,
     ...(opts.promptFormat ? { promptFormat: opts.promptFormat } : {}),
-    ...(given && opts.timeout !== undefined ? { signInWaitMs: opts.timeout * 1000 } : {}),
+    ...(opts.timeout !== undefined ? { signInWaitMs: opts.timeout * 1000 } : {}),
   };
 }
 

@@ -46,3 +46,7 @@ export function parseRedirectUri(value: string): string {
   if (!check.ok) throw new UsageError(`--redirect-uri '${displayAuthority(value)}' is not usable: ${check.problem}.`);
   return check.uri;
 }
+
+export const parseOffset = parseSeconds('--offset');
+export const parseMinValidity = parseSeconds('--min-validity');
+export const parseTimeout = parseSeconds('--timeout', { min: 1 });

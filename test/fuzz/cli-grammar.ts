@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import fc from 'fast-check';
 
 /**
@@ -33,7 +34,7 @@ export function fuzzEnv(url: string): Record<string, string> {
   return { AZURE_AUTHORITY_HOST: url, AZURE_POD_IDENTITY_AUTHORITY_HOST: url, AZURE_CLIENT_SECRET: secret, CI: 'true', AZSESS_TIMEOUT: '3' };
 }
 
-const value = fc.oneof(
+export const value = fc.oneof(
   fc.constantFrom('device-code', 'client-credentials', 'vm', 'managed-identity', 'federated', 'AzDeviceCodeCredentials', 'kerberos', ''),
   fc.constantFrom('common', 'organizations', 'contoso.onmicrosoft.com', '7e57a1d0-0000-4000-8000-00000000a2e5', '../etc', 'a b'),
   fc.constantFrom('https://storage.azure.com/.default', 'https://management.azure.com/', '499b84ac-1321-427f-aa17-267ca6975798/.default', 'openid', '/', '-1', '0', '5', '1e9', 'NaN'),
@@ -78,4 +79,16 @@ export function checkRun(args: string[], r: RunOutcome): void {
   assert.ok(documented.has(r.code!), `exit ${r.code} is not a documented outcome: ${what}`);
   assert.doesNotMatch(r.stderr, /\n\s+at \S/, `stack trace: ${what}`);
   assert.ok(!r.stderr.includes(secret) && !r.stdout.includes(secret), `the secret was echoed: ${what}`);
+}
+
+/** A stream that keeps what is written to it, for the runs of `main()` in-process. */
+export function capture(): { stream: Writable; text: () => string } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  return { stream, text: () => text };
 }

@@ -1,11 +1,11 @@
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { main } from '../../src/cli/main.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { cleanEnv } from '../support/run-cli.js';
 import { makeTmpHome } from '../support/tmp-home.js';
-import { argv, checkRun, fuzzEnv, seed, startRefusingServer, type RunOutcome } from './cli-grammar.js';
+import { argv, capture, checkRun, fuzzEnv, seed, startRefusingServer, type RunOutcome } from './cli-grammar.js';
 
 /**
  * The command-line grammar of cli.fuzz.test.ts, thousands of times, through `main()` in this
@@ -18,17 +18,6 @@ before(async () => {
   server = await startRefusingServer();
 });
 after(() => server.close());
-
-function capture(): { stream: Writable; text: () => string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer | string, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
 async function runInProcess(args: string[]): Promise<RunOutcome> {
   const tmp = makeTmpHome();

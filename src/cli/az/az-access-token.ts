@@ -7,7 +7,9 @@ import { cloudOfAuthority, defaultAzResource, resourceOfType } from '../../az/az
 import { UsageError } from '../../core/errors.js';
 import { resolveHome, resolveSettings } from '../../core/settings.js';
 import { readManifest } from '../../store/manifest.js';
-import { tokenSession, type TokenOptions } from '../commands/token-run.js';
+import { tokenSession } from '../commands/token-run.js';
+import { tokenSpec, type TokenOptions } from '../commands/token-spec.js';
+import { defaultsOf } from '../option-spec.js';
 import type { CliContext } from '../context.js';
 import { collectScopes, parseResource, parseTenant } from '../option-parsers.js';
 
@@ -24,7 +26,8 @@ export function cloudOf(ctx: CliContext) {
 
 /** What the command line asks for, as `azsess token`'s options. */
 export function azTokenOptions(args: AzTokenArgs, global: AzGlobalArgs, ctx: CliContext): TokenOptions {
-  const opts: TokenOptions = { output: 'json', ...(global.verbose ? { verbose: true } : {}) };
+  // token's own defaults (its spec), then what az's callers expect: JSON.
+  const opts: TokenOptions = { ...(defaultsOf(tokenSpec.options) as Pick<TokenOptions, 'promptFormat'>), output: 'json', ...(global.verbose ? { verbose: true } : {}) };
   if (args.tenant !== undefined) opts.tenant = parseTenant(args.tenant);
   if (args.scopes) opts.scope = args.scopes.reduce<string[]>((all, s) => collectScopes(s, all), []);
   else if (args.resource !== undefined) opts.resource = parseResource(args.resource);

@@ -1,25 +1,23 @@
 import { readManifest } from '../../store/manifest.js';
 import { resolveSettings } from '../../core/settings.js';
 import { buildTokenQuery, type TokenQuery } from '../../core/token-query.js';
-import { defaultGitHosts, devopsScope, handleGitCredential, type GitCredentialAction } from '../../helpers/git-credential.js';
+import { defaultGitHosts, devopsScope, handleGitCredential, isGitCredentialAction } from '../../helpers/git-credential.js';
 import type { CliContext } from '../context.js';
 import { helperToken, lazyNetwork } from '../helper-token.js';
 import { readUntilBlankLine } from '../read-input.js';
 import { startRuntime, type Runtime } from '../runtime.js';
 import { settingFlags } from '../token-lookup.js';
-import type { HelperSettingOptions } from './helper-settings.js';
-
-/** `azsess git-credential`'s options, as commander or the fast parser (cli/fast-argv.ts) gives them. */
-export interface GitCredentialOptions extends HelperSettingOptions {
-  allowHost?: string[];
-}
+import type { GitCredentialOptions } from './git-credential-spec.js';
 
 function devopsQuery(opts: GitCredentialOptions, rt: Runtime): TokenQuery {
   const settings = resolveSettings(settingFlags(opts), rt.ctx.env, readManifest(rt.home.value));
   return buildTokenQuery(settings, { scopes: [devopsScope] });
 }
 
-export async function runGitCredential(action: GitCredentialAction, opts: GitCredentialOptions, ctx: CliContext): Promise<void> {
+export async function runGitCredential(opts: GitCredentialOptions, ctx: CliContext): Promise<void> {
+  const action = opts.action;
+  // gitcredentials(7): a helper ignores an operation it does not know (git may add more): exit 0, silent.
+  if (!isGitCredentialAction(action)) return;
   if (opts.allowHost?.some((h) => h.startsWith('*.'))) {
     const { refusePublicSuffixWildcards } = await import('../../helpers/public-suffix.js');
     await refusePublicSuffixWildcards(opts.allowHost);

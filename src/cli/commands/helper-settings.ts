@@ -1,25 +1,17 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { addOptions } from '../command-builder.js';
 import { accountValue, authorityFromFlag, checkAuthorityFlags } from '../../core/settings.js';
-import type { CloudName } from '../../core/authority.js';
-import { shortProtocolName, type ProtocolName } from '../../core/protocol-names.js';
-import { accountOption, authorityOptions, clientIdOption, protocolOption, tenantOption } from '../options.js';
+import { shortProtocolName } from '../../core/protocol-names.js';
+import type { OptionValues } from '../option-spec.js';
 import type { CommonOptions } from '../runtime.js';
+import { helperSettingOptions } from '../shared-options.js';
 
 /** The settings a credential helper's command line may fix (else environment, manifest, default). */
-export interface HelperSettingOptions extends CommonOptions {
-  protocol?: ProtocolName;
-  tenant?: string;
-  clientId?: string;
-  authorityHost?: string;
-  cloud?: CloudName;
-  account?: string;
-}
+export type HelperSettingOptions = OptionValues<typeof helperSettingOptions> & CommonOptions;
 
 export function addHelperSettingOptions(cmd: Command): Command {
-  cmd.addOption(protocolOption()).addOption(tenantOption()).addOption(clientIdOption()).addOption(accountOption());
-  for (const option of authorityOptions()) cmd.addOption(option);
-  return cmd;
+  return addOptions(cmd, helperSettingOptions);
 }
 
 /** The same settings as arguments, for the helper command `setup` writes into another tool's config. */

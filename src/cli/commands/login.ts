@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { isUserProtocol, shortProtocolName } from '../../core/protocol-names.js';
 import { decodeClaims } from '../../core/jwt.js';
 import { oidcScopes } from '../../core/scopes.js';
@@ -8,40 +8,44 @@ import { buildTokenQuery } from '../../core/token-query.js';
 import { readManifest } from '../../core/admin.js';
 import { relativeTime } from '../../output/status.js';
 import type { CliContext } from '../context.js';
-import { addCommonOptions, collectScopes, examples } from '../options.js';
+import { commandFrom } from '../command-builder.js';
+import type { CommandSpec, OptionsOf } from '../option-spec.js';
+import { collectScopes } from '../option-parsers.js';
+import { commonOptions, credentialOptions, signInOptions } from '../shared-options.js';
 import { startRuntime } from '../runtime.js';
-import { addCredentialOptions, credentialInput, readCertificatePassword, type CredentialOptions } from './credential-options.js';
-import { addSignInOptions, type SignInOptions } from './sign-in-options.js';
+import { credentialInput, readCertificatePassword } from '../credential-input.js';
 import { browserFlags, identityFlags, settingFlags } from '../token-lookup.js';
 
-export interface LoginOptions extends SignInOptions, CredentialOptions {
-  scopeAuth?: string[];
-  output?: 'text' | 'json';
-}
+/** `azsess login`, as data (cli/option-spec.ts). */
+export const loginSpec = {
+  name: 'login',
+  description: 'sign in now and record the session (app-only protocols: get and cache a token, which checks the setup)',
+  options: [
+    { flags: '--scope-auth <scope>', key: 'scopeAuth', help: 'also consent to this scope at sign-in, so later audiences need no new sign-in (repeatable)', parse: collectScopes },
+    {
+      flags: '--output <format>',
+      key: 'output',
+      help: 'text: a sentence on stderr; json: also who signed in on stdout (account, tenant, client_id, authority, protocol), never a token',
+      choices: ['text', 'json'],
+      default: 'text',
+    },
+    ...signInOptions,
+    ...credentialOptions,
+    ...commonOptions,
+  ],
+  examples: [
+    'azsess login --protocol device-code --tenant contoso.onmicrosoft.com',
+    'azsess login --scope https://storage.azure.com/.default --scope-auth https://vault.azure.net/user_impersonation',
+    'azsess login --protocol client-credentials --tenant contoso.onmicrosoft.com --client-id $APP',
+    'azsess login --protocol auth-code --login-hint alice@contoso.com   # in a browser on this machine',
+    'azsess login --account bob@contoso.com --output json   # refused unless bob signs in',
+  ],
+} as const satisfies CommandSpec;
+
+export type LoginOptions = OptionsOf<typeof loginSpec>;
 
 export function loginCommand(ctx: CliContext): Command {
-  const cmd = new Command('login')
-    .description('sign in now and record the session (app-only protocols: get and cache a token, which checks the setup)')
-    .option('--scope-auth <scope>', 'also consent to this scope at sign-in, so later audiences need no new sign-in (repeatable)', collectScopes)
-    .addOption(
-      new Option('--output <format>', 'text: a sentence on stderr; json: also who signed in on stdout (account, tenant, client_id, authority, protocol), never a token')
-        .choices(['text', 'json'])
-        .default('text'),
-    );
-  addSignInOptions(cmd);
-  addCredentialOptions(cmd);
-  cmd.addHelpText(
-    'after',
-    examples(
-      'azsess login --protocol device-code --tenant contoso.onmicrosoft.com',
-      'azsess login --scope https://storage.azure.com/.default --scope-auth https://vault.azure.net/user_impersonation',
-      'azsess login --protocol client-credentials --tenant contoso.onmicrosoft.com --client-id $APP',
-      'azsess login --protocol auth-code --login-hint alice@contoso.com   # in a browser on this machine',
-      'azsess login --account bob@contoso.com --output json   # refused unless bob signs in'
-    ),
-  );
-  addCommonOptions(cmd);
-  return cmd.action(async (_opts, command: Command) => runLogin(command.optsWithGlobals(), ctx));
+  return commandFrom(loginSpec, runLogin, ctx);
 }
 
 /** The tenant the token was issued in (its `tid`), else the one asked. */
@@ -87,7 +91,7 @@ export async function runLogin(opts: LoginOptions, ctx: CliContext): Promise<voi
     store: rt.store,
     log: rt.log,
     now: ctx.now,
-    network: () => startNetwork(rt, signInChoices(opts, ctx.argv)),
+    network: () => startNetwork(rt, signInChoices(opts)),
   });
   rt.log.info(summary(session, ctx.now()));
   if (opts.output === 'json') ctx.stdout.write(`${JSON.stringify(authenticationRecord(session))}\n`);

@@ -1,36 +1,34 @@
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { loadState, selectorMatches } from '../../core/admin.js';
-import type { CloudName } from '../../core/authority.js';
-import type { ProtocolName } from '../../core/protocol-names.js';
 import { registryTokensOf } from '../../core/registry-tokens.js';
 import { resolveSettings } from '../../core/settings.js';
 import { buildStatusReport, formatStatusText } from '../../output/status.js';
 import type { CliContext } from '../context.js';
-import { accountOption, addCommonOptions, authorityOptions, clientIdOption, examples, protocolOption, tenantOption } from '../options.js';
-import { startRuntime, type CommonOptions } from '../runtime.js';
+import { commandFrom } from '../command-builder.js';
+import type { CommandSpec, OptionsOf } from '../option-spec.js';
+import { startRuntime } from '../runtime.js';
+import { accountOption, authorityOptions, clientIdOption, commonOptions, protocolOption, tenantOption } from '../shared-options.js';
 
-export interface StatusOptions extends CommonOptions {
-  output?: 'text' | 'json';
-  protocol?: ProtocolName;
-  tenant?: string;
-  clientId?: string;
-  authorityHost?: string;
-  cloud?: CloudName;
-  account?: string;
-}
+/** `azsess status`, as data (cli/option-spec.ts). */
+export const statusSpec = {
+  name: 'status',
+  description: 'show the settings azsess would use, where each comes from, and the stored sessions (never a token)',
+  options: [
+    { flags: '--output <format>', key: 'output', help: 'text for people, json for scripts', choices: ['text', 'json'], default: 'text' },
+    protocolOption(),
+    tenantOption,
+    clientIdOption(),
+    accountOption,
+    ...authorityOptions,
+    ...commonOptions,
+  ],
+  examples: ['azsess status', 'azsess status --output json | jq .accounts', 'azsess status --account alice@contoso.com'],
+} as const satisfies CommandSpec;
+
+export type StatusOptions = OptionsOf<typeof statusSpec>;
 
 export function statusCommand(ctx: CliContext): Command {
-  const cmd = new Command('status')
-    .description('show the settings azsess would use, where each comes from, and the stored sessions (never a token)')
-    .addOption(new Option('--output <format>', 'text for people, json for scripts').choices(['text', 'json']).default('text'))
-    .addOption(protocolOption())
-    .addOption(tenantOption())
-    .addOption(clientIdOption())
-    .addOption(accountOption());
-  for (const option of authorityOptions()) cmd.addOption(option);
-  cmd.addHelpText('after', examples('azsess status', 'azsess status --output json | jq .accounts', 'azsess status --account alice@contoso.com'));
-  addCommonOptions(cmd);
-  return cmd.action(async (_opts, command: Command) => runStatus(command.optsWithGlobals(), ctx));
+  return commandFrom(statusSpec, runStatus, ctx);
 }
 
 export async function runStatus(opts: StatusOptions, ctx: CliContext): Promise<void> {

@@ -3,14 +3,9 @@ import type { Session } from '../../core/session.js';
 import { renderToken, type ExecInfo } from '../../output/token-formats.js';
 import type { CliContext } from '../context.js';
 import { startRuntime } from '../runtime.js';
-import { prepareTokenLookup, type TokenLookupOptions } from '../token-lookup.js';
+import { prepareTokenLookup } from '../token-lookup.js';
 import { readCertificatePassword } from '../credential-input.js';
-import type { SignInOptions } from './sign-in-options.js';
-
-/** `azsess token`'s options, as commander or the fast parser (cli/fast-argv.ts) gives them. */
-export interface TokenOptions extends SignInOptions, TokenLookupOptions {
-  interactive?: boolean;
-}
+import type { TokenOptions } from './token-spec.js';
 
 /**
  * `azsess token`: a cache hit loads nothing more than this; a miss loads the engine, and a
@@ -46,7 +41,7 @@ export async function tokenSession(opts: TokenOptions, ctx: CliContext): Promise
       now: ctx.now,
       network: async () => {
         const { signInChoices, startNetwork } = await import('../network.js');
-        return startNetwork(rt, signInChoices(opts, ctx.argv));
+        return startNetwork(rt, signInChoices(opts));
       },
     },
   );

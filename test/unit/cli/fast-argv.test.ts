@@ -2,9 +2,51 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Command } from 'commander';
 import { gitCredentialCommand } from '../../../src/cli/commands/git-credential.js';
+import { gitCredentialSpec } from '../../../src/cli/commands/git-credential-spec.js';
+import { loginSpec } from '../../../src/cli/commands/login.js';
+import { statusSpec } from '../../../src/cli/commands/status.js';
 import { tokenCommand } from '../../../src/cli/commands/token.js';
+import { tokenSpec } from '../../../src/cli/commands/token-spec.js';
 import { processContext } from '../../../src/cli/context.js';
 import { parseFastGitCredentialArgs, parseFastTokenArgs } from '../../../src/cli/fast-argv.js';
+import { defaultsOf, type CommandSpec } from '../../../src/cli/option-spec.js';
+import { buildProgram } from '../../../src/cli/program.js';
+import { commonOptions } from '../../../src/cli/shared-options.js';
+
+/**
+ * Structural: the commands commander runs are made of their specs (cli/option-spec.ts), option by
+ * option, with the same key, parser, choices, default and help, and nothing else; so the fast path,
+ * which reads the same specs, parses what commander parses. The differential test
+ * (test/fuzz/fast-path.fuzz.test.ts) runs both on generated command lines.
+ */
+const specs: CommandSpec[] = [tokenSpec, gitCredentialSpec, loginSpec, statusSpec];
+
+test("the program's own options, which commander takes wherever they stand, are those the fast path takes first", () => {
+  const program = buildProgram(processContext());
+  assert.deepEqual(program.options.map((o) => o.flags), ['--version', ...commonOptions.map((o) => o.flags)]);
+});
+
+for (const spec of specs) {
+  test(`commander's ${spec.name} is its spec, option by option`, () => {
+    const cmd = buildProgram(processContext()).commands.find((c) => c.name() === spec.name)!;
+    assert.equal(cmd.description(), spec.description);
+    assert.deepEqual(cmd.options.map((o) => o.flags), spec.options.map((o) => o.flags), 'the same options, in the same order');
+    cmd.options.forEach((option, i) => {
+      const want = spec.options[i]!;
+      assert.equal(option.attributeName(), want.key, option.flags);
+      assert.equal(option.description, want.help, option.flags);
+      assert.equal(option.defaultValue, want.default, option.flags);
+      if (want.parse) assert.equal(option.parseArg, want.parse, `${option.flags}: the spec's parser`);
+      else assert.deepEqual(option.argChoices, want.choices, `${option.flags}: the spec's choices`);
+      if (!want.parse && !want.choices) assert.equal(option.parseArg, undefined, `${option.flags}: no parser of its own`);
+    });
+    assert.deepEqual(cmd.opts(), defaultsOf(spec.options), 'the same values before any flag');
+    assert.deepEqual(
+      cmd.registeredArguments.map((a) => ({ name: a.name(), help: a.description, choices: a.argChoices })),
+      spec.argument ? [{ name: spec.argument.name.slice(1, -1), help: spec.argument.help, choices: [...spec.argument.choices] }] : [],
+    );
+  });
+}
 
 /** What commander makes of `token <args>`, or undefined when it refuses them. */
 function commanderParse(args: string[]): Record<string, unknown> | undefined {
@@ -62,7 +104,7 @@ const handledCases = new Set(cases.slice(0, 10));
 
 for (const args of cases) {
   test(`fast parse agrees with commander: token ${args.join(' ')}`, () => {
-    const fast = parseFastTokenArgs(['token', ...args]);
+    const fast = parseFastTokenArgs(['token', ...args]) as Record<string, unknown> | undefined;
     const full = commanderParse(args);
     if (full === undefined) {
       assert.equal(fast, undefined, 'commander refuses it, so the fast path must leave it alone');
@@ -116,7 +158,8 @@ const gitCases: Array<{ args: string[]; fast: boolean }> = [
 
 for (const { args, fast: expectFast } of gitCases) {
   test(`fast parse agrees with commander: git-credential ${args.join(' ')}`, () => {
-    const fast = parseFastGitCredentialArgs(['git-credential', ...args]);
+    const parsed = parseFastGitCredentialArgs(['git-credential', ...args]);
+    const fast = parsed && { action: parsed.action, opts: Object.fromEntries(Object.entries(parsed).filter(([key]) => key !== 'action')) };
     const full = commanderGitParse(args);
     if (full === undefined) {
       assert.equal(fast, undefined, 'commander refuses it, so the fast path must leave it alone');

@@ -8,5 +8,5 @@ test('setup git|kubectl pass --account to the helper command they write, and the
     '--tenant', 'contoso.onmicrosoft.com', '--account', 'bob@contoso.com',
   ]);
   assert.equal(parseFastTokenArgs(['token', '--account', 'bob@contoso.com'])?.account, 'bob@contoso.com');
-  assert.equal(parseFastGitCredentialArgs(['git-credential', 'get', '--account=bob@contoso.com'])?.opts.account, 'bob@contoso.com');
+  assert.equal(parseFastGitCredentialArgs(['git-credential', 'get', '--account=bob@contoso.com'])?.account, 'bob@contoso.com');
 });

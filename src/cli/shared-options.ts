@@ -1,0 +1,111 @@
+import { resolve } from 'node:path';
+import { parseClaimsArgument } from '../core/claims.js';
+import { parseProtocol, protocolChoices } from '../core/protocol-names.js';
+import { defaultRedirectUri } from '../core/session.js';
+import { collectScopes, parseRedirectUri, parseTenant, parseTimeout } from './option-parsers.js';
+
+/**
+ * The options several commands share, as spec data (cli/option-spec.ts): no commander here, as
+ * the fast path reads them on every cache hit.
+ */
+
+/** Options every command takes, also accepted before the command name. */
+export const commonOptions = [
+  { flags: '--home <dir>', key: 'home', help: 'azsess home directory (default: $AZSESSIONS_HOME, else ~/.azsessions)' },
+  { flags: '-v, --verbose', key: 'verbose', help: 'explain what azsess does, on stderr (never prints a token)' },
+] as const;
+
+export const protocolOption = (help = 'sign-in protocol') =>
+  ({ flags: '--protocol <name>', key: 'protocol', help: `${help}: ${protocolChoices.join(', ')}`, parse: parseProtocol }) as const;
+
+export const tenantOption = { flags: '--tenant <tenant>', key: 'tenant', help: 'tenant GUID or domain, or common, organizations, consumers', parse: parseTenant } as const;
+
+export const clientIdOption = (help = 'application (client) id') => ({ flags: '--client-id <id>', key: 'clientId', help }) as const;
+
+/** `--account`: whose session, among several people signed in to one app (default: the last to sign in). */
+export const accountOption = {
+  flags: '--account <upn-or-oid>',
+  key: 'account',
+  help: 'the account whose session to use, by UPN or object id (default: $AZSESS_ACCOUNT, else the last to sign in)',
+} as const;
+
+export const scopeOption = (help: string) => ({ flags: '--scope <scope>', key: 'scope', help, parse: collectScopes }) as const;
+
+export const authorityOptions = [
+  { flags: '--authority-host <host>', key: 'authorityHost', help: 'Entra login host, with or without https:// (default: $AZURE_AUTHORITY_HOST, else login.microsoftonline.com)' },
+  { flags: '--cloud <name>', key: 'cloud', help: 'shorthand for the login host of a national cloud', choices: ['public', 'usgov', 'china'] },
+] as const;
+
+/** The settings a credential helper's command line may fix (else environment, manifest, default). */
+export const helperSettingOptions = [protocolOption(), tenantOption, clientIdOption(), accountOption, ...authorityOptions] as const;
+
+/** Options shared by `token`, `login` and `serve`. */
+export const signInOptions = [
+  scopeOption('scope to get a token for, e.g. https://storage.azure.com/.default (repeatable)'),
+  protocolOption(),
+  tenantOption,
+  clientIdOption('application (client) id; with vm, a user-assigned identity by client id'),
+  { flags: '--object-id <id>', key: 'objectId', help: 'vm: a user-assigned identity by object (principal) id' },
+  { flags: '--msi-res-id <id>', key: 'msiResId', help: 'vm: a user-assigned identity by ARM resource id' },
+  accountOption,
+  ...authorityOptions,
+  {
+    flags: '--timeout <seconds>',
+    key: 'timeout',
+    help: 'bound on the network work of the command (default: AZSESS_TIMEOUT, else 60); when given, also on the wait for the person to sign in (else 300 s for auth-code, the life of the code for device-code)',
+    parse: parseTimeout,
+  },
+  { flags: '--clear-cache', key: 'clearCache', help: 'remove the matching stored session first' },
+  {
+    flags: '--redirect-uri <uri>',
+    key: 'redirectUri',
+    help: `auth-code: loopback redirect URI to listen on; port 0 or none: any free port (default ${defaultRedirectUri})`,
+    parse: parseRedirectUri,
+  },
+  { flags: '--no-browser', key: 'browser', help: 'auth-code: print the sign-in URL instead of opening a browser' },
+  { flags: '--login-hint <upn>', key: 'loginHint', help: 'auth-code: the account to sign in, e.g. alice@contoso.com' },
+  { flags: '--domain-hint <domain>', key: 'domainHint', help: 'auth-code: skip home realm discovery, e.g. contoso.com or consumers' },
+  {
+    flags: '--prompt-format <format>',
+    key: 'promptFormat',
+    help: 'device-code: the sign-in prompt on stderr as text for people, or one JSON line for programs (verification_uri, user_code, expires_on)',
+    choices: ['text', 'json'],
+    default: 'text',
+  },
+] as const;
+
+const absolutePath = (value: string): string => resolve(value);
+
+/** Claims, CAE, client certificates and federated tokens: options of `token`, `login` and `serve`. */
+export const credentialOptions = [
+  {
+    flags: '--claims <json>',
+    key: 'claims',
+    help: 'a claims challenge from a resource (JSON, or its base64): get a new token asking for these claims',
+    parse: parseClaimsArgument,
+  },
+  { flags: '--cae', key: 'cae', help: 'declare the cp1 client capability (continuous access evaluation); CAE tokens are cached apart' },
+  {
+    flags: '--client-certificate <path>',
+    key: 'clientCertificate',
+    help: 'client-credentials: PEM file with the private key and its certificate (default $AZURE_CLIENT_CERTIFICATE_PATH)',
+    parse: absolutePath,
+  },
+  { flags: '--client-certificate-password-stdin', key: 'clientCertificatePasswordStdin', help: "read the encrypted key's password from one line of stdin (default $AZURE_CLIENT_CERTIFICATE_PASSWORD)" },
+  { flags: '--certificate-alg <alg>', key: 'certificateAlg', help: 'certificate assertion signature: PS256 with x5t#S256 (default), or RS256 with x5t', choices: ['PS256', 'RS256'] },
+  { flags: '--send-certificate-chain', key: 'sendCertificateChain', help: 'add the certificate chain (x5c) to the assertion, for subject name and issuer authentication' },
+  {
+    flags: '--federated-token-source <source>',
+    key: 'federatedTokenSource',
+    help: 'federated: where the token comes from (default auto: from the environment)',
+    choices: ['auto', 'file', 'github', 'azure-pipelines'],
+  },
+  {
+    flags: '--federated-token-file <path>',
+    key: 'federatedTokenFile',
+    help: 'federated: file holding the token, read for every request (default $AZURE_FEDERATED_TOKEN_FILE)',
+    parse: absolutePath,
+  },
+  { flags: '--federated-audience <audience>', key: 'federatedAudience', help: 'federated, github: the audience to ask GitHub for (default api://AzureADTokenExchange)' },
+  { flags: '--service-connection-id <id>', key: 'serviceConnectionId', help: 'federated, azure-pipelines: the service connection (default $AZURESUBSCRIPTION_SERVICE_CONNECTION_ID)' },
+] as const;
