@@ -55,7 +55,7 @@ export const signInOptions = [
     help: 'bound on the network work of the command (default: AZSESS_TIMEOUT, else 60); when given, also on the wait for the person to sign in (else 300 s for auth-code, the life of the code for device-code)',
     parse: parseTimeout,
   },
-  { flags: '--clear-cache', key: 'clearCache', help: 'remove the matching stored session first' },
+  { flags: '--clear-cache', key: 'clearCache', help: 'do not use the matching stored session; replace it once the new token is saved' },
   {
     flags: '--redirect-uri <uri>',
     key: 'redirectUri',
