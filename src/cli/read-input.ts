@@ -10,17 +10,9 @@ export function readAll(ctx: Pick<CliContext, 'stdin' | 'stdinFd'>): Promise<str
   return readUntil(ctx, () => false);
 }
 
-/**
- * `/(^|\n)\r?\n/.test(text)` in plain code (git runs this on every request; core/host-names.ts
- * says why): the text has a blank line.
- */
-export function hasBlankLine(text: string): boolean {
-  return text.startsWith('\n') || text.startsWith('\r\n') || text.includes('\n\n') || text.includes('\n\r\n');
-}
-
 /** Up to the first blank line or the end, whichever comes first (git-credential(1)). */
 export function readUntilBlankLine(ctx: Pick<CliContext, 'stdin' | 'stdinFd'>): Promise<string> {
-  return readUntil(ctx, hasBlankLine);
+  return readUntil(ctx, (text) => /(^|\n)\r?\n/.test(text));
 }
 
 async function readUntil(ctx: Pick<CliContext, 'stdin' | 'stdinFd'>, done: (text: string) => boolean): Promise<string> {

@@ -1,6 +1,4 @@
-import { withoutTrailingSlashes } from '../core/authority.js';
 import { ConfigError, UsageError } from '../core/errors.js';
-import { isHostAndPort, withoutHttpScheme } from '../core/host-names.js';
 import { jsonSyntaxProblem } from '../core/json-problem.js';
 
 /**
@@ -10,10 +8,12 @@ import { jsonSyntaxProblem } from '../core/json-problem.js';
 
 export const dockerHelperName = 'azsess';
 
+const registryShape = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?$/;
+
 /** A registry as docker names it in credHelpers: host[:port], lower case, no scheme or path. */
 export function parseRegistry(value: string, flag = '--registry'): string {
-  const host = withoutTrailingSlashes(withoutHttpScheme(value.trim().toLowerCase()));
-  if (!isHostAndPort(host)) {
+  const host = value.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/+$/, '');
+  if (!registryShape.test(host)) {
     throw new UsageError(`${flag} '${value}' is not a registry host; give one such as myregistry.azurecr.io.`);
   }
   return host;

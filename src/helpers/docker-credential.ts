@@ -1,5 +1,4 @@
 import { ConfigError } from '../core/errors.js';
-import { isLabelText, withoutScheme } from '../core/host-names.js';
 import { parseRegistry } from './docker-config.js';
 
 /**
@@ -13,19 +12,13 @@ export const credentialsNotFound = 'credentials not found in native keychain';
 
 export const dockerActions = ['get', 'store', 'erase', 'list', 'version'] as const;
 
-/**
- * An Azure Container Registry login server, `/^[a-z0-9]+\.azurecr\.(io|us|cn)$/` in plain code
- * (core/host-names.ts says why): `evil.azurecr.io.example.com` is not one.
- */
-function isAcrHost(host: string): boolean {
-  const dot = host.indexOf('.');
-  return ['azurecr.io', 'azurecr.us', 'azurecr.cn'].includes(host.slice(dot + 1)) && isLabelText(host.slice(0, dot), false);
-}
+/** Azure Container Registry login servers, anchored: `evil.azurecr.io.example.com` is not one. */
+const acrHost = /^[a-z0-9]+\.azurecr\.(io|us|cn)$/;
 
 /** The registry host[:port] in what docker sends: a bare host, or a URL such as https://host/v2/. */
 export function registryHostOf(serverUrl: string): string | undefined {
   const trimmed = serverUrl.trim().toLowerCase();
-  const host = withoutScheme(trimmed).split('/')[0] ?? '';
+  const host = trimmed.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').split('/')[0] ?? '';
   return host === '' || host.includes('@') ? undefined : host;
 }
 
@@ -47,7 +40,7 @@ export function parseAcrHosts(value: string | undefined): string[] {
 
 /** True for an ACR login server or a host listed in AZSESS_ACR_HOSTS. */
 export function servesRegistry(host: string, acrHosts: readonly string[]): boolean {
-  return isAcrHost(host) || acrHosts.includes(host);
+  return acrHost.test(host) || acrHosts.includes(host);
 }
 
 export interface RegistryCredential {

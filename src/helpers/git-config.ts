@@ -1,5 +1,4 @@
 import { isLoopbackHost } from '../core/authority.js';
-import { withoutPort } from '../core/host-names.js';
 import { defaultGitHosts } from './git-credential.js';
 
 /**
@@ -26,7 +25,7 @@ export function gitHelperValue(azsess: string, args: readonly string[]): string 
 }
 
 function urlOf(host: string): string {
-  return `${isLoopbackHost(withoutPort(host)) ? 'http' : 'https'}://${host}`;
+  return `${isLoopbackHost(host.replace(/:\d+$/, '')) ? 'http' : 'https'}://${host}`;
 }
 
 /**

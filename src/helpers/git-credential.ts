@@ -1,5 +1,4 @@
 import { isLoopbackHost } from '../core/authority.js';
-import { isHostAndPort, isLabelText, withoutPort } from '../core/host-names.js';
 import { UsageError } from '../core/errors.js';
 
 /**
@@ -28,7 +27,7 @@ export type GitCredentialRequest = Record<string, string>;
 export function parseGitCredentialRequest(text: string): GitCredentialRequest {
   const request: GitCredentialRequest = {};
   for (const line of text.split('\n')) {
-    const clean = line.endsWith('\r') ? line.slice(0, -1) : line;
+    const clean = line.replace(/\r$/, '');
     if (clean === '') break;
     const eq = clean.indexOf('=');
     if (eq <= 0) continue;
@@ -37,10 +36,12 @@ export function parseGitCredentialRequest(text: string): GitCredentialRequest {
   return request;
 }
 
+const hostShape = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?$/i;
+
 /** Checks an `--allow-host` value: a host, optionally `*.` first and `:port` last. */
 export function parseAllowHost(value: string): string {
   const host = value.trim().toLowerCase();
-  if (!isHostAndPort(host.startsWith('*.') ? host.slice(2) : host)) {
+  if (!hostShape.test(host)) {
     throw new UsageError(`--allow-host '${value}' is not a host; give one such as git.example.com, git.example.com:8443 or *.example.com.`);
   }
   return host;
@@ -52,7 +53,7 @@ export function hostMatches(pattern: string, host: string): boolean {
   const h = host.toLowerCase();
   if (!p.startsWith('*.')) return p === h;
   const suffix = p.slice(1);
-  return h.endsWith(suffix) && isLabelText(h.slice(0, -suffix.length), true);
+  return h.endsWith(suffix) && /^[a-z0-9-]+$/.test(h.slice(0, -suffix.length));
 }
 
 /**
@@ -62,7 +63,7 @@ export function hostMatches(pattern: string, host: string): boolean {
 export function isAllowedRequest(request: GitCredentialRequest, allowHosts: readonly string[]): boolean {
   const host = request.host;
   if (!host) return false;
-  const hostname = withoutPort(host);
+  const hostname = host.replace(/:\d+$/, '');
   const secure = request.protocol === 'https' || (request.protocol === 'http' && isLoopbackHost(hostname));
   return secure && allowHosts.some((pattern) => hostMatches(pattern, host));
 }
