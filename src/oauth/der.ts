@@ -18,6 +18,7 @@ export interface DerElement {
 export const tags = {
   integer: 0x02,
   octetString: 0x04,
+  null: 0x05,
   oid: 0x06,
   sequence: 0x30,
   set: 0x31,

@@ -192,7 +192,12 @@ function decrypt(algorithm: DerElement | undefined, data: Buffer, unlock: Unlock
 function verifyMac(macData: DerElement, authSafe: Buffer, password: string | undefined): string | undefined {
   const [digestInfo, salt, count] = sequence(macData, 'the MAC');
   const [algorithm, expected] = sequence(digestInfo, 'the MAC digest');
-  const digestName = oid(sequence(algorithm, 'the MAC algorithm')[0], 'the MAC algorithm');
+  const [digestOid, parameters, ...extra] = sequence(algorithm, 'the MAC algorithm');
+  // A digest takes no parameters: absent or NULL (RFC 5754), nothing else, so no byte outside the MAC goes unread.
+  if (extra.length > 0 || (parameters && (parameters.tag !== tags.null || parameters.body.length > 0))) {
+    throw new Pkcs12Error('malformed', 'the MAC algorithm has parameters a digest does not take');
+  }
+  const digestName = oid(digestOid, 'the MAC algorithm');
   const digest = digests[digestName];
   if (!digest) throw new Pkcs12Error('unsupported', `the MAC algorithm ${digestName}`);
   const expectedBytes = octets(expected, 'the MAC');
