@@ -33,6 +33,10 @@ export type AzResourceType = (typeof azResourceTypes)[number];
 export type AzCommand =
   | { name: 'account get-access-token'; global: AzGlobalArgs; token: AzTokenArgs }
   | { name: 'account show'; global: AzGlobalArgs; subscription?: string }
+  | { name: 'account list'; global: AzGlobalArgs; all: boolean; refresh: boolean }
+  | { name: 'account set'; global: AzGlobalArgs; subscription: string }
+  | { name: 'account clear'; global: AzGlobalArgs }
+  | { name: 'account tenant list'; global: AzGlobalArgs }
   | { name: 'version'; global: AzGlobalArgs };
 
 /** A usage error in az's words; az exits 2 for these, as argparse does. */
@@ -46,8 +50,11 @@ type Store = (value: string) => void;
 
 interface Parsing {
   global: AzGlobalArgs;
-  /** The store of a value option of the command, or undefined; `many` takes values up to the next option (nargs='+'). */
-  option: (name: string) => { store: Store; many?: boolean } | undefined;
+  /**
+   * The store of an option of the command, or undefined; `many` takes values up to the next
+   * option (nargs='+'), `flag` takes none (store_true: given '').
+   */
+  option: (name: string) => { store: Store; many?: boolean; flag?: boolean } | undefined;
 }
 
 function parseOutput(value: string): AzOutputFormat {
@@ -98,6 +105,11 @@ function parseOptions(args: readonly string[], parsing: Parsing): boolean {
     const own = parsing.option(name);
     const store = own?.store ?? globalOption(name, parsing.global);
     if (!store) throw new AzUsageError(`unrecognized arguments: ${arg}`);
+    if (own?.flag) {
+      if (attached !== undefined) throw new AzUsageError(`argument ${name}: ignored explicit argument '${attached}'`);
+      store('');
+      continue;
+    }
     if (attached !== undefined) {
       store(attached);
       continue;
@@ -161,6 +173,29 @@ export function parseAzArgs(args: readonly string[]): AzCommand | undefined {
     const option: Parsing['option'] = (name) => (name === '--subscription' || name === '-s' ? tokenOption(token)(name) : undefined);
     if (!parseOptions(args.slice(2), { global, option })) return undefined;
     return token.subscription === undefined ? { name: 'account show', global } : { name: 'account show', global, subscription: token.subscription };
+  }
+  if (args[0] === 'account' && args[1] === 'list') {
+    const list = { all: false, refresh: false };
+    const option: Parsing['option'] = (name) =>
+      name === '--all' ? { store: () => (list.all = true), flag: true } : name === '--refresh' ? { store: () => (list.refresh = true), flag: true } : undefined;
+    if (!parseOptions(args.slice(2), { global, option })) return undefined;
+    return { name: 'account list', global, ...list };
+  }
+  if (args[0] === 'account' && args[1] === 'set') {
+    let subscription: string | undefined;
+    // az's `account set` takes the subscription as --subscription/-s or --name/-n.
+    const option: Parsing['option'] = (name) => (['--subscription', '-s', '--name', '-n'].includes(name) ? { store: (v) => (subscription = v) } : undefined);
+    if (!parseOptions(args.slice(2), { global, option })) return undefined;
+    if (subscription === undefined) throw new AzUsageError('the following arguments are required: --name/--subscription/-n/-s');
+    return { name: 'account set', global, subscription };
+  }
+  if (args[0] === 'account' && args[1] === 'clear') {
+    if (!parseOptions(args.slice(2), { global, option: () => undefined })) return undefined;
+    return { name: 'account clear', global };
+  }
+  if (args[0] === 'account' && args[1] === 'tenant' && args[2] === 'list') {
+    if (!parseOptions(args.slice(3), { global, option: () => undefined })) return undefined;
+    return { name: 'account tenant list', global };
   }
   if (args[0] === 'version') {
     if (!parseOptions(args.slice(1), { global, option: () => undefined })) return undefined;

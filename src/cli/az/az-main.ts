@@ -1,9 +1,8 @@
 import { parseAzArgs, type AzCommand } from '../../az/az-args.js';
-import { ConfigError } from '../../core/errors.js';
 import { renderAzResult, type AzValue } from '../../az/az-output.js';
 import { versionResult } from '../../az/az-version.js';
 import type { CliContext } from '../context.js';
-import { azAccessToken, azAccountShow } from './az-access-token.js';
+import { azAccessToken } from './az-access-token.js';
 import { azFailure } from './az-failure.js';
 import { findAzureCli, noAzureCli, runAzureCli } from './az-passthrough.js';
 
@@ -44,13 +43,21 @@ async function answer(command: AzCommand, ctx: CliContext): Promise<AzValue> {
     const { version } = await import('../../version.js');
     return versionResult(version);
   }
-  if (command.name === 'account show') {
-    if (command.subscription !== undefined) {
-      throw new ConfigError(`Subscription '${command.subscription}' not found: azsess keeps no subscriptions yet; run az account show without --subscription.`);
-    }
-    return azAccountShow(command.global, ctx);
+  if (command.name === 'account get-access-token') return azAccessToken(command.token, command.global, ctx);
+  // The account commands read the subscription list: a layer a token's cache hit never loads.
+  const accounts = await import('./az-accounts.js');
+  switch (command.name) {
+    case 'account show':
+      return accounts.azAccountShow(command.subscription, command.global, ctx);
+    case 'account list':
+      return accounts.azAccountList(command, command.global, ctx);
+    case 'account set':
+      return accounts.azAccountSet(command.subscription, command.global, ctx);
+    case 'account clear':
+      return accounts.azAccountClear(command.global, ctx);
+    case 'account tenant list':
+      return accounts.azTenantList(command.global, ctx);
   }
-  return azAccessToken(command.token, command.global, ctx);
 }
 
 function fail(err: unknown, ctx: CliContext, verbose: boolean): number {

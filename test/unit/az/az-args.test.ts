@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseAzArgs } from '../../../src/az/az-args.js';
+import { AzUsageError, parseAzArgs } from '../../../src/az/az-args.js';
 import { formatJson, formatTsv, renderAzResult } from '../../../src/az/az-output.js';
 import { cloudOfAuthority, defaultAzResource, resourceOfType } from '../../../src/az/az-resource-types.js';
 
@@ -29,7 +29,21 @@ test('what azsess does not answer is undefined: other commands, help', () => {
   }
   assert.equal(parseAzArgs(['version', '-o=json'])?.name, 'version');
   assert.deepEqual(parseAzArgs(['account', 'show', '-o=json']), { name: 'account show', global: { output: 'json', verbose: false } });
-  assert.equal(parseAzArgs(['account', 'list']), undefined, 'not answered yet');
+  assert.equal(parseAzArgs(['logout']), undefined, 'not answered yet');
+  assert.equal(parseAzArgs(['account', 'tenant', 'show']), undefined);
+});
+
+test('the account commands: list --all --refresh (flags take no value), set by --subscription/-s/--name/-n, clear, tenant list', () => {
+  assert.deepEqual(parseAzArgs(['account', 'list']), { name: 'account list', global: { output: 'json', verbose: false }, all: false, refresh: false });
+  assert.deepEqual(parseAzArgs(['account', 'list', '--refresh', '-o=json', '--all']), { name: 'account list', global: { output: 'json', verbose: false }, all: true, refresh: true });
+  assert.throws(() => parseAzArgs(['account', 'list', '--all=yes']), AzUsageError);
+  for (const flag of ['--subscription', '-s', '--name', '-n']) {
+    assert.deepEqual(parseAzArgs(['account', 'set', flag, 'my sub']), { name: 'account set', global: { output: 'json', verbose: false }, subscription: 'my sub' }, flag);
+  }
+  assert.throws(() => parseAzArgs(['account', 'set']), /required: --name\/--subscription/);
+  assert.equal(parseAzArgs(['account', 'clear'])?.name, 'account clear');
+  assert.equal(parseAzArgs(['account', 'tenant', 'list', '-o', 'tsv'])?.name, 'account tenant list');
+  assert.equal(parseAzArgs(['account', 'set', '--help']), undefined, 'help goes to the Azure CLI');
 });
 
 test('usage errors: several resources, --tenant with --subscription, unknown options, formats azsess does not write', () => {
