@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.js';
+import type { AzLoginArgs } from './az-login-args.js';
 
 /**
  * The Azure CLI command lines azsess answers, read as az reads them (argparse): `--name value`,
@@ -37,6 +38,8 @@ export type AzCommand =
   | { name: 'account set'; global: AzGlobalArgs; subscription: string }
   | { name: 'account clear'; global: AzGlobalArgs }
   | { name: 'account tenant list'; global: AzGlobalArgs }
+  | { name: 'login'; global: AzGlobalArgs; login: AzLoginArgs }
+  | { name: 'logout'; global: AzGlobalArgs; username?: string }
   | { name: 'version'; global: AzGlobalArgs };
 
 /** A usage error in az's words; az exits 2 for these, as argparse does. */
@@ -48,7 +51,7 @@ const otherFormats: readonly string[] = ['table', 'yaml', 'yamlc'];
 
 type Store = (value: string) => void;
 
-interface Parsing {
+export interface Parsing {
   global: AzGlobalArgs;
   /**
    * The store of an option of the command, or undefined; `many` takes values up to the next
@@ -83,7 +86,7 @@ function isGlobalFlag(arg: string): boolean {
 }
 
 /** Splits `--name=value` and `-xVALUE` (a short option with its value attached). */
-function splitArg(arg: string): { name: string; attached?: string } {
+export function splitArg(arg: string): { name: string; attached?: string } {
   if (arg.startsWith('--')) {
     const eq = arg.indexOf('=');
     return eq > 0 ? { name: arg.slice(0, eq), attached: arg.slice(eq + 1) } : { name: arg };
@@ -93,7 +96,7 @@ function splitArg(arg: string): { name: string; attached?: string } {
 }
 
 /** Reads the options after the command's words; a help flag or `undefined` asks for the Azure CLI. */
-function parseOptions(args: readonly string[], parsing: Parsing): boolean {
+export function parseOptions(args: readonly string[], parsing: Parsing): boolean {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '-h' || arg === '--help') return false;
@@ -159,9 +162,17 @@ function checkTokenArgs(token: AzTokenArgs): void {
   }
 }
 
-/** The command az would run for `args` (what follows `az`), when azsess answers it; else undefined. */
+/** A fresh set of az's global arguments, at their defaults. */
+export function defaultGlobalArgs(): AzGlobalArgs {
+  return { output: 'json', verbose: false };
+}
+
+/**
+ * The command az would run for `args` (what follows `az`), when azsess answers it; else
+ * undefined. `login` and `logout` are read by az-login-args.ts (loaded only for them).
+ */
 export function parseAzArgs(args: readonly string[]): AzCommand | undefined {
-  const global: AzGlobalArgs = { output: 'json', verbose: false };
+  const global = defaultGlobalArgs();
   if (args[0] === 'account' && args[1] === 'get-access-token') {
     const token: AzTokenArgs = {};
     if (!parseOptions(args.slice(2), { global, option: tokenOption(token) })) return undefined;

@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { decodeJwt, TEST_OTHER_TENANT_ID, TEST_SUBSCRIPTIONS, TEST_TENANT_DETAILS, TEST_TENANT_ID, TEST_USERS } from '../idp/index.js';
 import { azIdpEnv } from '../support/az-link.js';
 import { useIdpAndHome } from '../support/idp-fixture.js';
 import { withDeviceCodeApproval } from '../support/idp-session.js';
-import { runCli, type CliResult } from '../support/run-cli.js';
+import { azsessBin } from '../support/paths.js';
+import { cleanEnv, runCli, type CliResult } from '../support/run-cli.js';
 
 /**
  * The az entry's account commands over the subscriptions azsess keeps: `account list --refresh`
@@ -132,5 +136,86 @@ describe('az account tenant list', () => {
     const other = tenants.find((t) => t.tenantId === TEST_OTHER_TENANT_ID)!;
     assert.equal(other.displayName, TEST_TENANT_DETAILS[TEST_OTHER_TENANT_ID]!.displayName);
     assert.equal(other.defaultDomain, TEST_TENANT_DETAILS[TEST_OTHER_TENANT_ID]!.defaultDomain);
+  });
+});
+
+/**
+ * `az` run on a terminal (util-linux `script` gives it a pseudo-terminal): stderr is the
+ * terminal, stdout goes to a file, so the prompt and the JSON stay apart. A device code shown
+ * there is approved as `who`.
+ */
+async function azOnTerminal(args: string[], who?: { username: string; password: string }, extra: Record<string, string> = {}): Promise<CliResult> {
+  const out = join(fx.tmp.userHome, `az-stdout-${Math.random().toString(36).slice(2)}`);
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const line = `${[process.execPath, azsessBin, 'az', ...args].map(q).join(' ')} >${q(out)}`;
+  let approving: Promise<void> | undefined;
+  const child = spawn('script', ['-qefc', line, '/dev/null'], { env: cleanEnv({ userHome: fx.tmp.userHome, env: env(extra) }), stdio: ['pipe', 'pipe', 'pipe'] });
+  let terminal = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    terminal += d;
+    // eslint-disable-next-line no-control-regex
+    const code = /enter the code (\S+)/.exec(terminal.replace(/\x1b\[[0-9;]*m/g, ''))?.[1];
+    if (code && who && !approving) approving = fx.idp.approveDeviceCode(code, { username: who.username, password: who.password });
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (terminal += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+  await approving;
+  let stdout = '';
+  try {
+    stdout = readFileSync(out, 'utf8');
+  } catch {
+    stdout = '';
+  }
+  return { code, signal: null, stdout, stderr: terminal };
+}
+
+describe('az login and logout', () => {
+  test('without a terminal az login asks no one: exit 1 and a sentence, no sign-in started', async () => {
+    const r = await az(['login', '--use-device-code']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^ERROR: Signing in with az login needs a terminal/);
+    assert.equal(fx.idp.requests.count({ endpoint: 'devicecode' }), 0);
+  });
+
+  test("on a terminal: azsess's device-code sign-in, then ARM's subscriptions kept and printed as az's account list", async () => {
+    const r = await azOnTerminal(['login', '--use-device-code'], alice!);
+    assert.equal(r.code, 0, r.stderr);
+    const printed = JSON.parse(r.stdout) as Account[];
+    assert.deepEqual(printed.map((a) => a.id).sort(), subscriptionsOf(alice!.username).map((s) => s.subscriptionId).sort());
+    assert.equal(printed.filter((a) => a.isDefault).length, 1);
+    assert.equal(ok<Account>(await az(['account', 'show'])).id, printed.find((a) => a.isDefault)!.id, 'kept: account show answers from them');
+    assert.equal(fx.idp.requests.count({ endpoint: 'devicecode' }), 1);
+
+    const one = await azOnTerminal(['login', '--use-device-code', '--tenant', TEST_OTHER_TENANT_ID], alice!);
+    assert.equal(one.code, 0, one.stderr);
+    assert.deepEqual((JSON.parse(one.stdout) as Account[]).map((a) => a.id), [otherMain!.subscriptionId], '--tenant: that tenant only');
+  });
+
+  test('carol sees no subscription: a tenant-level account; logout --username removes her sessions and list, bob stays', async () => {
+    const carol = TEST_USERS[2]!;
+    const r = await azOnTerminal(['login', '--use-device-code', '--allow-no-subscriptions'], carol);
+    assert.equal(r.code, 0, r.stderr);
+    const printed = JSON.parse(r.stdout) as Account[];
+    assert.deepEqual(printed.map((a) => [a.id, a.name]), [[TEST_TENANT_ID, 'N/A(tenant level account)']]);
+    await login(bob!);
+    assert.equal((await az(['account', 'list', '--refresh'], { AZSESS_ACCOUNT: bob!.username })).code, 0);
+
+    const out = await az(['logout', '--username', carol.username]);
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal(out.stdout, '');
+    assert.equal(out.stderr, '');
+    const after = await az(['account', 'get-access-token'], { AZSESS_ACCOUNT: carol.username });
+    assert.equal(after.code, 1);
+    assert.match(after.stderr, /az login/);
+    const stored = JSON.parse(readFileSync(join(fx.tmp.home, 'az-subscriptions.json'), 'utf8')) as { subscriptions: Account[] };
+    assert.deepEqual([...new Set(stored.subscriptions.map((a) => a.user.name))], [bob!.username], "only bob's are left");
+    assert.equal(ok<Account>(await az(['account', 'show'], { AZSESS_ACCOUNT: bob!.username })).id, dev!.subscriptionId);
+
+    const again = await az(['logout', '--username', carol.username]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /^ERROR: No session of 'carol@/);
   });
 });

@@ -22,15 +22,16 @@ import { authorityOf, azTokenOptions, cloudOf, homeOf } from './az-access-token.
  * give: so with no session, az's own "az login" failure.
  */
 
-interface Person {
+export interface Person {
   session: Session;
   user: AzUser;
   home: string;
   environmentName: string;
 }
 
-async function signedInPerson(global: AzGlobalArgs, ctx: CliContext): Promise<Person> {
-  const { session } = await tokenSession(azTokenOptions({}, global, ctx), ctx);
+/** The person (or app) whose ARM token az's token command gives (at `tenant`, when named). */
+export async function signedInPerson(global: AzGlobalArgs, ctx: CliContext, tenant?: string): Promise<Person> {
+  const { session } = await tokenSession(azTokenOptions(tenant === undefined ? {} : { tenant }, global, ctx), ctx);
   return { session, user: userOf(session), home: homeOf(ctx), environmentName: environmentNameOfCloud(cloudOf(ctx)) };
 }
 
@@ -84,18 +85,30 @@ export async function azAccountList(opts: { all: boolean; refresh: boolean }, gl
   return shown.map(asValue);
 }
 
-/** Lists the person's tenants and subscriptions from ARM and keeps them (their default kept while listed). */
-async function refreshFromArm(person: Person, global: AzGlobalArgs, ctx: CliContext): Promise<void> {
+/**
+ * Lists the person's tenants and subscriptions from ARM (only `tenant`'s, when named) and keeps
+ * them (their default kept while listed); returns what is kept for them.
+ */
+export async function refreshFromArm(
+  person: Person,
+  global: AzGlobalArgs,
+  ctx: CliContext,
+  only: { tenant?: string; allowNoSubscriptions?: boolean } = {},
+): Promise<AzAccount[]> {
   const rt = await startRuntime(ctx, { verbose: global.verbose });
   const { startNetwork } = await import('../network.js');
   const { http } = await startNetwork(rt);
   const armToken = async (tenant: string) =>
     tenant === 'organizations' ? person.session.token : (await tokenSession(azTokenOptions({ tenant }, global, ctx), ctx)).session.token;
-  const { skipped } = await refreshAzSubscriptions(
-    { http, armEndpoint: armEndpointFor(authorityOf(ctx), ctx.env), armToken, user: person.user, environmentName: person.environmentName },
+  const { accounts, skipped } = await refreshAzSubscriptions(
+    {
+      http, armEndpoint: armEndpointFor(authorityOf(ctx), ctx.env), armToken, user: person.user, environmentName: person.environmentName,
+      ...(only.tenant !== undefined ? { tenant: only.tenant } : {}), ...(only.allowNoSubscriptions ? { allowNoSubscriptions: true } : {}),
+    },
     rt.store,
   );
   for (const s of skipped) rt.log.warn(`Left out the subscriptions of tenant ${s.tenantId}: ${s.reason}`);
+  return accounts;
 }
 
 /** `account set --subscription S`: the person's account S (id or name) becomes their default. Prints nothing, as az. */

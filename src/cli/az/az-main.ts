@@ -14,7 +14,7 @@ import { findAzureCli, noAzureCli, runAzureCli } from './az-passthrough.js';
 export async function runAz(args: readonly string[], ctx: CliContext): Promise<number> {
   let command: AzCommand | undefined;
   try {
-    command = parseAzArgs(args);
+    command = args[0] === 'login' || args[0] === 'logout' ? (await import('../../az/az-login-args.js')).parseAzLoginArgs(args) : parseAzArgs(args);
   } catch (err) {
     return fail(err, ctx, false);
   }
@@ -44,20 +44,8 @@ async function answer(command: AzCommand, ctx: CliContext): Promise<AzValue> {
     return versionResult(version);
   }
   if (command.name === 'account get-access-token') return azAccessToken(command.token, command.global, ctx);
-  // The account commands read the subscription list: a layer a token's cache hit never loads.
-  const accounts = await import('./az-accounts.js');
-  switch (command.name) {
-    case 'account show':
-      return accounts.azAccountShow(command.subscription, command.global, ctx);
-    case 'account list':
-      return accounts.azAccountList(command, command.global, ctx);
-    case 'account set':
-      return accounts.azAccountSet(command.subscription, command.global, ctx);
-    case 'account clear':
-      return accounts.azAccountClear(command.global, ctx);
-    case 'account tenant list':
-      return accounts.azTenantList(command.global, ctx);
-  }
+  // The account commands, login and logout read the subscription list: a layer a token's cache hit never loads.
+  return (await import('./az-account-commands.js')).answerAccountCommand(command, ctx);
 }
 
 function fail(err: unknown, ctx: CliContext, verbose: boolean): number {
