@@ -11,12 +11,14 @@ export interface AzLoginArgs {
   useDeviceCode: boolean;
   scope?: string;
   allowNoSubscriptions: boolean;
+  /** --claims-challenge: a resource's claims challenge (base64 JSON, as the SDKs print it) for --scope. */
+  claimsChallenge?: string;
 }
 
 /** `az login` arguments of the sign-ins azsess does not answer yet: such a login goes to the Azure CLI. */
 const loginsNotAnswered: readonly string[] = [
   '--identity', '--service-principal', '--username', '-u', '--password', '-p', '--federated-token', '--certificate',
-  '--client-id', '--object-id', '--resource-id', '--claims-challenge',
+  '--client-id', '--object-id', '--resource-id',
 ];
 
 /** `login`/`logout` command lines azsess answers; else undefined (they go to the Azure CLI). */
@@ -32,6 +34,8 @@ export function parseAzLoginArgs(args: readonly string[]): AzCommand | undefined
           return { store: (v) => (login.tenant = v) };
         case '--scope':
           return { store: (v) => (login.scope = v) };
+        case '--claims-challenge':
+          return { store: (v) => (login.claimsChallenge = v) };
         case '--use-device-code':
           return { store: () => (login.useDeviceCode = true), flag: true };
         case '--allow-no-subscriptions':

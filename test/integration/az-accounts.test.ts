@@ -219,3 +219,26 @@ describe('az login and logout', () => {
     assert.match(again.stderr, /^ERROR: No session of 'carol@/);
   });
 });
+
+describe('az login --claims-challenge', () => {
+  test("the claims an SDK's message passes (base64) reach Entra for that scope, and the next get-access-token for it carries them", async () => {
+    await login(alice!);
+    const claims = JSON.stringify({ access_token: { acrs: { essential: true, value: 'c1' } } });
+    const challenge = Buffer.from(claims).toString('base64');
+    const scope = 'https://vault.azure.net/.default';
+    const refused = await az(['login', '--claims-challenge', challenge, '--scope', scope]);
+    assert.equal(refused.code, 1, 'no terminal: no step-up');
+    assert.match(refused.stderr, /needs a terminal/);
+
+    fx.idp.requests.reset();
+    const r = await azOnTerminal(['login', '--claims-challenge', challenge, '--scope', scope]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(fx.idp.requests.all().filter((q) => q.endpoint === 'token' && q.form?.claims === claims).length, 1, 'the challenge, as JSON, to Entra');
+    assert.ok(Array.isArray(JSON.parse(r.stdout)), 'the account list, as after a login');
+
+    const next = ok(await az(['account', 'get-access-token', '--scope', scope]));
+    assert.deepEqual(decodeJwt(next.accessToken as string).acrs, ['c1'], 'the step-up token answers');
+    const bad = await azOnTerminal(['login', '--claims-challenge', 'not claims', '--scope', scope]);
+    assert.equal(bad.code, 2);
+  });
+});

@@ -2,6 +2,7 @@ import type { AzGlobalArgs } from '../../az/az-args.js';
 import type { AzLoginArgs } from '../../az/az-login-args.js';
 import type { AzUser } from '../../az/az-account.js';
 import type { AzValue } from '../../az/az-output.js';
+import { parseClaimsArgument } from '../../core/claims.js';
 import { ConfigError } from '../../core/errors.js';
 import { lookupProtocol } from '../../core/protocol-names.js';
 import { removeAzSubscriptions } from '../../store/az-subscriptions.js';
@@ -9,7 +10,9 @@ import { planBrowser } from '../browser.js';
 import type { CliContext } from '../context.js';
 import { parseTenant } from '../option-parsers.js';
 import { startRuntime } from '../runtime.js';
-import { refreshFromArm, signedInPerson } from './az-accounts.js';
+import { tokenSession } from '../commands/token-run.js';
+import { azTokenOptions } from './az-access-token.js';
+import { azAccountList, refreshFromArm, signedInPerson } from './az-accounts.js';
 
 /**
  * `az login` (a person's sign-in) and `az logout` over azsess's sessions: the sign-in is
@@ -22,6 +25,7 @@ export async function azLogin(args: AzLoginArgs, global: AzGlobalArgs, ctx: CliC
     throw new ConfigError("Signing in with az login needs a terminal to show the person the sign-in, and this run has none; run it in a terminal, or use 'azsess login'.");
   }
   const tenant = args.tenant === undefined ? undefined : parseTenant(args.tenant);
+  if (args.claimsChallenge !== undefined) return stepUp(args.claimsChallenge, args.scope, tenant, global, ctx);
   const protocol = lookupProtocol(args.useDeviceCode || planBrowser(ctx.env, ctx.platform, false).kind === 'show' ? 'device-code' : 'auth-code')!;
   const { runLogin } = await import('../commands/login.js');
   await runLogin(
@@ -31,6 +35,18 @@ export async function azLogin(args: AzLoginArgs, global: AzGlobalArgs, ctx: CliC
   const person = await signedInPerson(global, ctx, tenant);
   const accounts = await refreshFromArm(person, global, ctx, { ...(tenant ? { tenant } : {}), allowNoSubscriptions: args.allowNoSubscriptions });
   return accounts as unknown as AzValue;
+}
+
+/**
+ * `az login --claims-challenge C --scope S [--tenant T]`, as an SDK's message asks for it: a token
+ * for S carrying the claims (a refresh that asks for them, else a sign-in that does), kept, so
+ * the next `get-access-token` for S answers with it. Prints the person's accounts, as a login.
+ */
+async function stepUp(challenge: string, scope: string | undefined, tenant: string | undefined, global: AzGlobalArgs, ctx: CliContext): Promise<AzValue> {
+  const claims = parseClaimsArgument(challenge);
+  const opts = azTokenOptions({ ...(tenant ? { tenant } : {}), ...(scope ? { scopes: [scope] } : {}) }, global, ctx);
+  await tokenSession({ ...opts, claims, interactive: true }, ctx);
+  return azAccountList({ all: false, refresh: false }, global, ctx);
 }
 
 /**

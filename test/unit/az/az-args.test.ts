@@ -28,7 +28,7 @@ test('the argument forms az reads: --name value, --name=value, -o value, -o=valu
 });
 
 test('what azsess does not answer is undefined: other commands, help', () => {
-  for (const args of [[], ['vm', 'list'], ['account'], ['account', 'get-access-token', '--help'], ['account', 'get-access-token', '-h'], ['version', '-h'], ['login', '--identity'], ['login', '--service-principal', '-u', 'app', '-p=x', '--tenant', 't'], ['login', '--claims-challenge', 'e30=']]) {
+  for (const args of [[], ['vm', 'list'], ['account'], ['account', 'get-access-token', '--help'], ['account', 'get-access-token', '-h'], ['version', '-h'], ['login', '--identity'], ['login', '--service-principal', '-u', 'app', '-p=x', '--tenant', 't']]) {
     assert.equal(parseAzArgs(args), undefined, args.join(' '));
   }
   assert.equal(parseAzArgs(['version', '-o=json'])?.name, 'version');
@@ -94,6 +94,8 @@ test("login: a person's sign-in (--tenant, --use-device-code, --scope, --allow-n
   assert.deepEqual(parseAzArgs(['login', '--use-device-code', '-t', 'contoso.onmicrosoft.com', '--scope=https://storage.azure.com/.default', '--allow-no-subscriptions'])?.name, 'login');
   const login = parseAzArgs(['login', '--use-device-code', '--tenant', 'contoso.onmicrosoft.com', '--allow-no-subscriptions']);
   assert.deepEqual(login && login.name === 'login' ? login.login : undefined, { useDeviceCode: true, allowNoSubscriptions: true, tenant: 'contoso.onmicrosoft.com' });
+  const stepUp = parseAzArgs(['login', '--claims-challenge', 'e30=', '--scope', 'https://vault.azure.net/.default']);
+  assert.equal(stepUp && stepUp.name === 'login' ? stepUp.login.claimsChallenge : undefined, 'e30=');
   assert.deepEqual(parseAzArgs(['logout']), { name: 'logout', global: { output: 'json', verbose: false } });
   assert.deepEqual(parseAzArgs(['logout', '--username', 'bob@contoso.com']), { name: 'logout', global: { output: 'json', verbose: false }, username: 'bob@contoso.com' });
 });
