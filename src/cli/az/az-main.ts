@@ -7,8 +7,8 @@ import { azFailure } from './az-failure.js';
 import { findAzureCli, noAzureCli, runAzureCli } from './az-passthrough.js';
 
 /**
- * `azsess az ARGS...`, and the `az` that `azsess setup az` writes: the Azure CLI's token, account
- * show and version commands answered by azsess (docs/az.md), everything else handed to the Azure CLI.
+ * `azsess az ARGS...`, and the `az` that `azsess setup az` writes: the Azure CLI's token, account,
+ * login and version commands answered by azsess (docs/az.md), everything else handed to the Azure CLI.
  * Returns the exit code. A cache hit loads this layer and the core, not commander.
  */
 export async function runAz(args: readonly string[], ctx: CliContext): Promise<number> {
