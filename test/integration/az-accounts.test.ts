@@ -153,7 +153,7 @@ async function azOnTerminal(args: string[], who?: { username: string; password: 
   let terminal = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => {
     terminal += d;
-    // eslint-disable-next-line no-control-regex
+    // The terminal gets the prompt in colour.
     const code = /enter the code (\S+)/.exec(terminal.replace(/\x1b\[[0-9;]*m/g, ''))?.[1];
     if (code && who && !approving) approving = fx.idp.approveDeviceCode(code, { username: who.username, password: who.password });
   });
