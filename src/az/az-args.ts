@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.js';
+import type { AzLoginArgs } from './az-login-args.js';
 
 /**
  * The Azure CLI command lines azsess answers, read as az reads them (argparse): `--name value`,
@@ -33,6 +34,12 @@ export type AzResourceType = (typeof azResourceTypes)[number];
 export type AzCommand =
   | { name: 'account get-access-token'; global: AzGlobalArgs; token: AzTokenArgs }
   | { name: 'account show'; global: AzGlobalArgs; subscription?: string }
+  | { name: 'account list'; global: AzGlobalArgs; all: boolean; refresh: boolean }
+  | { name: 'account set'; global: AzGlobalArgs; subscription: string }
+  | { name: 'account clear'; global: AzGlobalArgs }
+  | { name: 'account tenant list'; global: AzGlobalArgs }
+  | { name: 'login'; global: AzGlobalArgs; login: AzLoginArgs }
+  | { name: 'logout'; global: AzGlobalArgs; username?: string }
   | { name: 'version'; global: AzGlobalArgs };
 
 /** A usage error in az's words; az exits 2 for these, as argparse does. */
@@ -44,10 +51,13 @@ const otherFormats: readonly string[] = ['table', 'yaml', 'yamlc'];
 
 type Store = (value: string) => void;
 
-interface Parsing {
+export interface Parsing {
   global: AzGlobalArgs;
-  /** The store of a value option of the command, or undefined; `many` takes values up to the next option (nargs='+'). */
-  option: (name: string) => { store: Store; many?: boolean } | undefined;
+  /**
+   * The store of an option of the command, or undefined; `many` takes values up to the next
+   * option (nargs='+'), `flag` takes none (store_true: given '').
+   */
+  option: (name: string) => { store: Store; many?: boolean; flag?: boolean } | undefined;
 }
 
 function parseOutput(value: string): AzOutputFormat {
@@ -76,7 +86,7 @@ function isGlobalFlag(arg: string): boolean {
 }
 
 /** Splits `--name=value` and `-xVALUE` (a short option with its value attached). */
-function splitArg(arg: string): { name: string; attached?: string } {
+export function splitArg(arg: string): { name: string; attached?: string } {
   if (arg.startsWith('--')) {
     const eq = arg.indexOf('=');
     return eq > 0 ? { name: arg.slice(0, eq), attached: arg.slice(eq + 1) } : { name: arg };
@@ -86,7 +96,7 @@ function splitArg(arg: string): { name: string; attached?: string } {
 }
 
 /** Reads the options after the command's words; a help flag or `undefined` asks for the Azure CLI. */
-function parseOptions(args: readonly string[], parsing: Parsing): boolean {
+export function parseOptions(args: readonly string[], parsing: Parsing): boolean {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '-h' || arg === '--help') return false;
@@ -98,6 +108,11 @@ function parseOptions(args: readonly string[], parsing: Parsing): boolean {
     const own = parsing.option(name);
     const store = own?.store ?? globalOption(name, parsing.global);
     if (!store) throw new AzUsageError(`unrecognized arguments: ${arg}`);
+    if (own?.flag) {
+      if (attached !== undefined) throw new AzUsageError(`argument ${name}: ignored explicit argument '${attached}'`);
+      store('');
+      continue;
+    }
     if (attached !== undefined) {
       store(attached);
       continue;
@@ -147,9 +162,17 @@ function checkTokenArgs(token: AzTokenArgs): void {
   }
 }
 
-/** The command az would run for `args` (what follows `az`), when azsess answers it; else undefined. */
+/** A fresh set of az's global arguments, at their defaults. */
+export function defaultGlobalArgs(): AzGlobalArgs {
+  return { output: 'json', verbose: false };
+}
+
+/**
+ * The command az would run for `args` (what follows `az`), when azsess answers it; else
+ * undefined. `login` and `logout` are read by az-login-args.ts (loaded only for them).
+ */
 export function parseAzArgs(args: readonly string[]): AzCommand | undefined {
-  const global: AzGlobalArgs = { output: 'json', verbose: false };
+  const global = defaultGlobalArgs();
   if (args[0] === 'account' && args[1] === 'get-access-token') {
     const token: AzTokenArgs = {};
     if (!parseOptions(args.slice(2), { global, option: tokenOption(token) })) return undefined;
@@ -161,6 +184,29 @@ export function parseAzArgs(args: readonly string[]): AzCommand | undefined {
     const option: Parsing['option'] = (name) => (name === '--subscription' || name === '-s' ? tokenOption(token)(name) : undefined);
     if (!parseOptions(args.slice(2), { global, option })) return undefined;
     return token.subscription === undefined ? { name: 'account show', global } : { name: 'account show', global, subscription: token.subscription };
+  }
+  if (args[0] === 'account' && args[1] === 'list') {
+    const list = { all: false, refresh: false };
+    const option: Parsing['option'] = (name) =>
+      name === '--all' ? { store: () => (list.all = true), flag: true } : name === '--refresh' ? { store: () => (list.refresh = true), flag: true } : undefined;
+    if (!parseOptions(args.slice(2), { global, option })) return undefined;
+    return { name: 'account list', global, ...list };
+  }
+  if (args[0] === 'account' && args[1] === 'set') {
+    let subscription: string | undefined;
+    // az's `account set` takes the subscription as --subscription/-s or --name/-n.
+    const option: Parsing['option'] = (name) => (['--subscription', '-s', '--name', '-n'].includes(name) ? { store: (v) => (subscription = v) } : undefined);
+    if (!parseOptions(args.slice(2), { global, option })) return undefined;
+    if (subscription === undefined) throw new AzUsageError('the following arguments are required: --name/--subscription/-n/-s');
+    return { name: 'account set', global, subscription };
+  }
+  if (args[0] === 'account' && args[1] === 'clear') {
+    if (!parseOptions(args.slice(2), { global, option: () => undefined })) return undefined;
+    return { name: 'account clear', global };
+  }
+  if (args[0] === 'account' && args[1] === 'tenant' && args[2] === 'list') {
+    if (!parseOptions(args.slice(3), { global, option: () => undefined })) return undefined;
+    return { name: 'account tenant list', global };
   }
   if (args[0] === 'version') {
     if (!parseOptions(args.slice(1), { global, option: () => undefined })) return undefined;

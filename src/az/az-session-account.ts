@@ -3,13 +3,18 @@ import { accountFromTokens } from '../core/accounts.js';
 import { decodeClaims } from '../core/jwt.js';
 import { isUserProtocol } from '../core/protocol-names.js';
 import type { Session } from '../core/session.js';
+import type { AzUser } from './az-account.js';
 import type { AzValue } from './az-output.js';
 
 /** az's names of the clouds (`az cloud list`). */
 const environmentNames: Record<CloudName, string> = { public: 'AzureCloud', usgov: 'AzureUSGovernment', china: 'AzureChinaCloud' };
 
+export function environmentNameOfCloud(cloud: CloudName): string {
+  return environmentNames[cloud];
+}
+
 /** Who the session is, as az's `user`: a person by name, an app by client id, a managed identity by kind. */
-function userOf(session: Session): { [key: string]: AzValue } {
+export function userOf(session: Session): AzUser {
   if (isUserProtocol(session.protocol)) {
     const account = accountFromTokens(session.idToken, session.token);
     return { name: session.account ?? account.upn ?? account.oid ?? '', type: 'user' };
@@ -38,6 +43,6 @@ export function sessionTenantAccount(session: Session, cloud: CloudName): { [key
     name: 'N/A(tenant level account)',
     state: 'Enabled',
     tenantId: tenant,
-    user: userOf(session),
+    user: { ...userOf(session) },
   };
 }

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { sessionTenantAccount } from '../../az/az-session-account.js';
 import { accessTokenResult } from '../../az/az-access-token.js';
 import type { AzGlobalArgs, AzTokenArgs } from '../../az/az-args.js';
 import type { AzValue } from '../../az/az-output.js';
@@ -18,10 +17,19 @@ import { collectScopes, parseResource, parseTenant } from '../option-parsers.js'
  * sign-in rules as `azsess token` (cli/commands/token-run.ts), with az's result.
  */
 
+/** azsess's home, as the token commands find it. */
+export function homeOf(ctx: CliContext): string {
+  return resolveHome(undefined, ctx.env, ctx.homedir, (p) => resolve(p)).value;
+}
+
+/** The login host azsess would use. */
+export function authorityOf(ctx: CliContext): string {
+  return resolveSettings({}, ctx.env, readManifest(homeOf(ctx))).authority.value;
+}
+
 /** The cloud of the login host azsess would use: it decides what --resource-type and the default name. */
 export function cloudOf(ctx: CliContext) {
-  const home = resolveHome(undefined, ctx.env, ctx.homedir, (p) => resolve(p)).value;
-  return cloudOfAuthority(resolveSettings({}, ctx.env, readManifest(home)).authority.value);
+  return cloudOfAuthority(authorityOf(ctx));
 }
 
 /** What the command line asks for, as `azsess token`'s options. */
@@ -41,15 +49,10 @@ export function azTokenOptions(args: AzTokenArgs, global: AzGlobalArgs, ctx: Cli
 }
 
 export async function azAccessToken(args: AzTokenArgs, global: AzGlobalArgs, ctx: CliContext): Promise<AzValue> {
-  const { session } = await tokenSession(azTokenOptions(args, global, ctx), ctx);
-  return accessTokenResult(session, args.subscription);
-}
-
-/**
- * `az account show`: the account az's token commands answer for, found as a token of az's default
- * resource is (so no session means az's "az login" failure, as from az).
- */
-export async function azAccountShow(global: AzGlobalArgs, ctx: CliContext): Promise<AzValue> {
-  const { session } = await tokenSession(azTokenOptions({}, global, ctx), ctx);
-  return sessionTenantAccount(session, cloudOf(ctx));
+  const opts = azTokenOptions(args, global, ctx);
+  const { session } = await tokenSession(opts, ctx);
+  if (args.subscription === undefined) return accessTokenResult(session);
+  // Only --subscription reads the subscription list (and loads its layer): a plain cache hit does not.
+  const { tokenOfSubscription } = await import('./az-accounts.js');
+  return tokenOfSubscription(session, args.subscription, opts, ctx);
 }

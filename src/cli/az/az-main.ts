@@ -1,21 +1,20 @@
 import { parseAzArgs, type AzCommand } from '../../az/az-args.js';
-import { ConfigError } from '../../core/errors.js';
 import { renderAzResult, type AzValue } from '../../az/az-output.js';
 import { versionResult } from '../../az/az-version.js';
 import type { CliContext } from '../context.js';
-import { azAccessToken, azAccountShow } from './az-access-token.js';
+import { azAccessToken } from './az-access-token.js';
 import { azFailure } from './az-failure.js';
 import { findAzureCli, noAzureCli, runAzureCli } from './az-passthrough.js';
 
 /**
- * `azsess az ARGS...`, and the `az` that `azsess setup az` writes: the Azure CLI's token, account
- * show and version commands answered by azsess (docs/az.md), everything else handed to the Azure CLI.
+ * `azsess az ARGS...`, and the `az` that `azsess setup az` writes: the Azure CLI's token, account,
+ * login and version commands answered by azsess (docs/az.md), everything else handed to the Azure CLI.
  * Returns the exit code. A cache hit loads this layer and the core, not commander.
  */
 export async function runAz(args: readonly string[], ctx: CliContext): Promise<number> {
   let command: AzCommand | undefined;
   try {
-    command = parseAzArgs(args);
+    command = args[0] === 'login' || args[0] === 'logout' ? (await import('../../az/az-login-args.js')).parseAzLoginArgs(args) : parseAzArgs(args);
   } catch (err) {
     return fail(err, ctx, false);
   }
@@ -44,13 +43,9 @@ async function answer(command: AzCommand, ctx: CliContext): Promise<AzValue> {
     const { version } = await import('../../version.js');
     return versionResult(version);
   }
-  if (command.name === 'account show') {
-    if (command.subscription !== undefined) {
-      throw new ConfigError(`Subscription '${command.subscription}' not found: azsess keeps no subscriptions yet; run az account show without --subscription.`);
-    }
-    return azAccountShow(command.global, ctx);
-  }
-  return azAccessToken(command.token, command.global, ctx);
+  if (command.name === 'account get-access-token') return azAccessToken(command.token, command.global, ctx);
+  // The account commands, login and logout read the subscription list: a layer a token's cache hit never loads.
+  return (await import('./az-account-commands.js')).answerAccountCommand(command, ctx);
 }
 
 function fail(err: unknown, ctx: CliContext, verbose: boolean): number {

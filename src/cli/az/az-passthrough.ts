@@ -24,7 +24,7 @@ export function noAzureCli(args: readonly string[], ctx: CliContext): string {
   const dir = linkDir(ctx);
   const what = args.length > 0 ? `'az ${args.slice(0, 2).join(' ')}'` : 'az without a command';
   return (
-    `ERROR: azsess answers the Azure CLI's sign-in, account and token commands (az account get-access-token, az account show, az version), ` +
+    `ERROR: azsess answers the Azure CLI's sign-in, account and token commands (az login, az account get-access-token, az version), ` +
     `and ${what} needs the Azure CLI itself: install it and keep it on PATH${dir ? ` after ${dir}` : ''}.\n`
   );
 }

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseAzArgs } from '../../../src/az/az-args.js';
+import { AzUsageError, parseAzArgs as parseAzCommand } from '../../../src/az/az-args.js';
+import { parseAzLoginArgs } from '../../../src/az/az-login-args.js';
+
+/** As az-main.ts reads a command line: login and logout by their own module. */
+const parseAzArgs = (args: readonly string[]) => (args[0] === 'login' || args[0] === 'logout' ? parseAzLoginArgs(args) : parseAzCommand(args));
 import { formatJson, formatTsv, renderAzResult } from '../../../src/az/az-output.js';
 import { cloudOfAuthority, defaultAzResource, resourceOfType } from '../../../src/az/az-resource-types.js';
 
@@ -24,12 +28,26 @@ test('the argument forms az reads: --name value, --name=value, -o value, -o=valu
 });
 
 test('what azsess does not answer is undefined: other commands, help', () => {
-  for (const args of [[], ['vm', 'list'], ['account'], ['account', 'get-access-token', '--help'], ['account', 'get-access-token', '-h'], ['version', '-h'], ['login']]) {
+  for (const args of [[], ['vm', 'list'], ['account'], ['account', 'get-access-token', '--help'], ['account', 'get-access-token', '-h'], ['version', '-h'], ['login', '--identity'], ['login', '--service-principal', '-u', 'app', '-p=x', '--tenant', 't']]) {
     assert.equal(parseAzArgs(args), undefined, args.join(' '));
   }
   assert.equal(parseAzArgs(['version', '-o=json'])?.name, 'version');
   assert.deepEqual(parseAzArgs(['account', 'show', '-o=json']), { name: 'account show', global: { output: 'json', verbose: false } });
-  assert.equal(parseAzArgs(['account', 'list']), undefined, 'not answered yet');
+  assert.equal(parseAzArgs(['logout', '--help']), undefined);
+  assert.equal(parseAzArgs(['account', 'tenant', 'show']), undefined);
+});
+
+test('the account commands: list --all --refresh (flags take no value), set by --subscription/-s/--name/-n, clear, tenant list', () => {
+  assert.deepEqual(parseAzArgs(['account', 'list']), { name: 'account list', global: { output: 'json', verbose: false }, all: false, refresh: false });
+  assert.deepEqual(parseAzArgs(['account', 'list', '--refresh', '-o=json', '--all']), { name: 'account list', global: { output: 'json', verbose: false }, all: true, refresh: true });
+  assert.throws(() => parseAzArgs(['account', 'list', '--all=yes']), AzUsageError);
+  for (const flag of ['--subscription', '-s', '--name', '-n']) {
+    assert.deepEqual(parseAzArgs(['account', 'set', flag, 'my sub']), { name: 'account set', global: { output: 'json', verbose: false }, subscription: 'my sub' }, flag);
+  }
+  assert.throws(() => parseAzArgs(['account', 'set']), /required: --name\/--subscription/);
+  assert.equal(parseAzArgs(['account', 'clear'])?.name, 'account clear');
+  assert.equal(parseAzArgs(['account', 'tenant', 'list', '-o', 'tsv'])?.name, 'account tenant list');
+  assert.equal(parseAzArgs(['account', 'set', '--help']), undefined, 'help goes to the Azure CLI');
 });
 
 test('usage errors: several resources, --tenant with --subscription, unknown options, formats azsess does not write', () => {
@@ -69,4 +87,15 @@ test('--resource-type and the default resource follow the cloud of the login hos
   assert.equal(resourceOfType('ms-graph', cloudOfAuthority('https://login.chinacloudapi.cn')), 'https://microsoftgraph.chinacloudapi.cn/');
   assert.equal(resourceOfType('data-lake', 'usgov'), undefined);
   assert.equal(cloudOfAuthority('http://127.0.0.1:8080'), 'public');
+});
+
+test("login: a person's sign-in (--tenant, --use-device-code, --scope, --allow-no-subscriptions); logout [--username]", () => {
+  assert.deepEqual(parseAzArgs(['login']), { name: 'login', global: { output: 'json', verbose: false }, login: { useDeviceCode: false, allowNoSubscriptions: false } });
+  assert.deepEqual(parseAzArgs(['login', '--use-device-code', '-t', 'contoso.onmicrosoft.com', '--scope=https://storage.azure.com/.default', '--allow-no-subscriptions'])?.name, 'login');
+  const login = parseAzArgs(['login', '--use-device-code', '--tenant', 'contoso.onmicrosoft.com', '--allow-no-subscriptions']);
+  assert.deepEqual(login && login.name === 'login' ? login.login : undefined, { useDeviceCode: true, allowNoSubscriptions: true, tenant: 'contoso.onmicrosoft.com' });
+  const stepUp = parseAzArgs(['login', '--claims-challenge', 'e30=', '--scope', 'https://vault.azure.net/.default']);
+  assert.equal(stepUp && stepUp.name === 'login' ? stepUp.login.claimsChallenge : undefined, 'e30=');
+  assert.deepEqual(parseAzArgs(['logout']), { name: 'logout', global: { output: 'json', verbose: false } });
+  assert.deepEqual(parseAzArgs(['logout', '--username', 'bob@contoso.com']), { name: 'logout', global: { output: 'json', verbose: false }, username: 'bob@contoso.com' });
 });
