@@ -11,6 +11,8 @@ import type { CliContext } from '../context.js';
 import { parseTenant } from '../option-parsers.js';
 import { startRuntime } from '../runtime.js';
 import { tokenSession } from '../commands/token-run.js';
+import type { LoginOptions } from '../commands/login.js';
+import { defaultsOf } from '../option-spec.js';
 import { azTokenOptions } from './az-access-token.js';
 import { azAccountList, refreshFromArm, signedInPerson } from './az-accounts.js';
 
@@ -27,9 +29,10 @@ export async function azLogin(args: AzLoginArgs, global: AzGlobalArgs, ctx: CliC
   const tenant = args.tenant === undefined ? undefined : parseTenant(args.tenant);
   if (args.claimsChallenge !== undefined) return stepUp(args.claimsChallenge, args.scope, tenant, global, ctx);
   const protocol = lookupProtocol(args.useDeviceCode || planBrowser(ctx.env, ctx.platform, false).kind === 'show' ? 'device-code' : 'auth-code')!;
-  const { runLogin } = await import('../commands/login.js');
+  const { loginSpec, runLogin } = await import('../commands/login.js');
   await runLogin(
-    { protocol, output: 'text', ...(tenant ? { tenant } : {}), ...(args.scope ? { scope: [args.scope] } : {}), ...(global.verbose ? { verbose: true } : {}) },
+    // login's own defaults (its spec), then az's choice of protocol and what it was given.
+    { ...(defaultsOf(loginSpec.options) as Pick<LoginOptions, 'promptFormat'>), protocol, output: 'text', ...(tenant ? { tenant } : {}), ...(args.scope ? { scope: [args.scope] } : {}), ...(global.verbose ? { verbose: true } : {}) },
     ctx,
   );
   const person = await signedInPerson(global, ctx, tenant);
