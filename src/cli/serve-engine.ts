@@ -1,8 +1,8 @@
 import { findCachedToken } from '../core/cache-lookup.js';
+import { getToken, networkOnce } from '../core/get-token.js';
 import { isUserProtocol } from '../core/protocol-names.js';
 import type { Session } from '../core/session.js';
 import type { TokenQuery } from '../core/token-query.js';
-import type { ProtocolDeps } from '../protocols/types.js';
 import type { TokenEngine } from '../serve/token-source.js';
 import type { CredentialOptions } from './credential-input.js';
 import type { Runtime } from './runtime.js';
@@ -31,8 +31,7 @@ export interface ServeEngineInput {
  * once, on the first refresh, and shared.
  */
 export function serveEngine({ opts, rt, certificatePassword, requestBudgetMs, signal }: ServeEngineInput): TokenEngine {
-  let network: Promise<ProtocolDeps> | undefined;
-  const shared = () => (network ??= import('./network.js').then(({ buildNetwork }) => buildNetwork(rt, signal)));
+  const shared = networkOnce(() => import('./network.js').then(({ buildNetwork }) => buildNetwork(rt, signal)));
   const account = pinnedAccount(rt);
   return {
     queryFor: (resource) =>
@@ -43,10 +42,16 @@ export function serveEngine({ opts, rt, certificatePassword, requestBudgetMs, si
 
   async function acquire(query: TokenQuery): Promise<Session> {
     const deadline = rt.ctx.now().getTime() + requestBudgetMs;
-    const { acquireToken } = await import('../core/engine.js');
-    return acquireToken(
+    // `cached` has just looked lock-free: straight to the engine (refresh under the lock, never a sign-in).
+    return getToken(
       query,
-      { offsetSeconds: serveValiditySeconds, interactive: () => false, clearCache: false, ...(opts.home ? { homeFlag: opts.home } : {}) },
+      {
+        offsetSeconds: serveValiditySeconds,
+        interactive: () => false,
+        clearCache: false,
+        lockFreeLookup: false,
+        ...(opts.home ? { homeFlag: opts.home } : {}),
+      },
       {
         store: { ...rt.store, deadline },
         log: rt.log,

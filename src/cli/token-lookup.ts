@@ -1,4 +1,5 @@
 import { readManifest } from '../store/manifest.js';
+import { defaultOffsetSeconds } from '../core/get-token.js';
 import { resolveSettings } from '../core/settings.js';
 import { buildTokenQuery, type TokenQuery } from '../core/token-query.js';
 import { parseExecInfo, type ExecInfo, type OutputFormat } from '../output/token-formats.js';
@@ -71,7 +72,6 @@ export function prepareTokenLookup(opts: TokenLookupOptions, ctx: CliContext, ho
     ...(execInfo ? { defaultScope: `${opts.serverId ?? aksServerId}/.default` } : {}),
     browser: browserFlags(opts),
   });
-  // AzSessions.jl's default: a random 5-10 minutes, so many machines do not all refresh at once.
-  const offsetSeconds = opts.offset ?? opts.minValidity ?? 300 + Math.random() * 300;
+  const offsetSeconds = opts.offset ?? opts.minValidity ?? defaultOffsetSeconds();
   return execInfo ? { query, execInfo, offsetSeconds } : { query, offsetSeconds };
 }
