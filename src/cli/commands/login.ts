@@ -3,16 +3,13 @@ import { isUserProtocol, shortProtocolName } from '../../core/protocol-names.js'
 import { decodeClaims } from '../../core/jwt.js';
 import { oidcScopes } from '../../core/scopes.js';
 import { defaultAuthority, type Session } from '../../core/session.js';
-import { resolveSettings } from '../../core/settings.js';
-import { buildTokenQuery } from '../../core/token-query.js';
-import { readManifest } from '../../core/admin.js';
+import { resolveQuery } from '../../core/resolve-query.js';
 import { relativeTime } from '../../output/status.js';
 import type { CliContext } from '../context.js';
 import { addCommonOptions, collectScopes, examples } from '../options.js';
 import { startRuntime } from '../runtime.js';
-import { addCredentialOptions, credentialInput, readCertificatePassword, type CredentialOptions } from './credential-options.js';
+import { addCredentialOptions, readCertificatePassword, type CredentialOptions } from './credential-options.js';
 import { addSignInOptions, type SignInOptions } from './sign-in-options.js';
-import { browserFlags, identityFlags, settingFlags } from '../token-lookup.js';
 
 export interface LoginOptions extends SignInOptions, CredentialOptions {
   scopeAuth?: string[];
@@ -73,14 +70,8 @@ function summary(session: Session, now: Date): string {
 
 export async function runLogin(opts: LoginOptions, ctx: CliContext): Promise<void> {
   const rt = await startRuntime(ctx, opts, { flag: opts.timeout });
-  const settings = resolveSettings(settingFlags(opts), ctx.env, readManifest(rt.home.value));
-  const query = buildTokenQuery(settings, {
-    ...credentialInput(opts, ctx.env, await readCertificatePassword(opts, ctx)),
-    ...(opts.scope ? { scopes: opts.scope } : {}),
-    ...(opts.scopeAuth ? { scopeAuth: opts.scopeAuth } : {}),
-    identity: identityFlags(opts),
-    browser: browserFlags(opts),
-  });
+  const certificatePassword = await readCertificatePassword(opts, ctx);
+  const query = resolveQuery(opts, ctx.env, rt.home.value, certificatePassword !== undefined ? { certificatePassword } : {});
   const { login } = await import('../../core/engine.js');
   const { signInChoices, startNetwork } = await import('../network.js');
   const session = await login(query, {
