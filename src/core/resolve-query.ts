@@ -47,6 +47,11 @@ export function querySettings(flags: SettingFlags, env: Env, manifest: ManifestV
   return resolveSettings(settingFlags(flags), env, manifest);
 }
 
+/** The same, with the manifest of the home (the one place a query reads it). */
+export function homeSettings(flags: SettingFlags, env: Env, home: string): Settings {
+  return querySettings(flags, env, readManifest(home));
+}
+
 function identityFlags(opts: QueryFlags) {
   return {
     ...(opts.clientId ? { clientId: opts.clientId } : {}),
@@ -85,7 +90,7 @@ export function credentialQueryInput(opts: QueryFlags, env: Env, certificatePass
 
 /** Flags, environment and the manifest of the home to the session query of `azsess token`, `login` and `serve`. */
 export function resolveQuery(flags: QueryFlags, env: Env, home: string, extras: QueryExtras = {}): TokenQuery {
-  const settings = querySettings(flags, env, readManifest(home));
+  const settings = homeSettings(flags, env, home);
   return buildTokenQuery(settings, {
     ...credentialQueryInput(flags, env, extras.certificatePassword),
     ...(flags.scope ? { scopes: flags.scope } : {}),
@@ -102,5 +107,5 @@ export function resolveQuery(flags: QueryFlags, env: Env, home: string, extras: 
  * no credential flags (an app's certificate or federated token is not looked for here).
  */
 export function resolveHelperQuery(flags: SettingFlags, env: Env, home: string, scope: string): TokenQuery {
-  return buildTokenQuery(querySettings(flags, env, readManifest(home)), { scopes: [scope] });
+  return buildTokenQuery(homeSettings(flags, env, home), { scopes: [scope] });
 }

@@ -5,9 +5,8 @@ import type { AzGlobalArgs, AzTokenArgs } from '../../az/az-args.js';
 import type { AzValue } from '../../az/az-output.js';
 import { cloudOfAuthority, defaultAzResource, resourceOfType } from '../../az/az-resource-types.js';
 import { UsageError } from '../../core/errors.js';
-import { querySettings } from '../../core/resolve-query.js';
+import { homeSettings } from '../../core/resolve-query.js';
 import { resolveHome } from '../../core/settings.js';
-import { readManifest } from '../../store/manifest.js';
 import { tokenSession, type TokenOptions } from '../commands/token-run.js';
 import type { CliContext } from '../context.js';
 import { collectScopes, parseResource, parseTenant } from '../option-parsers.js';
@@ -20,7 +19,7 @@ import { collectScopes, parseResource, parseTenant } from '../option-parsers.js'
 /** The cloud of the login host azsess would use: it decides what --resource-type and the default name. */
 export function cloudOf(ctx: CliContext) {
   const home = resolveHome(undefined, ctx.env, ctx.homedir, (p) => resolve(p)).value;
-  return cloudOfAuthority(querySettings({}, ctx.env, readManifest(home)).authority.value);
+  return cloudOfAuthority(homeSettings({}, ctx.env, home).authority.value);
 }
 
 /** What the command line asks for, as `azsess token`'s options. */
