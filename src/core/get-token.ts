@@ -37,3 +37,9 @@ export async function getToken(query: TokenQuery, options: GetTokenOptions, deps
   const { acquireToken } = await import('./engine.js');
   return acquireToken(query, engineOptions, deps);
 }
+
+/** `azsess login`: a sign-in now (or, app-only, a token), never the cache; the engine loads here too. */
+export async function signInNow(query: TokenQuery, deps: EngineDeps): Promise<Session> {
+  const { login } = await import('./engine.js');
+  return login(query, deps);
+}

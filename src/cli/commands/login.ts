@@ -3,6 +3,7 @@ import { isUserProtocol, shortProtocolName } from '../../core/protocol-names.js'
 import { decodeClaims } from '../../core/jwt.js';
 import { oidcScopes } from '../../core/scopes.js';
 import { defaultAuthority, type Session } from '../../core/session.js';
+import { signInNow } from '../../core/get-token.js';
 import { resolveQuery } from '../../core/resolve-query.js';
 import { relativeTime } from '../../output/status.js';
 import type { CliContext } from '../context.js';
@@ -72,9 +73,8 @@ export async function runLogin(opts: LoginOptions, ctx: CliContext): Promise<voi
   const rt = await startRuntime(ctx, opts, { flag: opts.timeout });
   const certificatePassword = await readCertificatePassword(opts, ctx);
   const query = resolveQuery(opts, ctx.env, rt.home.value, certificatePassword !== undefined ? { certificatePassword } : {});
-  const { login } = await import('../../core/engine.js');
   const { signInChoices, startNetwork } = await import('../network.js');
-  const session = await login(query, {
+  const session = await signInNow(query, {
     store: rt.store,
     log: rt.log,
     now: ctx.now,
