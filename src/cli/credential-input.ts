@@ -1,4 +1,4 @@
-import type { CredentialFlags } from '../core/credential-choice.js';
+import { credentialQueryInput } from '../core/resolve-query.js';
 import type { QueryInput } from '../core/token-query.js';
 import type { FederatedSourceKind } from '../protocols/assertion-sources/types.js';
 import type { CliContext } from './context.js';
@@ -32,19 +32,5 @@ export function credentialInput(
   env: CliContext['env'],
   certificatePassword?: string,
 ): Pick<QueryInput, 'credentials' | 'claims' | 'cae'> {
-  const flags: CredentialFlags = {
-    ...(opts.clientCertificate ? { clientCertificate: opts.clientCertificate } : {}),
-    ...(opts.certificateAlg ? { certificateAlg: opts.certificateAlg } : {}),
-    ...(opts.sendCertificateChain ? { sendCertificateChain: true } : {}),
-    ...(opts.federatedTokenSource ? { federatedTokenSource: opts.federatedTokenSource } : {}),
-    ...(opts.federatedTokenFile ? { federatedTokenFile: opts.federatedTokenFile } : {}),
-    ...(opts.federatedAudience !== undefined ? { federatedAudience: opts.federatedAudience } : {}),
-    ...(opts.serviceConnectionId !== undefined ? { serviceConnectionId: opts.serviceConnectionId } : {}),
-    ...(certificatePassword !== undefined ? { certificatePassword } : {}),
-  };
-  return {
-    credentials: { flags, env },
-    ...(opts.claims ? { claims: opts.claims } : {}),
-    ...(opts.cae ? { cae: true } : {}),
-  };
+  return credentialQueryInput(opts, env, certificatePassword);
 }

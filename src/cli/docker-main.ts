@@ -1,6 +1,5 @@
 import { accountOf } from '../core/accounts.js';
 import { withWantedAccount } from '../core/cache-lookup.js';
-import { readManifest } from '../core/admin.js';
 import { asSentence, AzsessError } from '../core/errors.js';
 import { decodeClaims } from '../core/jwt.js';
 import { redact } from '../core/redact.js';
@@ -11,8 +10,9 @@ import {
   identityKey,
   listRegistryTokens,
 } from '../core/registry-tokens.js';
-import { resolveAccount, resolveSettings } from '../core/settings.js';
-import { buildTokenQuery, type TokenQuery } from '../core/token-query.js';
+import { resolveHelperQuery } from '../core/resolve-query.js';
+import { resolveAccount } from '../core/settings.js';
+import type { TokenQuery } from '../core/token-query.js';
 import { acrCredential } from '../helpers/acr-credential.js';
 import { acrScope } from '../helpers/acr-exchange.js';
 import { handleDockerCommand, parseAcrHosts, type DockerHelperDeps } from '../helpers/docker-credential.js';
@@ -33,7 +33,7 @@ function dockerDeps(rt: Runtime): DockerHelperDeps {
   const env = rt.ctx.env;
   let query: TokenQuery | undefined;
   const acrQuery = () =>
-    (query ??= buildTokenQuery(resolveSettings({}, env, readManifest(rt.home.value)), { scopes: [acrScope] }));
+    (query ??= resolveHelperQuery({}, env, rt.home.value, acrScope));
   const network = lazyNetwork(rt);
   return {
     acrHosts: parseAcrHosts(env.AZSESS_ACR_HOSTS),

@@ -1,19 +1,13 @@
 import { findCachedToken } from '../core/cache-lookup.js';
-import { isUserProtocol } from '../core/protocol-names.js';
+import { getToken, networkOnce } from '../core/get-token.js';
+import { resolveQuery } from '../core/resolve-query.js';
 import type { Session } from '../core/session.js';
 import type { TokenQuery } from '../core/token-query.js';
-import type { ProtocolDeps } from '../protocols/types.js';
+import { pinnedAccount, serveValiditySeconds } from '../serve/serve-policy.js';
 import type { TokenEngine } from '../serve/token-source.js';
 import type { CredentialOptions } from './credential-input.js';
 import type { Runtime } from './runtime.js';
-import { prepareTokenLookup } from './token-lookup.js';
 import type { SignInOptions } from './commands/sign-in-options.js';
-
-/**
- * Tokens are handed out only while valid this long (5 minutes past the answer, and a margin for
- * the answer's way), and refreshed when less is left.
- */
-export const serveValiditySeconds = 330;
 
 export interface ServeEngineInput {
   opts: SignInOptions & CredentialOptions;
@@ -31,22 +25,27 @@ export interface ServeEngineInput {
  * once, on the first refresh, and shared.
  */
 export function serveEngine({ opts, rt, certificatePassword, requestBudgetMs, signal }: ServeEngineInput): TokenEngine {
-  let network: Promise<ProtocolDeps> | undefined;
-  const shared = () => (network ??= import('./network.js').then(({ buildNetwork }) => buildNetwork(rt, signal)));
-  const account = pinnedAccount(rt);
+  const shared = networkOnce(() => import('./network.js').then(({ buildNetwork }) => buildNetwork(rt, signal)));
+  const account = pinnedAccount(rt.log);
+  const extras = certificatePassword !== undefined ? { certificatePassword } : {};
   return {
-    queryFor: (resource) =>
-      account.apply(prepareTokenLookup({ ...opts, resource, output: 'raw', offset: serveValiditySeconds }, rt.ctx, rt.home.value, certificatePassword).query),
+    queryFor: (resource) => account.apply(resolveQuery({ ...opts, resource }, rt.ctx.env, rt.home.value, extras)),
     cached: async (query) => account.pin(query, await findCachedToken(query, serveValiditySeconds, rt.store, rt.ctx.now())),
     acquire: async (query) => account.pin(query, await acquire(query)),
   };
 
   async function acquire(query: TokenQuery): Promise<Session> {
     const deadline = rt.ctx.now().getTime() + requestBudgetMs;
-    const { acquireToken } = await import('../core/engine.js');
-    return acquireToken(
+    // `cached` has just looked lock-free: straight to the engine (refresh under the lock, never a sign-in).
+    return getToken(
       query,
-      { offsetSeconds: serveValiditySeconds, interactive: () => false, clearCache: false, ...(opts.home ? { homeFlag: opts.home } : {}) },
+      {
+        offsetSeconds: serveValiditySeconds,
+        interactive: () => false,
+        clearCache: false,
+        lockFreeLookup: false,
+        ...(opts.home ? { homeFlag: opts.home } : {}),
+      },
       {
         store: { ...rt.store, deadline },
         log: rt.log,
@@ -58,22 +57,4 @@ export function serveEngine({ opts, rt, certificatePassword, requestBudgetMs, si
       },
     );
   }
-}
-
-/**
- * One server serves one person: without --account, the default account of its first answer
- * (a UPN or object id, as --account takes it) is kept for the whole run, so a sign-in by someone
- * else meanwhile does not change whose tokens the SDKs get.
- */
-function pinnedAccount(rt: Runtime) {
-  let selector: string | undefined;
-  return {
-    apply: (query: TokenQuery): TokenQuery => (selector && !query.accountSelector ? { ...query, accountSelector: selector } : query),
-    pin<S extends Session | undefined>(query: TokenQuery, session: S): S {
-      if (!session || selector || query.accountSelector || !isUserProtocol(query.protocol)) return session;
-      selector = session.account ?? session.accountOid;
-      if (selector) rt.log.info(`Serving the tokens of ${selector}, the account that signed in last; --account chooses another.`);
-      return session;
-    },
-  };
 }

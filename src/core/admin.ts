@@ -216,4 +216,4 @@ export async function loadState(options: AdminOptions): Promise<{ manifest?: Man
   return manifest ? { manifest, doc } : { doc };
 }
 
-export { readManifest, updateManifest, type Manifest };
+export { updateManifest };

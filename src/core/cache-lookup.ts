@@ -24,7 +24,12 @@ export async function findCachedToken(
   now: Date,
 ): Promise<Session | undefined> {
   const doc = await readSessions(store.home, store);
+  return validSession(doc.sessions, query, now, offsetSeconds);
+}
+
+/** The session that answers `query` with a token valid `offsetSeconds` more, if one is stored. */
+export function validSession(sessions: Session[], query: TokenQuery, now: Date, offsetSeconds: number): Session | undefined {
   // The account: --account's, else the one that signed in last (never another person's token).
-  const wanted = forAccount(query, doc.sessions);
-  return doc.sessions.find((s) => sessionMatches(s, wanted) && hasValidToken(s, now, offsetSeconds));
+  const wanted = forAccount(query, sessions);
+  return sessions.find((s) => sessionMatches(s, wanted) && hasValidToken(s, now, offsetSeconds));
 }

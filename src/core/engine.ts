@@ -6,6 +6,8 @@ import type { SessionsDocument } from '../store/sessions-document.js';
 import { accountFromTokens, accountOf, describeAccount, forAccount, sameAccount, selectorAccount } from './accounts.js';
 import { saveOrWarn } from '../store/storage-error.js';
 import { acquireFresh, refreshFor } from './acquire.js';
+import { validSession } from './cache-lookup.js';
+import { networkOnce } from './get-token.js';
 import { AuthenticationError, UsageError } from './errors.js';
 import { decodeClaims } from './jwt.js';
 import type { Log } from './log.js';
@@ -45,8 +47,7 @@ export interface TokenOptions {
 
 /** The network side is built at most once per command, and only if a request is due. */
 function withNetworkOnce(deps: EngineDeps): EngineDeps {
-  let built: Promise<ProtocolDeps> | undefined;
-  return { ...deps, network: () => (built ??= deps.network()) };
+  return { ...deps, network: networkOnce(deps.network) };
 }
 
 /** A session record for a fresh token. */
@@ -171,9 +172,7 @@ export async function acquireToken(query: TokenQuery, opts: TokenOptions, given:
     whileWaiting: () => {
       const doc = changed();
       if (!doc || query.claims || opts.clearCache) return undefined;
-      const now = deps.now();
-      const wanted = forAccount(query, doc.sessions);
-      const session = doc.sessions.find((s) => sessionMatches(s, wanted) && hasValidToken(s, now, opts.offsetSeconds));
+      const session = validSession(doc.sessions, query, deps.now(), opts.offsetSeconds);
       return session ? { session } : undefined;
     },
   });

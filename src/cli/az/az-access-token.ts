@@ -4,8 +4,8 @@ import type { AzGlobalArgs, AzTokenArgs } from '../../az/az-args.js';
 import type { AzValue } from '../../az/az-output.js';
 import { cloudOfAuthority, defaultAzResource, resourceOfType } from '../../az/az-resource-types.js';
 import { UsageError } from '../../core/errors.js';
-import { resolveHome, resolveSettings } from '../../core/settings.js';
-import { readManifest } from '../../store/manifest.js';
+import { homeSettings } from '../../core/resolve-query.js';
+import { resolveHome } from '../../core/settings.js';
 import { tokenSession } from '../commands/token-run.js';
 import { tokenSpec, type TokenOptions } from '../commands/token-spec.js';
 import { defaultsOf } from '../option-spec.js';
@@ -24,7 +24,7 @@ export function homeOf(ctx: CliContext): string {
 
 /** The login host azsess would use. */
 export function authorityOf(ctx: CliContext): string {
-  return resolveSettings({}, ctx.env, readManifest(homeOf(ctx))).authority.value;
+  return homeSettings({}, ctx.env, homeOf(ctx)).authority.value;
 }
 
 /** The cloud of the login host azsess would use: it decides what --resource-type and the default name. */

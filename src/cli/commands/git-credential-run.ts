@@ -1,17 +1,14 @@
-import { readManifest } from '../../store/manifest.js';
-import { resolveSettings } from '../../core/settings.js';
-import { buildTokenQuery, type TokenQuery } from '../../core/token-query.js';
+import { resolveHelperQuery } from '../../core/resolve-query.js';
+import type { TokenQuery } from '../../core/token-query.js';
 import { defaultGitHosts, devopsScope, handleGitCredential, isGitCredentialAction } from '../../helpers/git-credential.js';
 import type { CliContext } from '../context.js';
 import { helperToken, lazyNetwork } from '../helper-token.js';
 import { readUntilBlankLine } from '../read-input.js';
 import { startRuntime, type Runtime } from '../runtime.js';
-import { settingFlags } from '../token-lookup.js';
 import type { GitCredentialOptions } from './git-credential-spec.js';
 
 function devopsQuery(opts: GitCredentialOptions, rt: Runtime): TokenQuery {
-  const settings = resolveSettings(settingFlags(opts), rt.ctx.env, readManifest(rt.home.value));
-  return buildTokenQuery(settings, { scopes: [devopsScope] });
+  return resolveHelperQuery(opts, rt.ctx.env, rt.home.value, devopsScope);
 }
 
 export async function runGitCredential(opts: GitCredentialOptions, ctx: CliContext): Promise<void> {

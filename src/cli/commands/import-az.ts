@@ -2,10 +2,9 @@ import { Command } from 'commander';
 import { join } from 'node:path';
 import { importAzSignIn, azureCliClientId, type AzImportResult } from '../../az/az-import.js';
 import { parseMsalCache, type MsalCache } from '../../az/msal-cache.js';
-import { readManifest } from '../../core/admin.js';
 import { ConfigError } from '../../core/errors.js';
 import { hasValidToken, sameSession, type Session } from '../../core/session.js';
-import { resolveSettings } from '../../core/settings.js';
+import { homeSettings } from '../../core/resolve-query.js';
 import { readSmallFile } from '../../io/read-file.js';
 import { saveAzSubscriptions } from '../../store/az-subscriptions.js';
 import { updateSessions } from '../../store/sessions-lock.js';
@@ -123,7 +122,7 @@ export async function runImportAz(opts: ImportAzOptions, ctx: CliContext): Promi
   const dir = configDirOf(opts, ctx);
   const cache = readCache(dir);
   const profileSubscriptions = readProfile(dir);
-  const settings = resolveSettings({}, ctx.env, readManifest(rt.home.value));
+  const settings = homeSettings({}, ctx.env, rt.home.value);
   const result: AzImportResult = importAzSignIn({
     cache, profileSubscriptions, protocol: settings.protocol.value, defaultTenant: settings.tenant.value, now: ctx.now(),
   });

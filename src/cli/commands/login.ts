@@ -3,9 +3,8 @@ import { isUserProtocol, shortProtocolName } from '../../core/protocol-names.js'
 import { decodeClaims } from '../../core/jwt.js';
 import { oidcScopes } from '../../core/scopes.js';
 import { defaultAuthority, type Session } from '../../core/session.js';
-import { resolveSettings } from '../../core/settings.js';
-import { buildTokenQuery } from '../../core/token-query.js';
-import { readManifest } from '../../core/admin.js';
+import { signInNow } from '../../core/get-token.js';
+import { resolveQuery } from '../../core/resolve-query.js';
 import { relativeTime } from '../../output/status.js';
 import type { CliContext } from '../context.js';
 import { commandFrom } from '../command-builder.js';
@@ -13,8 +12,7 @@ import type { CommandSpec, OptionsOf } from '../option-spec.js';
 import { collectScopes } from '../option-parsers.js';
 import { commonOptions, credentialOptions, signInOptions } from '../shared-options.js';
 import { startRuntime } from '../runtime.js';
-import { credentialInput, readCertificatePassword } from '../credential-input.js';
-import { browserFlags, identityFlags, settingFlags } from '../token-lookup.js';
+import { readCertificatePassword } from '../credential-input.js';
 
 /** `azsess login`, as data (cli/option-spec.ts). */
 export const loginSpec = {
@@ -77,17 +75,10 @@ function summary(session: Session, now: Date): string {
 
 export async function runLogin(opts: LoginOptions, ctx: CliContext): Promise<void> {
   const rt = await startRuntime(ctx, opts, { flag: opts.timeout });
-  const settings = resolveSettings(settingFlags(opts), ctx.env, readManifest(rt.home.value));
-  const query = buildTokenQuery(settings, {
-    ...credentialInput(opts, ctx.env, await readCertificatePassword(opts, ctx)),
-    ...(opts.scope ? { scopes: opts.scope } : {}),
-    ...(opts.scopeAuth ? { scopeAuth: opts.scopeAuth } : {}),
-    identity: identityFlags(opts),
-    browser: browserFlags(opts),
-  });
-  const { login } = await import('../../core/engine.js');
+  const certificatePassword = await readCertificatePassword(opts, ctx);
+  const query = resolveQuery(opts, ctx.env, rt.home.value, certificatePassword !== undefined ? { certificatePassword } : {});
   const { signInChoices, startNetwork } = await import('../network.js');
-  const session = await login(query, {
+  const session = await signInNow(query, {
     store: rt.store,
     log: rt.log,
     now: ctx.now,

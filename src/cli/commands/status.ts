@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadState, selectorMatches } from '../../core/admin.js';
 import { registryTokensOf } from '../../core/registry-tokens.js';
-import { resolveSettings } from '../../core/settings.js';
+import { querySettings } from '../../core/resolve-query.js';
 import { buildStatusReport, formatStatusText } from '../../output/status.js';
 import type { CliContext } from '../context.js';
 import { commandFrom } from '../command-builder.js';
@@ -34,18 +34,7 @@ export function statusCommand(ctx: CliContext): Command {
 export async function runStatus(opts: StatusOptions, ctx: CliContext): Promise<void> {
   const rt = await startRuntime(ctx, opts);
   const { manifest, doc } = await loadState(rt.store);
-  const settings = resolveSettings(
-    {
-      ...(opts.protocol ? { protocol: opts.protocol } : {}),
-      ...(opts.tenant ? { tenant: opts.tenant } : {}),
-      ...(opts.clientId ? { clientId: opts.clientId } : {}),
-      ...(opts.authorityHost !== undefined ? { authorityHost: opts.authorityHost } : {}),
-      ...(opts.cloud ? { cloud: opts.cloud } : {}),
-      ...(opts.account !== undefined ? { account: opts.account } : {}),
-    },
-    ctx.env,
-    manifest,
-  );
+  const settings = querySettings(opts, ctx.env, manifest);
   // With an account asked for, only that person's sessions.
   const account = settings.account.value;
   const sessions = account ? doc.sessions.filter((s) => selectorMatches(s, { account })) : doc.sessions;

@@ -1,4 +1,4 @@
-import { findCachedToken } from '../../core/cache-lookup.js';
+import { getToken } from '../../core/get-token.js';
 import type { Session } from '../../core/session.js';
 import { renderToken, type ExecInfo } from '../../output/token-formats.js';
 import type { CliContext } from '../context.js';
@@ -21,18 +21,9 @@ export async function tokenSession(opts: TokenOptions, ctx: CliContext): Promise
   const rt = await startRuntime(ctx, opts, { flag: opts.timeout });
   const password = await readCertificatePassword(opts, ctx);
   const { query, execInfo, offsetSeconds } = prepareTokenLookup(opts, ctx, rt.home.value, password);
-  // A claims challenge means the cached token was refused: it is not used.
-  if (!opts.clearCache && !query.claims) {
-    const hit = await findCachedToken(query, offsetSeconds, rt.store, ctx.now());
-    if (hit) {
-      rt.log.verbose('Cache hit: no request made.');
-      return { session: hit, execInfo };
-    }
-  }
   // Asked only if a person must sign in: a process waiting for another's refresh never asks.
   const interactive = () => (execInfo?.interactive === false ? false : (opts.interactive ?? ctx.stderrIsTTY));
-  const { acquireToken } = await import('../../core/engine.js');
-  const session = await acquireToken(
+  const session = await getToken(
     query,
     { offsetSeconds, interactive, clearCache: opts.clearCache === true, ...(opts.home ? { homeFlag: opts.home } : {}) },
     {
