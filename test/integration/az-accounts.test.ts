@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -9,6 +8,7 @@ import { useIdpAndHome } from '../support/idp-fixture.js';
 import { withDeviceCodeApproval } from '../support/idp-session.js';
 import { azsessBin } from '../support/paths.js';
 import { cleanEnv, runCli, type CliResult } from '../support/run-cli.js';
+import { runCommand } from '../support/run-command.js';
 
 /**
  * The az entry's account commands over the subscriptions azsess keeps: `account list --refresh`
@@ -149,18 +149,19 @@ async function azOnTerminal(args: string[], who?: { username: string; password: 
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const line = `${[process.execPath, azsessBin, 'az', ...args].map(q).join(' ')} >${q(out)}`;
   let approving: Promise<void> | undefined;
-  const child = spawn('script', ['-qefc', line, '/dev/null'], { env: cleanEnv({ userHome: fx.tmp.userHome, env: env(extra) }), stdio: ['pipe', 'pipe', 'pipe'] });
-  let terminal = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    terminal += d;
-    // The terminal gets the prompt in colour.
-    const code = /enter the code (\S+)/.exec(terminal.replace(/\x1b\[[0-9;]*m/g, ''))?.[1];
-    if (code && who && !approving) approving = fx.idp.approveDeviceCode(code, { username: who.username, password: who.password });
+  let seen = '';
+  // runCommand scans what the terminal showed for leaks, as for any client.
+  const r = await runCommand('script', ['-qefc', line, '/dev/null'], {
+    env: cleanEnv({ userHome: fx.tmp.userHome, env: env(extra) }),
+    onSpawn: (child) => {
+      child.stdout!.on('data', (d: Buffer | string) => {
+        seen += d.toString();
+        // The terminal gets the prompt in colour.
+        const code = /enter the code (\S+)/.exec(seen.replace(/\x1b\[[0-9;]*m/g, ''))?.[1];
+        if (code && who && !approving) approving = fx.idp.approveDeviceCode(code, { username: who.username, password: who.password });
+      });
+    },
   });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (terminal += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  clearTimeout(timer);
   await approving;
   let stdout = '';
   try {
@@ -168,7 +169,7 @@ async function azOnTerminal(args: string[], who?: { username: string; password: 
   } catch {
     stdout = '';
   }
-  return { code, signal: null, stdout, stderr: terminal };
+  return { code: r.code, signal: r.signal, stdout, stderr: r.stdout + r.stderr };
 }
 
 describe('az login and logout', () => {
