@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { decodeJwt, GRAPH_APP_ID, RESOURCES, TEST_OTHER_TENANT_ID, TEST_USERS } from '../idp/index.js';
@@ -228,7 +228,10 @@ describe('what azsess does not answer', () => {
     assert.equal(passed.stdout, 'azure-cli got: vm list --output json\n');
     const help = await runCli(['az', 'account', 'get-access-token', '--help'], { userHome: fx.tmp.userHome, env: { PATH: `${realDir}:/usr/bin:/bin` } });
     assert.equal(help.stdout, 'azure-cli got: account get-access-token --help\n', 'help is the Azure CLI\'s');
-    const none = await runCli(['az', 'vm', 'list'], { userHome: fx.tmp.userHome, env: { PATH: '/usr/bin:/bin' } });
+    // A PATH with no az at all, so the case holds on a machine where the Azure CLI is installed too.
+    const noAzure = join(fx.tmp.userHome, 'no-azure-cli');
+    mkdirSync(noAzure, { recursive: true });
+    const none = await runCli(['az', 'vm', 'list'], { userHome: fx.tmp.userHome, env: { PATH: noAzure } });
     assert.equal(none.code, 2);
     assert.equal(none.stdout, '');
     assert.match(none.stderr, /^ERROR: azsess answers the Azure CLI's sign-in, account and token commands .* 'az vm list' needs the Azure CLI itself: install it/);
