@@ -265,6 +265,18 @@ describe('managed identity: Service Fabric', () => {
       assert.equal(sf.requests.count(), 0);
     }));
 
+  test('an IDENTITY_ENDPOINT that is not a URL is exit 6 and a sentence, for Service Fabric and App Service alike, and nothing is sent', async () => {
+    const check = async (fake: { requests: { count(): number } } & Parameters<typeof token>[0]) => {
+      const r = await token(fake, [], { IDENTITY_ENDPOINT: 'not a url' });
+      assert.equal(r.code, 6, r.stderr);
+      assert.match(r.stderr, /IDENTITY_ENDPOINT is not a URL; fix or unset it\./);
+      assert.doesNotMatch(r.stderr, /unexpected/);
+      assert.equal(fake.requests.count(), 0);
+    };
+    await withFake(startServiceFabricFake, check);
+    await withFake(startAppServiceFake, check);
+  });
+
   test('chosen before App Service: the App Service variables with a thumbprint are Service Fabric, which takes https only', () =>
     withFake(startAppServiceFake, async (app) => {
       const r = await token(app, [], { IDENTITY_SERVER_THUMBPRINT: thumbprintOf(SERVICE_FABRIC_CERTIFICATE_PATH) });

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../core/errors.js';
 import { rememberSecret } from '../../core/redact.js';
-import { parseManagedIdentityResponse } from './response.js';
+import { endpointOf, parseManagedIdentityResponse } from './response.js';
 import type { ManagedIdentitySource } from './types.js';
 
 /**
@@ -11,7 +11,7 @@ export const appService: ManagedIdentitySource = {
   name: 'App Service',
   detect: (env) => Boolean(env.IDENTITY_ENDPOINT && env.IDENTITY_HEADER),
   async acquire(resource, identity, deps) {
-    const url = new URL(deps.env.IDENTITY_ENDPOINT!);
+    const url = endpointOf(deps.env, 'IDENTITY_ENDPOINT');
     url.searchParams.set('api-version', '2019-08-01');
     url.searchParams.set('resource', resource);
     if (identity.clientId) url.searchParams.set('client_id', identity.clientId);
@@ -39,7 +39,7 @@ export const appService2017: ManagedIdentitySource = {
     if (identity.objectId || identity.resourceId) {
       throw new ConfigError('The 2017 App Service identity endpoint selects a user-assigned identity by --client-id only.');
     }
-    const url = new URL(deps.env.MSI_ENDPOINT!);
+    const url = endpointOf(deps.env, 'MSI_ENDPOINT');
     url.searchParams.set('api-version', '2017-09-01');
     url.searchParams.set('resource', resource);
     if (identity.clientId) url.searchParams.set('clientid', identity.clientId);

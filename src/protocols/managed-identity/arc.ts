@@ -1,6 +1,6 @@
 import { AuthenticationError, ConfigError, ServiceError } from '../../core/errors.js';
 import { rememberSecret } from '../../core/redact.js';
-import { parseManagedIdentityResponse } from './response.js';
+import { endpointOf, parseManagedIdentityResponse } from './response.js';
 import type { ManagedIdentitySource } from './types.js';
 
 const maxKeyBytes = 4096;
@@ -52,7 +52,7 @@ export const arc: ManagedIdentitySource = {
     if (identity.clientId || identity.objectId || identity.resourceId) {
       throw new ConfigError('Azure Arc has only a system-assigned identity; drop --client-id, --object-id and --msi-res-id.');
     }
-    const url = new URL(deps.env.IDENTITY_ENDPOINT!);
+    const url = endpointOf(deps.env, 'IDENTITY_ENDPOINT');
     url.searchParams.set('api-version', '2020-06-01');
     url.searchParams.set('resource', resource);
     const request = { method: 'GET' as const, url: url.toString(), purpose: 'the Azure Arc identity endpoint', direct: true };

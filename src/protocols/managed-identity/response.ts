@@ -1,7 +1,19 @@
-import { AuthenticationError, ServiceError } from '../../core/errors.js';
+import { AuthenticationError, ConfigError, ServiceError } from '../../core/errors.js';
 import { rememberSecret } from '../../core/redact.js';
 import type { HttpResponse } from '../../http/types.js';
 import { entraError, jsonBody, numeric, type TokenResult } from '../../oauth/token-response.js';
+
+/**
+ * The endpoint a variable names, as a URL; one that is not a URL is the user's setting to fix
+ * (exit 6), not an unexpected failure. Its value is never quoted: it may carry a credential.
+ */
+export function endpointOf(env: Readonly<Record<string, string | undefined>>, name: string): URL {
+  try {
+    return new URL(env[name] ?? '');
+  } catch {
+    throw new ConfigError(`${name} is not a URL; fix or unset it.`);
+  }
+}
 
 /** `expires_on` as epoch seconds (a number or a numeric string) or as a date string (App Service 2017). */
 export function parseExpiresOn(value: unknown): Date | undefined {

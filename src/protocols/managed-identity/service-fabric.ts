@@ -1,6 +1,6 @@
 import { ConfigError, UsageError } from '../../core/errors.js';
 import { rememberSecret } from '../../core/redact.js';
-import { parseManagedIdentityResponse } from './response.js';
+import { endpointOf, parseManagedIdentityResponse } from './response.js';
 import type { ManagedIdentitySource } from './types.js';
 
 const purpose = 'the Service Fabric identity endpoint';
@@ -32,7 +32,7 @@ export const serviceFabric: ManagedIdentitySource = {
       );
     }
     const thumbprint = serverThumbprint(deps.env.IDENTITY_SERVER_THUMBPRINT!);
-    const url = new URL(deps.env.IDENTITY_ENDPOINT!);
+    const url = endpointOf(deps.env, 'IDENTITY_ENDPOINT');
     if (url.protocol !== 'https:') {
       throw new ConfigError(`IDENTITY_ENDPOINT must be an https URL when IDENTITY_SERVER_THUMBPRINT is set (Service Fabric), not ${url.protocol}; fix or unset it.`);
     }
