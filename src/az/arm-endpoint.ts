@@ -1,6 +1,6 @@
-import { isAllowedUrl } from '../core/authority.js';
-import { ConfigError } from '../core/errors.js';
-import { environmentNameOf } from './az-account.js';
+import { isAllowedUrl } from '../domain/authority.js';
+import { ConfigError } from '../domain/errors.js';
+import { environmentNameOf } from '../domain/az-account.js';
 
 /** Azure Resource Manager of each cloud, by az's environment name. */
 const armEndpoints: Record<string, string> = {

@@ -1,7 +1,7 @@
-import { AuthenticationError, ServiceError } from '../core/errors.js';
-import { decodeClaims } from '../core/jwt.js';
+import { AuthenticationError, ServiceError } from '../domain/errors.js';
+import { decodeClaims } from '../domain/jwt.js';
 import type { Sender } from '../http/retry.js';
-import { azAccount, tenantLevelAccount, type AzAccount, type AzUser, type TenantDetails } from './az-account.js';
+import { azAccount, tenantLevelAccount, type AzAccount, type AzUser, type TenantDetails } from '../domain/az-account.js';
 
 /**
  * What the Azure CLI asks Azure Resource Manager after a sign-in: the tenants the person sees

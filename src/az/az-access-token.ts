@@ -1,5 +1,5 @@
-import { decodeClaims } from '../core/jwt.js';
-import type { Session } from '../core/session.js';
+import { decodeClaims } from '../domain/jwt.js';
+import type { Session } from '../domain/session.js';
 import { localTimestamp } from '../output/token-formats.js';
 import type { AzValue } from './az-output.js';
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../core/errors.js';
+import { UsageError } from '../domain/errors.js';
 import type { AzLoginArgs } from './az-login-args.js';
 
 /**

@@ -1,10 +1,10 @@
-import { isLoopbackHost, normaliseAuthority, sameAuthority } from '../core/authority.js';
-import { isMetaTenant } from '../core/tenant.js';
-import { isUserProtocol, type ProtocolName } from '../core/protocol-names.js';
-import { defaultAuthority, defaultRedirectUri, type Session } from '../core/session.js';
+import { isLoopbackHost, normaliseAuthority, sameAuthority } from '../domain/authority.js';
+import { isMetaTenant } from '../domain/tenant.js';
+import { isUserProtocol, type ProtocolName } from '../domain/protocol-names.js';
+import { defaultAuthority, defaultRedirectUri, type Session } from '../domain/session.js';
 import { defaultConsent, defaultUserScope, normaliseUserScopes } from '../core/token-query.js';
-import { mergeScopes } from '../core/scopes.js';
-import { environmentNameOf, parseAzAccount, type AzAccount, type AzUser } from './az-account.js';
+import { mergeScopes } from '../domain/scopes.js';
+import { environmentNameOf, parseAzAccount, type AzAccount, type AzUser } from '../domain/az-account.js';
 import type { MsalAccount, MsalCache, MsalRefreshToken } from './msal-cache.js';
 
 /**

@@ -1,4 +1,4 @@
-import { clouds, type CloudName } from '../core/authority.js';
+import { clouds, type CloudName } from '../domain/authority.js';
 import type { AzResourceType } from './az-args.js';
 
 /**

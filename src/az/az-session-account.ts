@@ -1,9 +1,9 @@
-import type { CloudName } from '../core/authority.js';
-import { accountFromTokens } from '../core/accounts.js';
-import { decodeClaims } from '../core/jwt.js';
-import { isUserProtocol } from '../core/protocol-names.js';
-import type { Session } from '../core/session.js';
-import type { AzUser } from './az-account.js';
+import type { CloudName } from '../domain/authority.js';
+import { accountFromTokens } from '../domain/accounts.js';
+import { decodeClaims } from '../domain/jwt.js';
+import { isUserProtocol } from '../domain/protocol-names.js';
+import type { Session } from '../domain/session.js';
+import type { AzUser } from '../domain/az-account.js';
 import type { AzValue } from './az-output.js';
 
 /** az's names of the clouds (`az cloud list`). */

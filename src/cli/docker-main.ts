@@ -1,8 +1,8 @@
-import { accountOf } from '../core/accounts.js';
+import { accountOf } from '../domain/accounts.js';
 import { withWantedAccount } from '../core/cache-lookup.js';
-import { asSentence, AzsessError } from '../core/errors.js';
-import { decodeClaims } from '../core/jwt.js';
-import { redact } from '../core/redact.js';
+import { asSentence, AzsessError } from '../domain/errors.js';
+import { decodeClaims } from '../domain/jwt.js';
+import { redact } from '../domain/redact.js';
 import {
   cachedRegistryToken,
   exchangeOnce,
@@ -16,7 +16,7 @@ import type { TokenQuery } from '../core/token-query.js';
 import { acrCredential } from '../helpers/acr-credential.js';
 import { acrScope } from '../helpers/acr-exchange.js';
 import { handleDockerCommand, parseAcrHosts, type DockerHelperDeps } from '../helpers/docker-credential.js';
-import { version } from '../version.js';
+import { version } from '../domain/version.js';
 import { processContext, type CliContext } from './context.js';
 import { helperToken, lazyNetwork } from './helper-token.js';
 import { readAll } from './read-input.js';

@@ -1,6 +1,6 @@
 import type { ProtocolDeps } from '../protocols/types.js';
 import { defaultOffsetSeconds, getToken, networkOnce } from '../core/get-token.js';
-import type { Session } from '../core/session.js';
+import type { Session } from '../domain/session.js';
 import type { TokenQuery } from '../core/token-query.js';
 import type { Runtime } from './runtime.js';
 

@@ -1,5 +1,5 @@
-import { asSentence, AzsessError, ExitCode } from '../core/errors.js';
-import { redact } from '../core/redact.js';
+import { asSentence, AzsessError, ExitCode } from '../domain/errors.js';
+import { redact } from '../domain/redact.js';
 import { processContext, type CliContext } from './context.js';
 import { parseFastGitCredentialArgs, parseFastTokenArgs } from './fast-argv.js';
 import { createLog, ensureColours } from './render.js';

@@ -1,8 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import type { ProtocolDeps } from '../protocols/types.js';
 import { createSender } from '../http/retry.js';
-import { displayAuthority } from '../core/authority.js';
-import { ConfigError, InterruptedError } from '../core/errors.js';
+import { displayAuthority } from '../domain/authority.js';
+import { ConfigError, InterruptedError } from '../domain/errors.js';
 import type { ProxySettings } from '../http/client.js';
 import { readSmallFile, readSmallFileBytes } from '../io/read-file.js';
 import { createPrompter, type BrowserChoice } from './prompter.js';

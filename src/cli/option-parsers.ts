@@ -1,7 +1,7 @@
-import { displayAuthority } from '../core/authority.js';
-import { UsageError } from '../core/errors.js';
-import { splitScopes } from '../core/scopes.js';
-import { isValidTenant, tenantHint } from '../core/tenant.js';
+import { displayAuthority } from '../domain/authority.js';
+import { UsageError } from '../domain/errors.js';
+import { splitScopes } from '../domain/scopes.js';
+import { isValidTenant, tenantHint } from '../domain/tenant.js';
 import { checkRedirectUri } from '../oauth/redirect-uri.js';
 
 /** Value checks of command-line options, shared by commander and the fast path (no commander here). */

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { UsageError } from '../core/errors.js';
-import { version } from '../version.js';
+import { UsageError } from '../domain/errors.js';
+import { version } from '../domain/version.js';
 import { clearCacheCommand } from './commands/clear-cache.js';
 import { completionCommand } from './commands/completion.js';
 import { gitCredentialCommand } from './commands/git-credential.js';

@@ -1,4 +1,4 @@
-import { rememberSecret } from '../core/redact.js';
+import { rememberSecret } from '../domain/redact.js';
 import type { CliContext } from './context.js';
 
 /**

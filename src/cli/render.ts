@@ -1,5 +1,5 @@
-import type { Log } from '../core/log.js';
-import { redact } from '../core/redact.js';
+import type { Log } from '../domain/log.js';
+import { redact } from '../domain/redact.js';
 import type { CliContext } from './context.js';
 
 /** The few styles azsess uses on stderr. */

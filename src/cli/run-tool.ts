@@ -1,4 +1,4 @@
-import { ConfigError } from '../core/errors.js';
+import { ConfigError } from '../domain/errors.js';
 import { runProgram, type ProgramResult } from '../io/run-program.js';
 import type { CliContext } from './context.js';
 

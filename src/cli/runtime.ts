@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError } from '../domain/errors.js';
 import { resolveHome, type Resolved } from '../core/settings.js';
 import { permissionWarning } from '../store/home.js';
-import { raiseTimeoutFlag, raiseTimeoutVariable } from '../core/deadline-advice.js';
+import { raiseTimeoutFlag, raiseTimeoutVariable } from '../domain/deadline-advice.js';
 import type { CliContext } from './context.js';
 import { createLog, ensureColours, type CliLog } from './render.js';
 

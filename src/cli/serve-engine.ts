@@ -1,7 +1,7 @@
 import { findCachedToken } from '../core/cache-lookup.js';
 import { getToken, networkOnce } from '../core/get-token.js';
 import { resolveQuery } from '../core/resolve-query.js';
-import type { Session } from '../core/session.js';
+import type { Session } from '../domain/session.js';
 import type { TokenQuery } from '../core/token-query.js';
 import { pinnedAccount, serveValiditySeconds } from '../serve/serve-policy.js';
 import type { TokenEngine } from '../serve/token-source.js';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { parseClaimsArgument } from '../core/claims.js';
-import { parseProtocol, protocolChoices } from '../core/protocol-names.js';
-import { defaultRedirectUri } from '../core/session.js';
+import { parseClaimsArgument } from '../domain/claims.js';
+import { parseProtocol, protocolChoices } from '../domain/protocol-names.js';
+import { defaultRedirectUri } from '../domain/session.js';
 import { collectScopes, parseRedirectUri, parseTenant, parseTimeout } from './option-parsers.js';
 
 /**

@@ -1,11 +1,11 @@
 import type { AppTarget, GrantRequest, GrantResult, ProtocolDeps, TokenResult } from '../protocols/types.js';
-import { claimsToSend } from './claims.js';
-import { protocolOf } from './protocol-names.js';
+import { claimsToSend } from '../domain/claims.js';
+import { loadGrant } from '../protocols/registry.js';
 import type { TokenQuery } from './token-query.js';
 
 /**
  * Adapts a query to the protocol functions, which know nothing of settings or sessions. Each
- * protocol module is loaded when it is used (its registry row's `load`): a refresh needs neither
+ * protocol module is loaded when it is used (protocols/registry.ts): a refresh needs neither
  * the browser listener (node:http) nor certificate signing (node:crypto), and a herd of processes
  * pays for what it loads.
  */
@@ -25,7 +25,7 @@ function grantRequest(query: TokenQuery): GrantRequest {
  * person, no refresh token; a new token every time the cached one ends).
  */
 export async function acquireFresh(query: TokenQuery, deps: ProtocolDeps): Promise<GrantResult> {
-  const { grant } = await protocolOf(query.protocol).load();
+  const grant = await loadGrant(query.protocol);
   return grant.acquire(grantRequest(query), deps);
 }
 

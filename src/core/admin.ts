@@ -1,8 +1,8 @@
-import { accountOf, forAccount, sameAccount, selectorAccount, type AccountRef } from './accounts.js';
-import { isUserProtocol, type ProtocolName } from './protocol-names.js';
-import { resourceOfScope } from './scopes.js';
-import { sameResource, scopeKey } from './resource-id.js';
-import { resourceOf, sessionMatches, type Session, type SessionQuery } from './session.js';
+import { accountOf, forAccount, sameAccount, selectorAccount, type AccountRef } from '../domain/accounts.js';
+import { isUserProtocol, type ProtocolName } from '../domain/protocol-names.js';
+import { resourceOfScope } from '../domain/scopes.js';
+import { sameResource, scopeKey } from '../domain/resource-id.js';
+import { resourceOf, sessionMatches, type Session, type SessionQuery } from '../domain/session.js';
 import { readManifest, type Manifest } from '../store/manifest.js';
 import { updateManifest } from '../store/manifest-write.js';
 import { isPersonal, registryTokensOf, setRegistryTokens, type RegistryToken } from '../store/registries.js';

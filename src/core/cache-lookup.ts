@@ -1,7 +1,7 @@
 import { readSessions, type StoreOptions } from '../store/sessions.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
-import { forAccount } from './accounts.js';
-import { hasValidToken, sessionMatches, type Session, type SessionQuery } from './session.js';
+import { forAccount } from '../domain/accounts.js';
+import { hasValidToken, sessionMatches, type Session, type SessionQuery } from '../domain/session.js';
 import type { TokenQuery } from './token-query.js';
 
 /**

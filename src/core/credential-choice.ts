@@ -3,12 +3,12 @@ import {
   type FederatedSource,
   type FederatedSourceKind,
 } from '../protocols/assertion-sources/types.js';
-import { protocols } from '../protocols/registry.js';
+import { protocols } from '../domain/protocol-table.js';
 import type { ClientCertificate } from '../protocols/types.js';
 import type { AssertionAlgorithm } from '../oauth/client-assertion.js';
-import { ConfigError, UsageError } from './errors.js';
-import { protocolOf, type ProtocolName } from './protocol-names.js';
-import { rememberSecret } from './redact.js';
+import { ConfigError, UsageError } from '../domain/errors.js';
+import { protocolOf, type ProtocolName } from '../domain/protocol-names.js';
+import { rememberSecret } from '../domain/redact.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -3,15 +3,15 @@ import { OAuthError } from '../oauth/token-response.js';
 import { type StoreOptions, watchSessions } from '../store/sessions.js';
 import { updateSessions, withSessionsLock, type SessionsTransaction } from '../store/sessions-lock.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
-import { accountFromTokens, accountOf, describeAccount, forAccount, sameAccount, selectorAccount } from './accounts.js';
+import { accountFromTokens, accountOf, describeAccount, forAccount, sameAccount, selectorAccount } from '../domain/accounts.js';
 import { saveOrWarn } from '../store/storage-error.js';
 import { acquireFresh, refreshFor } from './acquire.js';
 import { validSession } from './cache-lookup.js';
 import { networkOnce } from './get-token.js';
-import { AuthenticationError, UsageError } from './errors.js';
-import { decodeClaims } from './jwt.js';
-import type { Log } from './log.js';
-import { isUserProtocol, protocolOf } from './protocol-names.js';
+import { AuthenticationError, UsageError } from '../domain/errors.js';
+import { decodeClaims } from '../domain/jwt.js';
+import type { Log } from '../domain/log.js';
+import { isUserProtocol, protocolOf } from '../domain/protocol-names.js';
 import { refusalFailure, signInNeeded, signInReason } from './refusal-messages.js';
 import {
   audienceText,
@@ -21,7 +21,7 @@ import {
   sameSession,
   sessionMatches,
   type Session,
-} from './session.js';
+} from '../domain/session.js';
 import { loginCommandFor, type TokenQuery } from './token-query.js';
 
 export interface EngineDeps {

@@ -1,7 +1,7 @@
 import type { ProtocolDeps } from '../protocols/types.js';
 import { findCachedToken } from './cache-lookup.js';
 import type { EngineDeps, TokenOptions } from './engine.js';
-import type { Session } from './session.js';
+import type { Session } from '../domain/session.js';
 import type { TokenQuery } from './token-query.js';
 
 /** AzSessions.jl's margin: a random 5-10 minutes, so many machines do not all refresh at once. */

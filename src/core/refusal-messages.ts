@@ -1,10 +1,10 @@
 import type { OAuthError } from '../oauth/token-response.js';
-import { accountOf, describeAccount, sameAccount, selectorAccount, type AccountRef } from './accounts.js';
-import { sameAuthority } from './authority.js';
-import { AuthenticationError, InteractionRequiredError } from './errors.js';
-import { isUserProtocol, shortProtocolName } from './protocol-names.js';
-import { oidcScopes, resourceOfScopes } from './scopes.js';
-import type { Session } from './session.js';
+import { accountOf, describeAccount, sameAccount, selectorAccount, type AccountRef } from '../domain/accounts.js';
+import { sameAuthority } from '../domain/authority.js';
+import { AuthenticationError, InteractionRequiredError } from '../domain/errors.js';
+import { isUserProtocol, shortProtocolName } from '../domain/protocol-names.js';
+import { oidcScopes, resourceOfScopes } from '../domain/scopes.js';
+import type { Session } from '../domain/session.js';
 import { loginCommandFor, type TokenQuery } from './token-query.js';
 
 /**

@@ -10,8 +10,8 @@ import type { StoreOptions } from '../store/sessions.js';
 import { withSessionsLock } from '../store/sessions-lock.js';
 import type { SessionsDocument } from '../store/sessions-document.js';
 import { saveOrWarn } from '../store/storage-error.js';
-import { isUnknownAccount, sameAccount, type AccountRef } from './accounts.js';
-import type { SessionQuery } from './session.js';
+import { isUnknownAccount, sameAccount, type AccountRef } from '../domain/accounts.js';
+import type { SessionQuery } from '../domain/session.js';
 
 export { registryTokensOf, type RegistryToken };
 

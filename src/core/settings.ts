@@ -1,8 +1,8 @@
-import { clouds, displayAuthority, normaliseAuthority, type CloudName } from './authority.js';
-import { ConfigError, UsageError } from './errors.js';
-import { lookupProtocol, type ProtocolName } from './protocol-names.js';
-import { rememberSecret } from './redact.js';
-import { isValidTenant, tenantHint } from './tenant.js';
+import { clouds, displayAuthority, normaliseAuthority, type CloudName } from '../domain/authority.js';
+import { ConfigError, UsageError } from '../domain/errors.js';
+import { lookupProtocol, type ProtocolName } from '../domain/protocol-names.js';
+import { rememberSecret } from '../domain/redact.js';
+import { isValidTenant, tenantHint } from '../domain/tenant.js';
 
 /** Where a setting's value came from: flag > environment > manifest > default. */
 export type Source = 'flag' | 'environment' | 'manifest' | 'default';

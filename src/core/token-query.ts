@@ -7,11 +7,11 @@ import {
   resolveFederatedSource,
   type CredentialFlags,
 } from './credential-choice.js';
-import { ConfigError, UsageError } from './errors.js';
-import { isUserProtocol, protocolOf, shortProtocolName, type ProtocolName } from './protocol-names.js';
-import { checkedResource } from './resource-id.js';
-import { defaultScopeOf, mergeScopes, oidcScopes, resourceOfScope } from './scopes.js';
-import { defaultAuthority, defaultRedirectUri, type SessionQuery } from './session.js';
+import { ConfigError, UsageError } from '../domain/errors.js';
+import { isUserProtocol, protocolOf, shortProtocolName, type ProtocolName } from '../domain/protocol-names.js';
+import { checkedResource } from '../domain/resource-id.js';
+import { defaultScopeOf, mergeScopes, oidcScopes, resourceOfScope } from '../domain/scopes.js';
+import { defaultAuthority, defaultRedirectUri, type SessionQuery } from '../domain/session.js';
 import type { Settings } from './settings.js';
 
 /** A user-assigned managed identity, by one of its three names. */

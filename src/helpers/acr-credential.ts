@@ -1,5 +1,5 @@
-import type { AccountRef } from '../core/accounts.js';
-import type { Log } from '../core/log.js';
+import type { AccountRef } from '../domain/accounts.js';
+import type { Log } from '../domain/log.js';
 import type { ExchangedToken, RegistryToken } from '../core/registry-tokens.js';
 import type { Sender } from '../http/retry.js';
 import { acrUsername, exchangeForAcrRefreshToken, registryEndpoint, type EntraAccess } from './acr-exchange.js';

@@ -1,7 +1,7 @@
-import { isLoopbackHost } from '../core/authority.js';
-import { AuthenticationError, ConfigError, ServiceError } from '../core/errors.js';
-import { decodeClaims } from '../core/jwt.js';
-import { redact, rememberSecret } from '../core/redact.js';
+import { isLoopbackHost } from '../domain/authority.js';
+import { AuthenticationError, ConfigError, ServiceError } from '../domain/errors.js';
+import { decodeClaims } from '../domain/jwt.js';
+import { redact, rememberSecret } from '../domain/redact.js';
 import type { ExchangedToken } from '../core/registry-tokens.js';
 import type { Sender } from '../http/retry.js';
 import { jsonBody } from '../oauth/token-response.js';

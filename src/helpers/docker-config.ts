@@ -1,5 +1,5 @@
-import { ConfigError, UsageError } from '../core/errors.js';
-import { jsonSyntaxProblem } from '../core/json-problem.js';
+import { ConfigError, UsageError } from '../domain/errors.js';
+import { jsonSyntaxProblem } from '../domain/json-problem.js';
 
 /**
  * `azsess setup docker`: adds `credHelpers` entries to docker's config.json and leaves every other

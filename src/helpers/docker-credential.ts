@@ -1,4 +1,4 @@
-import { ConfigError } from '../core/errors.js';
+import { ConfigError } from '../domain/errors.js';
 import { parseRegistry } from './docker-config.js';
 
 /**

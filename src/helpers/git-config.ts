@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../core/authority.js';
+import { isLoopbackHost } from '../domain/authority.js';
 import { defaultGitHosts } from './git-credential.js';
 
 /**

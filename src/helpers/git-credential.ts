@@ -1,5 +1,5 @@
-import { isLoopbackHost } from '../core/authority.js';
-import { UsageError } from '../core/errors.js';
+import { isLoopbackHost } from '../domain/authority.js';
+import { UsageError } from '../domain/errors.js';
 
 /**
  * git's credential helper protocol (git-credential(1)): `key=value` lines in, `key=value` lines

@@ -1,4 +1,4 @@
-import { UsageError } from '../core/errors.js';
+import { UsageError } from '../domain/errors.js';
 
 /**
  * Refuses an `--allow-host` wildcard over a public suffix (`*.com`, `*.co.uk`, `*.github.io`):

@@ -1,7 +1,7 @@
 import type { TLSSocket } from 'node:tls';
 import type * as Undici from 'undici';
-import { ConfigError, InterruptedError } from '../core/errors.js';
-import { version } from '../version.js';
+import { ConfigError, InterruptedError } from '../domain/errors.js';
+import { version } from '../domain/version.js';
 import { ServerCertificateMismatch, TransportError, type HttpClient, type HttpRequest, type TransportFailure } from './types.js';
 
 /** Proxy settings, read by the CLI from the environment (both cases, as curl does). */

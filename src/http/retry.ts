@@ -1,7 +1,7 @@
-import { ServiceError } from '../core/errors.js';
-import type { Log } from '../core/log.js';
+import { ServiceError } from '../domain/errors.js';
+import type { Log } from '../domain/log.js';
 import { TransportError, type HttpClient, type HttpRequest, type HttpResponse } from './types.js';
-import { raiseTimeoutVariable } from '../core/deadline-advice.js';
+import { raiseTimeoutVariable } from '../domain/deadline-advice.js';
 
 /** What may be retried beyond the defaults (transport errors, 5xx, 429). */
 export interface RetryPolicy {
@@ -21,7 +21,7 @@ export interface SenderOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   /**
-   * How the command's deadline is raised, for the give-up sentence (core/deadline-advice.ts).
+   * How the command's deadline is raised, for the give-up sentence (domain/deadline-advice.ts).
    * Default: AZSESS_TIMEOUT, which every command takes.
    */
   raiseDeadline?: string;

@@ -1,4 +1,4 @@
-import { ServiceError } from '../core/errors.js';
+import { ServiceError } from '../domain/errors.js';
 
 /** The HTTP seam: protocols see these types, never undici. */
 

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeFileAtomically } from '../store/atomic-write.js';
+import { writeFileAtomically } from './atomic-write.js';
 
 /** A configuration file of another tool (docker's config.json) as found: its text and mode. */
 export interface ConfigFile {

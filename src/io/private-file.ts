@@ -1,5 +1,5 @@
-import { ConfigError } from '../core/errors.js';
-import { writeFileAtomically } from '../store/atomic-write.js';
+import { ConfigError } from '../domain/errors.js';
+import { writeFileAtomically } from './atomic-write.js';
 
 /** Writes a file only its owner may read (it holds a secret), atomically; a failure is a sentence. */
 export function writePrivateFile(path: string, text: string, what: string): void {

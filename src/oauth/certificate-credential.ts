@@ -1,5 +1,5 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError } from '../domain/errors.js';
 
 /** A private key and its certificate, read from one PEM or PKCS#12 file. */
 export interface CertificateCredential {

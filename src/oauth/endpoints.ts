@@ -1,5 +1,5 @@
-import { ConfigError } from '../core/errors.js';
-import { isValidTenant, tenantHint } from '../core/tenant.js';
+import { ConfigError } from '../domain/errors.js';
+import { isValidTenant, tenantHint } from '../domain/tenant.js';
 
 /** Entra's v2.0 endpoints of a tenant (entra-protocol.md 1.1). */
 export interface EntraEndpoints {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, InterruptedError } from '../core/errors.js';
-import type { Log } from '../core/log.js';
+import { ConfigError, InterruptedError } from '../domain/errors.js';
+import type { Log } from '../domain/log.js';
 import { failurePage, ignoredPage, notFoundPage, pageHeaders, successPage, type Page } from './loopback-pages.js';
 import { stateMatches } from './pkce.js';
 import type { LoopbackRedirect } from './redirect-uri.js';

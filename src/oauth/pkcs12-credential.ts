@@ -1,5 +1,5 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError } from '../domain/errors.js';
 import type { CertificateCredential } from './certificate-credential.js';
 import { Pkcs12Error, readPkcs12 } from './pkcs12.js';
 

@@ -1,5 +1,5 @@
-import { AuthenticationError, ServiceError, type EntraErrorDetails } from '../core/errors.js';
-import { rememberSecret } from '../core/redact.js';
+import { AuthenticationError, ServiceError, type EntraErrorDetails } from '../domain/errors.js';
+import { rememberSecret } from '../domain/redact.js';
 import type { HttpResponse } from '../http/types.js';
 import { blockedCodes, deadTokenCodes, signInFixesCodes, unknownResourceCodes } from './refusal-table.js';
 

@@ -1,6 +1,6 @@
-import { accountsOf } from '../core/accounts.js';
-import { isUserProtocol, shortProtocolName, type ProtocolName } from '../core/protocol-names.js';
-import { defaultAuthority, resourceOf, type Session } from '../core/session.js';
+import { accountsOf } from '../domain/accounts.js';
+import { isUserProtocol, shortProtocolName, type ProtocolName } from '../domain/protocol-names.js';
+import { defaultAuthority, resourceOf, type Session } from '../domain/session.js';
 import type { RegistryToken } from '../core/registry-tokens.js';
 import type { Resolved, Settings } from '../core/settings.js';
 import { sealedKey } from '../store/sealed-secrets.js';

@@ -1,6 +1,6 @@
-import { ConfigError } from '../core/errors.js';
-import { decodeClaims } from '../core/jwt.js';
-import type { Session } from '../core/session.js';
+import { ConfigError } from '../domain/errors.js';
+import { decodeClaims } from '../domain/jwt.js';
+import type { Session } from '../domain/session.js';
 
 /** The product of `azsess token`, pure: a session in, the text for stdout out. */
 

@@ -1,8 +1,8 @@
-import { AuthenticationError, ConfigError } from '../core/errors.js';
-import { defaultRedirectUri } from '../core/session.js';
-import { isGuid } from '../core/tenant.js';
-import { rememberSecret } from '../core/redact.js';
-import { scopesOfFirstResource } from '../core/resource-id.js';
+import { AuthenticationError, ConfigError } from '../domain/errors.js';
+import { defaultRedirectUri } from '../domain/session.js';
+import { isGuid } from '../domain/tenant.js';
+import { rememberSecret } from '../domain/redact.js';
+import { scopesOfFirstResource } from '../domain/resource-id.js';
 import { entraEndpoints } from '../oauth/endpoints.js';
 import { listenForRedirect, type RedirectAnswer } from '../oauth/loopback-listener.js';
 import { createPkcePair, randomState } from '../oauth/pkce.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ConfigError } from '../core/errors.js';
-import { rememberSecret } from '../core/redact.js';
-import { defaultScopeOf } from '../core/scopes.js';
+import { ConfigError } from '../domain/errors.js';
+import { rememberSecret } from '../domain/redact.js';
+import { defaultScopeOf } from '../domain/scopes.js';
 import { entraEndpoints } from '../oauth/endpoints.js';
 import { parseCertificateFile, type CertificateCredential } from '../oauth/certificate-credential.js';
 import { certificateThumbprint, jwtBearerAssertionType, signClientAssertion } from '../oauth/client-assertion.js';

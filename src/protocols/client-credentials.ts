@@ -1,6 +1,6 @@
-import { ConfigError } from '../core/errors.js';
-import { isMetaTenant } from '../core/tenant.js';
-import { defaultScopeOf } from '../core/scopes.js';
+import { ConfigError } from '../domain/errors.js';
+import { isMetaTenant } from '../domain/tenant.js';
+import { defaultScopeOf } from '../domain/scopes.js';
 import { requestToken } from './token-endpoint.js';
 import type { AppTarget, Grant, ProtocolDeps, TokenResult } from './types.js';
 

@@ -1,4 +1,4 @@
-import { AuthenticationError, ServiceError } from '../core/errors.js';
+import { AuthenticationError, ServiceError } from '../domain/errors.js';
 import { entraEndpoints } from '../oauth/endpoints.js';
 import { entraError, jsonBody, numeric, oauthError, parseTokenResponse } from '../oauth/token-response.js';
 import type { AppTarget, Grant, ProtocolDeps, TokenResult } from './types.js';

@@ -1,6 +1,6 @@
-import { ConfigError } from '../core/errors.js';
-import { decodeClaims } from '../core/jwt.js';
-import { defaultScopeOf } from '../core/scopes.js';
+import { ConfigError } from '../domain/errors.js';
+import { decodeClaims } from '../domain/jwt.js';
+import { defaultScopeOf } from '../domain/scopes.js';
 import { jwtBearerAssertionType } from '../oauth/client-assertion.js';
 import { fetchFederatedToken } from './assertion-sources/index.js';
 import { describeSource, type FederatedSource } from './assertion-sources/types.js';

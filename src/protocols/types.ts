@@ -1,4 +1,4 @@
-import type { Log } from '../core/log.js';
+import type { Log } from '../domain/log.js';
 import type { Sender } from '../http/retry.js';
 import type { AssertionAlgorithm } from '../oauth/client-assertion.js';
 import type { TokenResult } from '../oauth/token-response.js';

@@ -6,7 +6,7 @@ import {
   ServiceError,
   UsageError,
   asSentence,
-} from '../core/errors.js';
+} from '../domain/errors.js';
 import type { Refusal } from './msi-protocol.js';
 import { RefusedRequest } from './token-source.js';
 

@@ -1,5 +1,5 @@
-import { redact } from '../core/redact.js';
-import type { Session } from '../core/session.js';
+import { redact } from '../domain/redact.js';
+import type { Session } from '../domain/session.js';
 import { secretMatches } from './secret.js';
 
 /**

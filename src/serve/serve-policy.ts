@@ -1,6 +1,6 @@
-import type { Log } from '../core/log.js';
-import { isUserProtocol } from '../core/protocol-names.js';
-import type { Session } from '../core/session.js';
+import type { Log } from '../domain/log.js';
+import { isUserProtocol } from '../domain/protocol-names.js';
+import type { Session } from '../domain/session.js';
 import type { TokenQuery } from '../core/token-query.js';
 
 /**

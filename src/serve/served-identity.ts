@@ -1,4 +1,4 @@
-import { decodeClaims } from '../core/jwt.js';
+import { decodeClaims } from '../domain/jwt.js';
 import type { TokenQuery } from '../core/token-query.js';
 import type { AskedIdentity } from './msi-protocol.js';
 

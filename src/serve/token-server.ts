@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIPv6, type AddressInfo } from 'node:net';
-import { displayAuthority } from '../core/authority.js';
-import { ConfigError } from '../core/errors.js';
-import { resourceHint, resourceProblem, sameResource } from '../core/resource-id.js';
+import { displayAuthority } from '../domain/authority.js';
+import { ConfigError } from '../domain/errors.js';
+import { resourceHint, resourceProblem, sameResource } from '../domain/resource-id.js';
 import { errorBody, msiPath, parseMsiRequest, tokenBody, type AskedIdentity, type Refusal } from './msi-protocol.js';
 import { refusalFor } from './msi-errors.js';
 import type { ServedToken } from './token-source.js';

@@ -1,5 +1,5 @@
-import { resourceKey, scopeKey } from '../core/resource-id.js';
-import type { Session } from '../core/session.js';
+import { resourceKey, scopeKey } from '../domain/resource-id.js';
+import type { Session } from '../domain/session.js';
 import type { TokenQuery } from '../core/token-query.js';
 import type { AskedIdentity, Refusal } from './msi-protocol.js';
 import { configuredIdentity, identityMismatch, mergeIdentities, tokenIdentity } from './served-identity.js';

@@ -1,9 +1,9 @@
 import { chmodSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { isAzsessLink } from '../az/az-link-text.js';
-import { ConfigError } from '../core/errors.js';
+import { isAzsessLink } from '../domain/az-link-text.js';
+import { ConfigError } from '../domain/errors.js';
 import { fileHead } from '../io/next-program.js';
-import { writeFileAtomically } from './atomic-write.js';
+import { writeFileAtomically } from '../io/atomic-write.js';
 import { dirMode, makeDirs } from './home.js';
 
 /** Owner only, and executable: the link runs azsess. */

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isAccountOf, parseAzAccount, type AzAccount, type AzUser } from '../az/az-account.js';
-import { ConfigError } from '../core/errors.js';
-import { stripBom } from './atomic-write.js';
+import { isAccountOf, parseAzAccount, type AzAccount, type AzUser } from '../domain/az-account.js';
+import { ConfigError } from '../domain/errors.js';
+import { stripBom } from '../io/atomic-write.js';
 import { azSubscriptionsFileName } from './home.js';
 import { updateLockedFile, type LockedFileOptions } from './locked-file.js';
 

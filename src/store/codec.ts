@@ -1,12 +1,12 @@
-import { accountFromTokens } from '../core/accounts.js';
-import { isUserProtocol, lookupProtocol, protocolOf, type ProtocolName } from '../core/protocol-names.js';
-import { rememberSecret } from '../core/redact.js';
-import { joinScopes, splitScopes } from '../core/scopes.js';
-import type { Session } from '../core/session.js';
+import { accountFromTokens } from '../domain/accounts.js';
+import { isUserProtocol, lookupProtocol, protocolOf, type ProtocolName } from '../domain/protocol-names.js';
+import { rememberSecret } from '../domain/redact.js';
+import { joinScopes, splitScopes } from '../domain/scopes.js';
+import type { Session } from '../domain/session.js';
 
 /**
  * AzSessions.jl's session entries <-> Session. The Julia reader needs, per protocol, every key
- * its registry row stores (protocols/registry.ts) with the same JSON type (strings, and a boolean
+ * its row of the protocol table stores (domain/protocol-table.ts) with the same JSON type (strings, and a boolean
  * `lock`); it ignores extra keys, which is where azsess keeps what it adds (`authority`,
  * `account`, `azsess_options`).
  */

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError } from '../domain/errors.js';
 
 /** Owner only: the directory holds tokens and secrets. */
 export const dirMode = 0o700;

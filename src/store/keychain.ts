@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError } from '../domain/errors.js';
 
 /**
  * The data key of a `--token-store keychain` home, kept in the OS keychain (Secret Service on

@@ -1,8 +1,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
-import { ServiceError } from '../core/errors.js';
-import type { Log } from '../core/log.js';
-import { writeFileAtomically } from './atomic-write.js';
+import { ServiceError } from '../domain/errors.js';
+import type { Log } from '../domain/log.js';
+import { writeFileAtomically } from '../io/atomic-write.js';
 import { clearEmpty, isStale, newToken, publish, readHolder, removeHolder, removeStaleStaging, tokenLockFs } from './lock-dir.js';
 import { guardedAsync } from './storage-error.js';
 

@@ -1,4 +1,4 @@
-import type { Log } from '../core/log.js';
+import type { Log } from '../domain/log.js';
 import { ensureHome } from './home.js';
 import { acquireLock, isHeld, regainLock, writeIfStillOurs, type HeldLock } from './lock.js';
 import { guarded } from './storage-error.js';

@@ -1,4 +1,4 @@
-import type { Log } from '../core/log.js';
+import type { Log } from '../domain/log.js';
 import { manifestPath } from './home.js';
 import { updateLockedFile } from './locked-file.js';
 import { emptyManifest, formatManifest, readManifest, tokenStoreOf, wasSealedManifest, type Manifest } from './manifest.js';

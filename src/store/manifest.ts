@@ -1,10 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
-import { ConfigError } from '../core/errors.js';
-import { jsonSyntaxProblem } from '../core/json-problem.js';
-import { lookupProtocol } from '../core/protocol-names.js';
-import { rememberSecret } from '../core/redact.js';
-import { isValidTenant, tenantHint } from '../core/tenant.js';
-import { stripBom } from './atomic-write.js';
+import { ConfigError } from '../domain/errors.js';
+import { jsonSyntaxProblem } from '../domain/json-problem.js';
+import { lookupProtocol } from '../domain/protocol-names.js';
+import { rememberSecret } from '../domain/redact.js';
+import { isValidTenant, tenantHint } from '../domain/tenant.js';
+import { stripBom } from '../io/atomic-write.js';
 import { manifestPath } from './home.js';
 import { sealedKey, unsealManifestSecret, type TokenStore } from './sealed-secrets.js';
 

@@ -1,5 +1,5 @@
-import type { AccountRef } from '../core/accounts.js';
-import { isUserProtocol, lookupProtocol } from '../core/protocol-names.js';
+import type { AccountRef } from '../domain/accounts.js';
+import { isUserProtocol, lookupProtocol } from '../domain/protocol-names.js';
 import { readSessions, type StoreOptions } from './sessions.js';
 import { updateSessions } from './sessions-lock.js';
 import type { SessionsDocument } from './sessions-document.js';

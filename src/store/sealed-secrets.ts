@@ -1,5 +1,5 @@
-import { rememberSecret } from '../core/redact.js';
-import type { Session } from '../core/session.js';
+import { rememberSecret } from '../domain/redact.js';
+import type { Session } from '../domain/session.js';
 import { ensureHomeKey, findHomeKey, type HomeKey } from './keychain.js';
 import type { SessionsDocument } from './sessions-document.js';
 

@@ -1,5 +1,5 @@
-import { sameSession, type Session } from '../core/session.js';
-import { lookupProtocol, protocolOf } from '../core/protocol-names.js';
+import { sameSession, type Session } from '../domain/session.js';
+import { lookupProtocol, protocolOf } from '../domain/protocol-names.js';
 import { decodeSession, encodeSession, requiredKeys } from './codec.js';
 
 /**

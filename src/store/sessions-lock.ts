@@ -1,6 +1,6 @@
 import { existsSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { landingPath, removeStaleTempFiles } from './atomic-write.js';
+import { landingPath, removeStaleTempFiles } from '../io/atomic-write.js';
 import { ensureHome, sessionsPath } from './home.js';
 import { acquireLock, isHeld, regainLock, staleLockMs, writeIfStillOurs, type HeldLock, type LockWait } from './lock.js';
 import { emptyDocument, formatSessionsDocument, type SessionsDocument } from './sessions-document.js';

@@ -1,8 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
-import { ConfigError } from '../core/errors.js';
-import type { Log } from '../core/log.js';
+import { ConfigError } from '../domain/errors.js';
+import type { Log } from '../domain/log.js';
 import { dirname } from 'node:path';
-import { stripBom } from './atomic-write.js';
+import { stripBom } from '../io/atomic-write.js';
 import { sessionsPath } from './home.js';
 import { hadUnopenedSecrets, hasSealedData, unsealDocument } from './sealed-secrets.js';
 import { emptyDocument, parseSessionsDocument, type ParseResult, type SessionsDocument } from './sessions-document.js';

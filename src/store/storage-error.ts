@@ -1,5 +1,5 @@
-import { AzsessError, ConfigError } from '../core/errors.js';
-import type { Log } from '../core/log.js';
+import { AzsessError, ConfigError } from '../domain/errors.js';
+import type { Log } from '../domain/log.js';
 
 /**
  * A file-system failure in the azsess home (read-only, full, gone): exit 6 with a sentence that

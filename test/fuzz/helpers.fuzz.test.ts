@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { ServiceError } from '../../src/core/errors.js';
+import { ServiceError } from '../../src/domain/errors.js';
 import { handleDockerCommand, type DockerHelperDeps } from '../../src/helpers/docker-credential.js';
 import { defaultGitHosts, handleGitCredential } from '../../src/helpers/git-credential.js';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { authorityByUrl, normaliseAuthority, plainAuthority } from '../../src/core/authority.js';
-import { hasSchemeAndHost, splitScopes } from '../../src/core/scopes.js';
-import { AzsessError } from '../../src/core/errors.js';
+import { authorityByUrl, normaliseAuthority, plainAuthority } from '../../src/domain/authority.js';
+import { hasSchemeAndHost, splitScopes } from '../../src/domain/scopes.js';
+import { AzsessError } from '../../src/domain/errors.js';
 import { parseManifest } from '../../src/store/manifest.js';
 import { formatSessionsDocument, parseSessionsDocument } from '../../src/store/sessions-document.js';
 import { parseTokenResponse } from '../../src/oauth/token-response.js';

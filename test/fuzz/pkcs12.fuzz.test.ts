@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { ConfigError } from '../../src/core/errors.js';
+import { ConfigError } from '../../src/domain/errors.js';
 import { parsePkcs12File } from '../../src/oauth/pkcs12-credential.js';
 import { Pkcs12Error, readPkcs12 } from '../../src/oauth/pkcs12.js';
 import { TEST_CLIENT_LEGACY_PFX_PATH, TEST_CLIENT_PFX_PASSWORD, TEST_CLIENT_PFX_PATH } from '../idp/constants.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { silentLog } from '../../src/core/log.js';
+import { silentLog } from '../../src/domain/log.js';
 import { readSessions } from '../../src/store/sessions.js';
 import { runCli } from '../support/run-cli.js';
 import { makeTmpHome } from '../support/tmp-home.js';

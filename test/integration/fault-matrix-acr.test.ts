@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestIdp, type TestIdp } from '../idp/index.js';
-import type { Session } from '../../src/core/session.js';
+import type { Session } from '../../src/domain/session.js';
 import { ACR_AUDIENCE, startAcrFake } from '../support/acr-fake.js';
 import { entraVerifier, type EntraVerifier } from '../support/entra-verifier.js';
 import { matrixCells, type MatrixCell } from '../support/fault-matrix.js';

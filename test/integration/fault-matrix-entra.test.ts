@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { entraEndpointOf, startFaultProxy, startTestIdp, type TestIdp } from '../idp/index.js';
-import type { Session } from '../../src/core/session.js';
+import type { Session } from '../../src/domain/session.js';
 import { matrixCells, type MatrixCell } from '../support/fault-matrix.js';
 import { runCell, type CellTarget } from '../support/fault-matrix-run.js';
 import { idpEnv, readStoredSessions, withDeviceCodeApproval } from '../support/idp-session.js';

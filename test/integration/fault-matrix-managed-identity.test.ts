@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import { startAppServiceFake, startImdsFake, startServiceFabricFake, type ManagedIdentityFake } from '../idp/managed-identity-fakes.js';
-import type { Session } from '../../src/core/session.js';
+import type { Session } from '../../src/domain/session.js';
 import { matrixCells, type MatrixCell } from '../support/fault-matrix.js';
 import { runCell, type CellTarget } from '../support/fault-matrix-run.js';
 import { runCli } from '../support/run-cli.js';

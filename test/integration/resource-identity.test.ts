@@ -7,7 +7,7 @@ import { idpEnv, readStoredSessions, withDeviceCodeApproval } from '../support/i
 import { runCli } from '../support/run-cli.js';
 import { useServeFixture } from '../support/serve-fixture.js';
 import { formatSessionsDocument, parseSessionsDocument } from '../../src/store/sessions-document.js';
-import type { Session } from '../../src/core/session.js';
+import type { Session } from '../../src/domain/session.js';
 
 /**
  * A resource is its whole app ID (docs/protocols.md, "Which resource"): two apps of one host that

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Faults } from '../idp/faults.js';
 import type { RequestLog } from '../idp/request-log.js';
-import type { Session } from '../../src/core/session.js';
+import type { Session } from '../../src/domain/session.js';
 import type { MatrixCell } from './fault-matrix.js';
 import { assertStoreKept, seedHome } from './fault-matrix-store.js';
 import type { CliResult } from './run-cli.js';

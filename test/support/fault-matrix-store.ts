@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sameSession, type Session } from '../../src/core/session.js';
+import { sameSession, type Session } from '../../src/domain/session.js';
 import { setRegistryTokens } from '../../src/store/registries.js';
 import { emptyDocument, formatSessionsDocument, parseSessionsDocument, type SessionsDocument } from '../../src/store/sessions-document.js';
 

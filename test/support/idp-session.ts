@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestIdp } from '../idp/index.js';
 import { formatSessionsDocument, parseSessionsDocument } from '../../src/store/sessions-document.js';
-import type { Session } from '../../src/core/session.js';
+import type { Session } from '../../src/domain/session.js';
 import { runCli, type CliResult, type RunOptions } from './run-cli.js';
 
 /** The environment that points azsess at the test identity provider as its public client. */

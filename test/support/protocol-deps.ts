@@ -1,6 +1,6 @@
 import { createHttpClient } from '../../src/http/client.js';
 import { createSender } from '../../src/http/retry.js';
-import type { Log } from '../../src/core/log.js';
+import type { Log } from '../../src/domain/log.js';
 import type { GrantRequest, ProtocolDeps, SignInPrompter } from '../../src/protocols/types.js';
 import type { TestIdp } from '../idp/index.js';
 

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { createInterface } from 'node:readline';
-import type { Session } from '../../src/core/session.js';
+import type { Session } from '../../src/domain/session.js';
 import type { LockStep } from '../../src/store/lock.js';
 
 const [home, writer, countText, staleText, pauseText, resumeFile] = process.argv.slice(2);
@@ -59,7 +59,7 @@ function pauseWrite(n: number): void {
 }
 
 if (pauseAt > 0) pauseWrite(pauseAt);
-const { silentLog } = await import('../../src/core/log.js');
+const { silentLog } = await import('../../src/domain/log.js');
 const { updateSessions } = await import('../../src/store/sessions-lock.js');
 const { lockSteps } = await import('../../src/store/lock.js');
 

@@ -62,6 +62,7 @@ test('only the store touches the lock and the files of the home', () => {
   // Files outside the home that a feature must touch name themselves here, with the reason.
   const readsOtherFiles = new Map<string, string>([
     ['io/read-file.ts', 'reads key, token and certificate files a protocol is pointed at'],
+    ['io/atomic-write.ts', "replaces a file whole (rename over it, keeping its mode): the store's files and the few outside the home"],
     ['cli/context.ts', 'writes the product to file descriptor 1 without opening a stream'],
     ['cli/read-input.ts', "reads a credential helper's request from file descriptor 0 without opening a stream"],
     ['io/config-file.ts', '`azsess setup docker` edits docker config.json (atomically, keeping its mode)'],
@@ -78,8 +79,72 @@ test('only the store touches the lock and the files of the home', () => {
 test('nothing outside the CLI imports the CLI, and errors depend on nothing', () => {
   const offenders = files.filter((f) => !f.path.startsWith('cli/') && f.imports.some((s) => s.includes('/cli/')));
   assert.deepEqual(offenders.map((f) => f.path), []);
-  const errors = files.find((f) => f.path === 'core/errors.ts');
+  const errors = files.find((f) => f.path === 'domain/errors.ts');
   assert.deepEqual(errors?.imports, []);
+});
+
+/**
+ * The folders from the bottom up, as docs/architecture.md draws them. A folder imports only
+ * folders of a lower row (type imports and lazy `import()` included: a lazy import upward is still
+ * a dependency upward); folders of one row do not import each other.
+ */
+const layers: readonly (readonly string[])[] = [
+  ['domain'],
+  ['http', 'io'],
+  ['oauth', 'store'],
+  ['protocols'],
+  ['core'],
+  ['output'],
+  ['helpers', 'serve', 'az'],
+  ['cli'],
+];
+const rankOf = new Map(layers.flatMap((row, rank) => row.map((folder) => [folder, rank] as const)));
+const folderOf = (path: string) => (path.includes('/') ? path.slice(0, path.indexOf('/')) : '.');
+
+/** Every import of one src folder by another, as `from -> to` with the files that make it. */
+function folderEdges(): Map<string, string[]> {
+  const edges = new Map<string, string[]>();
+  for (const f of files) {
+    for (const s of f.imports.filter((i) => i.startsWith('.'))) {
+      const target = join(f.path, '..', s).replace(/\.js$/, '.ts');
+      const [from, to] = [folderOf(f.path), folderOf(target)];
+      if (from === to) continue;
+      const key = `${from} -> ${to}`;
+      edges.set(key, [...(edges.get(key) ?? []), `${f.path} -> ${target}`]);
+    }
+  }
+  return edges;
+}
+
+test('every source file is in a folder of the layers', () => {
+  assert.deepEqual(files.map((f) => f.path).filter((p) => !rankOf.has(folderOf(p))), []);
+});
+
+test('no folder imports a folder of its own row or above it', () => {
+  const upward = [...folderEdges()].filter(([key]) => {
+    const [from, to] = key.split(' -> ') as [string, string];
+    return !(rankOf.get(to)! < rankOf.get(from)!);
+  });
+  assert.deepEqual(upward.flatMap(([, why]) => why), []);
+});
+
+test('the folders form no circle', () => {
+  const next = new Map<string, string[]>();
+  for (const key of folderEdges().keys()) {
+    const [from, to] = key.split(' -> ') as [string, string];
+    next.set(from, [...(next.get(from) ?? []), to]);
+  }
+  // Depth-first; a folder met again while still on the path closes a circle.
+  const done = new Set<string>();
+  const circles: string[] = [];
+  const visit = (folder: string, path: string[]) => {
+    if (path.includes(folder)) return void circles.push([...path.slice(path.indexOf(folder)), folder].join(' -> '));
+    if (done.has(folder)) return;
+    for (const to of next.get(folder) ?? []) visit(to, [...path, folder]);
+    done.add(folder);
+  };
+  for (const folder of next.keys()) visit(folder, []);
+  assert.deepEqual(circles, []);
 });
 
 test('protocols never reach the store, the engine or the output formats', () => {
@@ -89,8 +154,8 @@ test('protocols never reach the store, the engine or the output formats', () => 
   assert.deepEqual(offenders.map((f) => f.path), []);
 });
 
-test('the version in src/version.ts is the package version', async () => {
-  const { version } = await import('../../src/version.js');
+test('the version in src/domain/version.ts is the package version', async () => {
+  const { version } = await import('../../src/domain/version.js');
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
   assert.equal(version, pkg.version);
 });
@@ -126,7 +191,7 @@ test('the fast paths (a cache hit of token, git-credential or the docker helper)
   assert.deepEqual(reached, []);
 });
 
-test("outside src/protocols, a protocol is reached through the protocols' interface: its types and the registry, whose rows load the implementations", () => {
+test("outside src/protocols, a protocol is reached through the protocols' interface: its types and the registry, which loads the implementations", () => {
   const interfaces = new Set(['protocols/types.ts', 'protocols/registry.ts', 'protocols/assertion-sources/types.ts', 'protocols/managed-identity/types.ts']);
   // The refresh grant is every user protocol's, not a row of its own.
   const allowed = new Set(['core/acquire.ts -> protocols/refresh-token.ts']);

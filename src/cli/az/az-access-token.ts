@@ -3,7 +3,7 @@ import { accessTokenResult } from '../../az/az-access-token.js';
 import type { AzGlobalArgs, AzTokenArgs } from '../../az/az-args.js';
 import type { AzValue } from '../../az/az-output.js';
 import { cloudOfAuthority, defaultAzResource, resourceOfType } from '../../az/az-resource-types.js';
-import { UsageError } from '../../core/errors.js';
+import { UsageError } from '../../domain/errors.js';
 import { homeSettings } from '../../core/resolve-query.js';
 import { resolveHome } from '../../core/settings.js';
 import { tokenSession } from '../commands/token-run.js';

@@ -1,14 +1,14 @@
 import { armEndpointFor } from '../../az/arm-endpoint.js';
 import { listTenants } from '../../az/arm-subscriptions.js';
 import { accessTokenResult } from '../../az/az-access-token.js';
-import { isAccountOf, type AzAccount, type AzUser } from '../../az/az-account.js';
+import { isAccountOf, type AzAccount, type AzUser } from '../../domain/az-account.js';
 import type { AzGlobalArgs } from '../../az/az-args.js';
 import type { AzValue } from '../../az/az-output.js';
 import { environmentNameOfCloud, sessionTenantAccount, userOf } from '../../az/az-session-account.js';
 import { refreshAzSubscriptions } from '../../az/az-subscriptions-refresh.js';
-import { ConfigError } from '../../core/errors.js';
-import { decodeClaims } from '../../core/jwt.js';
-import type { Session } from '../../core/session.js';
+import { ConfigError } from '../../domain/errors.js';
+import { decodeClaims } from '../../domain/jwt.js';
+import type { Session } from '../../domain/session.js';
 import { findAzSubscription, readAzSubscriptions, removeAzSubscriptions, setDefaultAzSubscription } from '../../store/az-subscriptions.js';
 import { tokenSession } from '../commands/token-run.js';
 import type { TokenOptions } from '../commands/token-spec.js';

@@ -1,5 +1,5 @@
-import { asSentence, AzsessError, ExitCode, InteractionRequiredError, UsageError } from '../../core/errors.js';
-import { redact } from '../../core/redact.js';
+import { asSentence, AzsessError, ExitCode, InteractionRequiredError, UsageError } from '../../domain/errors.js';
+import { redact } from '../../domain/redact.js';
 
 /**
  * A failure of the az entry, as the Azure CLI reports one: `ERROR: <sentence>` on stderr, exit 2

@@ -1,10 +1,10 @@
 import type { AzGlobalArgs } from '../../az/az-args.js';
 import type { AzLoginArgs } from '../../az/az-login-args.js';
-import type { AzUser } from '../../az/az-account.js';
+import type { AzUser } from '../../domain/az-account.js';
 import type { AzValue } from '../../az/az-output.js';
-import { parseClaimsArgument } from '../../core/claims.js';
-import { ConfigError } from '../../core/errors.js';
-import { lookupProtocol } from '../../core/protocol-names.js';
+import { parseClaimsArgument } from '../../domain/claims.js';
+import { ConfigError } from '../../domain/errors.js';
+import { lookupProtocol } from '../../domain/protocol-names.js';
 import { removeAzSubscriptions } from '../../store/az-subscriptions.js';
 import { planBrowser } from '../browser.js';
 import type { CliContext } from '../context.js';

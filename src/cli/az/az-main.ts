@@ -40,7 +40,7 @@ export async function runAz(args: readonly string[], ctx: CliContext): Promise<n
 async function answer(command: AzCommand, ctx: CliContext): Promise<AzValue> {
   if (command.name === 'version') {
     // Lazily: version.ts lives in the refresh layer (the User-Agent), which a token's cache hit never loads.
-    const { version } = await import('../../version.js');
+    const { version } = await import('../../domain/version.js');
     return versionResult(version);
   }
   if (command.name === 'account get-access-token') return azAccessToken(command.token, command.global, ctx);

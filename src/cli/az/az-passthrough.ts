@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path';
-import { isAzsessLink } from '../../az/az-link-text.js';
+import { isAzsessLink } from '../../domain/az-link-text.js';
 import { fileHead, nextOnPath, realPathOf } from '../../io/next-program.js';
 import type { CliContext } from '../context.js';
 

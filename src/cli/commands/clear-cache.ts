@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { clearCache } from '../../core/admin.js';
-import type { ProtocolName } from '../../core/protocol-names.js';
+import type { ProtocolName } from '../../domain/protocol-names.js';
 import { resolveAccount } from '../../core/settings.js';
 import { accountSelectorFor } from '../../core/token-query.js';
 import type { CliContext } from '../context.js';

@@ -1,5 +1,5 @@
 import { Argument, Command, type Option } from 'commander';
-import { protocolChoices } from '../../core/protocol-names.js';
+import { protocolChoices } from '../../domain/protocol-names.js';
 import { completionScript, completionShells, type CompletionCommand, type CompletionOption, type CompletionShell } from '../../output/completion.js';
 import type { CliContext } from '../context.js';
 import { examples } from '../options.js';

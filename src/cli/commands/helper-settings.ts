@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { addOptions } from '../command-builder.js';
 import { accountValue, authorityFromFlag, checkAuthorityFlags } from '../../core/settings.js';
-import { shortProtocolName } from '../../core/protocol-names.js';
+import { shortProtocolName } from '../../domain/protocol-names.js';
 import type { OptionValues } from '../option-spec.js';
 import type { CommonOptions } from '../runtime.js';
 import { helperSettingOptions } from '../shared-options.js';

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { isUserProtocol, shortProtocolName } from '../../core/protocol-names.js';
-import { decodeClaims } from '../../core/jwt.js';
-import { oidcScopes } from '../../core/scopes.js';
-import { defaultAuthority, type Session } from '../../core/session.js';
+import { isUserProtocol, shortProtocolName } from '../../domain/protocol-names.js';
+import { decodeClaims } from '../../domain/jwt.js';
+import { oidcScopes } from '../../domain/scopes.js';
+import { defaultAuthority, type Session } from '../../domain/session.js';
 import { signInNow } from '../../core/get-token.js';
 import { resolveQuery } from '../../core/resolve-query.js';
 import { relativeTime } from '../../output/status.js';

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
-import { rememberSecret } from '../../core/redact.js';
-import { checkedResource } from '../../core/resource-id.js';
+import { rememberSecret } from '../../domain/redact.js';
+import { checkedResource } from '../../domain/resource-id.js';
 import { defaultResource } from '../../core/token-query.js';
 import { writePrivateFile } from '../../io/private-file.js';
 import { newServeSecret } from '../../serve/secret.js';

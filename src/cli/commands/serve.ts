@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { Command, Option } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { UsageError } from '../../domain/errors.js';
 import type { CliContext } from '../context.js';
 import { addCommonOptions, examples } from '../options.js';
 import { addCredentialOptions } from './credential-options.js';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ConfigError, UsageError } from '../../core/errors.js';
+import { ConfigError, UsageError } from '../../domain/errors.js';
 import { addCredHelpers, dockerConfigPath, parseRegistry } from '../../helpers/docker-config.js';
 import { parseAcrHosts, servesRegistry } from '../../helpers/docker-credential.js';
 import { readConfigFile, replaceConfigFile, type ConfigFile } from '../../io/config-file.js';

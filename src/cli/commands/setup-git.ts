@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { UsageError } from '../../domain/errors.js';
 import {
   describeGitEntries,
   gitConfigCommands,

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ConfigError } from '../../core/errors.js';
+import { ConfigError } from '../../domain/errors.js';
 import { describeKubectlUser, kubectlSetupCommands, kubectlUserName, type KubectlSetup } from '../../helpers/kubectl-config.js';
 import type { CliContext } from '../context.js';
 import { addCommonOptions, examples } from '../options.js';

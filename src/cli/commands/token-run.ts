@@ -1,5 +1,5 @@
 import { getToken } from '../../core/get-token.js';
-import type { Session } from '../../core/session.js';
+import type { Session } from '../../domain/session.js';
 import { renderToken, type ExecInfo } from '../../output/token-formats.js';
 import type { CliContext } from '../context.js';
 import { startRuntime } from '../runtime.js';

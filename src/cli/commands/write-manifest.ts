@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { updateManifest } from '../../core/admin.js';
-import { UsageError } from '../../core/errors.js';
-import type { ProtocolName } from '../../core/protocol-names.js';
+import { UsageError } from '../../domain/errors.js';
+import type { ProtocolName } from '../../domain/protocol-names.js';
 import type { CliContext } from '../context.js';
 import { addCommonOptions, clientIdOption, examples, protocolOption, tenantOption } from '../options.js';
 import { readSecretLine } from '../read-secret.js';

@@ -1,6 +1,6 @@
-import { AuthenticationError, ConfigError, ServiceError } from '../../core/errors.js';
-import { isAllowedUrl } from '../../core/authority.js';
-import { rememberSecret } from '../../core/redact.js';
+import { AuthenticationError, ConfigError, ServiceError } from '../../domain/errors.js';
+import { isAllowedUrl } from '../../domain/authority.js';
+import { rememberSecret } from '../../domain/redact.js';
 import { jsonBody } from '../../oauth/token-response.js';
 import type { ProtocolDeps } from '../types.js';
 

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../core/errors.js';
+import { ConfigError } from '../../domain/errors.js';
 import type { ProtocolDeps } from '../types.js';
 
 // Projected service account tokens are a few KiB.

@@ -1,4 +1,4 @@
-import { rememberSecret } from '../../core/redact.js';
+import { rememberSecret } from '../../domain/redact.js';
 import type { ProtocolDeps } from '../types.js';
 import { fetchAzurePipelinesToken } from './azure-pipelines.js';
 import { readTokenFile } from './file.js';

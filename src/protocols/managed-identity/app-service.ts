@@ -1,5 +1,5 @@
-import { ConfigError } from '../../core/errors.js';
-import { rememberSecret } from '../../core/redact.js';
+import { ConfigError } from '../../domain/errors.js';
+import { rememberSecret } from '../../domain/redact.js';
 import { endpointOf, parseManagedIdentityResponse } from './response.js';
 import type { ManagedIdentitySource } from './types.js';
 

@@ -1,5 +1,5 @@
-import { AuthenticationError, ConfigError, ServiceError } from '../../core/errors.js';
-import { rememberSecret } from '../../core/redact.js';
+import { AuthenticationError, ConfigError, ServiceError } from '../../domain/errors.js';
+import { rememberSecret } from '../../domain/redact.js';
 import type { HttpResponse } from '../../http/types.js';
 import { entraError, jsonBody, numeric, type TokenResult } from '../../oauth/token-response.js';
 

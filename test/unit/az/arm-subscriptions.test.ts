@@ -3,10 +3,10 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { armEndpointFor } from '../../../src/az/arm-endpoint.js';
 import { discoverAccounts, type ArmTokenSource } from '../../../src/az/arm-subscriptions.js';
-import { tenantLevelName, type AzUser } from '../../../src/az/az-account.js';
+import { tenantLevelName, type AzUser } from '../../../src/domain/az-account.js';
 import { refreshAzSubscriptions } from '../../../src/az/az-subscriptions-refresh.js';
-import { silentLog } from '../../../src/core/log.js';
-import { AuthenticationError, ConfigError } from '../../../src/core/errors.js';
+import { silentLog } from '../../../src/domain/log.js';
+import { AuthenticationError, ConfigError } from '../../../src/domain/errors.js';
 import { createHttpClient } from '../../../src/http/client.js';
 import { createSender } from '../../../src/http/retry.js';
 import {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UsageError } from '../../../src/core/errors.js';
+import { UsageError } from '../../../src/domain/errors.js';
 import { parseRedirectUri } from '../../../src/cli/option-parsers.js';
 import { forLog } from '../../../src/serve/token-server.js';
 

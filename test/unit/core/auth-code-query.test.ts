@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UsageError } from '../../../src/core/errors.js';
-import { scopesOfFirstResource } from '../../../src/core/resource-id.js';
+import { UsageError } from '../../../src/domain/errors.js';
+import { scopesOfFirstResource } from '../../../src/domain/resource-id.js';
 import { resolveSettings } from '../../../src/core/settings.js';
 import { buildTokenQuery, loginCommandFor } from '../../../src/core/token-query.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { claimsToSend, parseClaimsArgument } from '../../../src/core/claims.js';
+import { claimsToSend, parseClaimsArgument } from '../../../src/domain/claims.js';
 import { checkCredentialFlags, federatedOptions, resolveCertificate, resolveFederatedSource } from '../../../src/core/credential-choice.js';
-import { ConfigError, UsageError } from '../../../src/core/errors.js';
+import { ConfigError, UsageError } from '../../../src/domain/errors.js';
 
 const challenge = '{"access_token":{"nbf":{"essential":true,"value":"1604106651"}}}';
 

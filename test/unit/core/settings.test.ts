@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, UsageError } from '../../../src/core/errors.js';
-import { displayAuthority } from '../../../src/core/authority.js';
+import { ConfigError, UsageError } from '../../../src/domain/errors.js';
+import { displayAuthority } from '../../../src/domain/authority.js';
 import { defaultPublicClientId, resolveAccount, resolveHome, resolveSettings } from '../../../src/core/settings.js';
 import { accountSelectorFor } from '../../../src/core/token-query.js';
 

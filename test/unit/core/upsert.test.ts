@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { upsert } from '../../../src/core/engine.js';
-import type { Session } from '../../../src/core/session.js';
+import type { Session } from '../../../src/domain/session.js';
 import { parseSessionsDocument, type SessionsDocument } from '../../../src/store/sessions-document.js';
 import { fixturesDir } from '../../support/paths.js';
 

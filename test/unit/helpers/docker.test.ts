@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AuthenticationError, ConfigError, ServiceError } from '../../../src/core/errors.js';
+import { AuthenticationError, ConfigError, ServiceError } from '../../../src/domain/errors.js';
 import { parseExchangeResponse, registryEndpoint } from '../../../src/helpers/acr-exchange.js';
 import { addCredHelpers, dockerConfigPath } from '../../../src/helpers/docker-config.js';
 import { credentialsNotFound, handleDockerCommand, parseAcrHosts, registryHostOf, servesRegistry } from '../../../src/helpers/docker-credential.js';

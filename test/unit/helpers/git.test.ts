@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UsageError } from '../../../src/core/errors.js';
+import { UsageError } from '../../../src/domain/errors.js';
 import { gitConfigCommands, gitHelperEntries, gitHelperValue } from '../../../src/helpers/git-config.js';
 import {
   defaultGitHosts,

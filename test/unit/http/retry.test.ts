@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Log } from '../../../src/core/log.js';
+import type { Log } from '../../../src/domain/log.js';
 import { createSender } from '../../../src/http/retry.js';
 import { TransportError, type HttpClient } from '../../../src/http/types.js';
 

@@ -3,7 +3,7 @@ import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { compactVerify, importX509 } from 'jose';
-import { ConfigError } from '../../../src/core/errors.js';
+import { ConfigError } from '../../../src/domain/errors.js';
 import { parseCertificateFile } from '../../../src/oauth/certificate-credential.js';
 import { signClientAssertion } from '../../../src/oauth/client-assertion.js';
 import { TEST_CLIENT_CERTIFICATE_PATH } from '../../idp/constants.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
-import { ConfigError, InterruptedError } from '../../../src/core/errors.js';
-import { silentLog } from '../../../src/core/log.js';
+import { ConfigError, InterruptedError } from '../../../src/domain/errors.js';
+import { silentLog } from '../../../src/domain/log.js';
 import { listenForRedirect, type RedirectListener } from '../../../src/oauth/loopback-listener.js';
 import { checkRedirectUri, type LoopbackRedirect } from '../../../src/oauth/redirect-uri.js';
 

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ConfigError } from '../../../src/core/errors.js';
+import { ConfigError } from '../../../src/domain/errors.js';
 import { parsePkcs12File } from '../../../src/oauth/pkcs12-credential.js';
 import { readPkcs12 } from '../../../src/oauth/pkcs12.js';
 import { rc2CbcDecrypt } from '../../../src/oauth/rc2.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError } from '../../../src/core/errors.js';
+import { ConfigError } from '../../../src/domain/errors.js';
 import { challengeKeyPath } from '../../../src/protocols/managed-identity/arc.js';
 
 test("Arc's key file: only a .key file directly in the agent's directory, which AZSESS_ARC_KEY_DIRECTORY moves (a test seam)", () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AuthenticationError } from '../../../src/core/errors.js';
-import { protocolOf } from '../../../src/core/protocol-names.js';
+import { AuthenticationError } from '../../../src/domain/errors.js';
 import { signInWithDeviceCode } from '../../../src/protocols/device-code.js';
+import { loadGrant } from '../../../src/protocols/registry.js';
 import { decodeJwt, startTestIdp, type TestIdp } from '../../idp/index.js';
 import { FakeClock, protocolDeps, userRequest } from '../../support/protocol-deps.js';
 
@@ -33,7 +33,7 @@ test("the registry's device-code grant signs a person in: one poll, Entra's inte
   let approval: Promise<void> | undefined;
   const { deps, seen } = protocolDeps(clock, { onDeviceCode: (code) => (approval = idp.approveDeviceCode(code)) });
   clock.onSleep = () => approval;
-  const { grant } = await protocolOf('AzDeviceCodeFlowCredentials').load();
+  const grant = await loadGrant('AzDeviceCodeFlowCredentials');
   const started = clock.ms();
   const token = await grant.acquire(userRequest(idp), deps);
   assert.deepEqual(clock.sleeps, [5000], 'one wait of the interval Entra gave');

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseBindAddress, parsePort } from '../../../src/cli/commands/serve.js';
-import { AuthenticationError, ConfigError, InteractionRequiredError, InterruptedError, ServiceError, UsageError } from '../../../src/core/errors.js';
+import { AuthenticationError, ConfigError, InteractionRequiredError, InterruptedError, ServiceError, UsageError } from '../../../src/domain/errors.js';
 import { refusalFor } from '../../../src/serve/msi-errors.js';
 import { parseMsiRequest, tokenBody } from '../../../src/serve/msi-protocol.js';
 import { newServeSecret, secretMatches } from '../../../src/serve/secret.js';
 import { identityMismatch } from '../../../src/serve/served-identity.js';
 import { singleFlight } from '../../../src/serve/single-flight.js';
 import { endpointFor } from '../../../src/serve/token-server.js';
-import type { Session } from '../../../src/core/session.js';
+import type { Session } from '../../../src/domain/session.js';
 
 const secret = newServeSecret();
 const ok = { 'x-identity-header': secret };

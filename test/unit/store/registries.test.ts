@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { scrubDocument } from '../../../src/core/admin.js';
-import { silentLog } from '../../../src/core/log.js';
+import { silentLog } from '../../../src/domain/log.js';
 import { cachedRegistryToken, exchangeOnce, identityKey } from '../../../src/core/registry-tokens.js';
 import { registryTokensOf, setRegistryTokens } from '../../../src/store/registries.js';
 import { emptyDocument, formatSessionsDocument, parseSessionsDocument } from '../../../src/store/sessions-document.js';

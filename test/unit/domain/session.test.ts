@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hasValidToken, sessionMatches, type Session } from '../../../src/core/session.js';
+import { hasValidToken, sessionMatches, type Session } from '../../../src/domain/session.js';
 
 function jwt(claims: object): string {
   return `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;

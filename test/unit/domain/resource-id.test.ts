@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UsageError } from '../../../src/core/errors.js';
-import { audienceMatches, checkedResource, resourceKey, resourceProblem, sameResource, sameScopeKeys, scopeKey } from '../../../src/core/resource-id.js';
+import { UsageError } from '../../../src/domain/errors.js';
+import { audienceMatches, checkedResource, resourceKey, resourceProblem, sameResource, sameScopeKeys, scopeKey } from '../../../src/domain/resource-id.js';
 
 test('a resource is its whole app ID: apps of one host that differ in their path are two', () => {
   const apart: Array<[string, string]> = [

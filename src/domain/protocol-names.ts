@@ -1,4 +1,4 @@
-import { protocols, type ProtocolEntry, type ProtocolName } from '../protocols/registry.js';
+import { protocols, type ProtocolEntry, type ProtocolName } from './protocol-table.js';
 import { UsageError } from './errors.js';
 
 export type { ProtocolName };
@@ -8,7 +8,7 @@ const isShownAlias = (alias: string) => !alias.startsWith('Az');
 
 /**
  * What a user may type, lower-cased (the stored name, the short name, the aliases), to the
- * protocol's row. Built once per process from the registry: a plain loop, since every cache hit
+ * protocol's row. Built once per process from the table: a plain loop, since every cache hit
  * builds it.
  */
 const byKey = new Map<string, ProtocolEntry & { name: ProtocolName }>();
@@ -24,7 +24,7 @@ for (let i = 0; i < protocols.length; i++) {
 /** The short names shown in help and error messages. */
 export const protocolChoices: readonly string[] = protocols.flatMap((p) => [p.short, ...p.aliases.filter(isShownAlias)]);
 
-/** The registry's row of a protocol: its kind, flags, storage and implementation. */
+/** The table's row of a protocol: its kind, flags and storage. */
 export function protocolOf(name: ProtocolName): ProtocolEntry {
   return byKey.get(name)!;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { accountFromTokens, defaultAccount, sameAccount, selectorAccount } from '../../../src/core/accounts.js';
-import { sameSession, type Session } from '../../../src/core/session.js';
+import { accountFromTokens, defaultAccount, sameAccount, selectorAccount } from '../../../src/domain/accounts.js';
+import { sameSession, type Session } from '../../../src/domain/session.js';
 import { OAuthError } from '../../../src/oauth/token-response.js';
 import { requiredKeys } from '../../../src/store/codec.js';
 import { formatSessionsDocument, parseSessionsDocument } from '../../../src/store/sessions-document.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { jsonSyntaxProblem } from '../../../src/core/json-problem.js';
+import { jsonSyntaxProblem } from '../../../src/domain/json-problem.js';
 
 function problemOf(text: string): string {
   try {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isLoopbackHost, normaliseAuthority } from '../../../src/core/authority.js';
-import { UsageError } from '../../../src/core/errors.js';
-import { lookupProtocol, parseProtocol } from '../../../src/core/protocol-names.js';
-import { audienceMatches } from '../../../src/core/resource-id.js';
-import { resourceOfScope, sameScopes, splitScopes } from '../../../src/core/scopes.js';
-import { isValidTenant } from '../../../src/core/tenant.js';
+import { isLoopbackHost, normaliseAuthority } from '../../../src/domain/authority.js';
+import { UsageError } from '../../../src/domain/errors.js';
+import { lookupProtocol, parseProtocol } from '../../../src/domain/protocol-names.js';
+import { audienceMatches } from '../../../src/domain/resource-id.js';
+import { resourceOfScope, sameScopes, splitScopes } from '../../../src/domain/scopes.js';
+import { isValidTenant } from '../../../src/domain/tenant.js';
 
 test('protocol names, aliases and AzSessions names resolve to the stored name', () => {
   const cases: Array<[string, string]> = [
