@@ -51,6 +51,9 @@ const common = {
   // (the Public Suffix List, 140 KB) is read only when an --allow-host wildcard is checked.
   // @napi-rs/keyring carries a native binary: required from node_modules, and only on a keychain home.
   external: ['open', 'tldts', 'undici', 'undici/*', 'azsess:*', '@napi-rs/keyring'],
+  // A bundle runs as a vm script (its code cache), which cannot run import(): a lazy import of a
+  // package left outside, or of a built-in, becomes a require when it is reached.
+  supported: { 'dynamic-import': false },
 };
 
 /**

@@ -45,7 +45,10 @@ export function formatTsv(value: AzValue): string {
 
 /** --query's expression applied to the result; az refuses an expression it cannot read (exit 2). */
 async function queried(value: AzValue, query: string): Promise<AzValue> {
-  const { search } = await import('./jmespath-module.js');
+  // The reference implementation of the specification the Azure CLI's Python jmespath follows, so
+  // a query gives what az gives; loaded only for --query (its own bundle layer).
+  const { default: jmespath } = await import('jmespath');
+  const search = (data: unknown, expression: string): unknown => jmespath.search(data, expression);
   try {
     return (search(value, query) ?? null) as AzValue;
   } catch (err) {

@@ -38,7 +38,8 @@ export function planBrowser(env: Env, platform: NodeJS.Platform, noBrowser: bool
 }
 
 async function startCommand(command: string[], url: string): Promise<void> {
-  const { spawn } = await import('./spawn-module.js');
+  // Lazy: a refresh builds the sign-in prompter but opens no browser.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn(command[0]!, [...command.slice(1), url], { stdio: 'ignore', detached: true });
     child.once('error', reject);

@@ -24,7 +24,7 @@ export function wantsColour(ctx: Pick<CliContext, 'env' | 'stderrIsTTY'>): boole
 /** chalk, loaded only when colour is wanted: scripts and pipes never pay for it. */
 export async function coloursFor(ctx: Pick<CliContext, 'env' | 'stderrIsTTY'>): Promise<Colours> {
   if (!wantsColour(ctx)) return noColours;
-  const { Chalk } = await import('./chalk-module.js');
+  const { Chalk } = await import('chalk');
   const chalk = new Chalk({ level: 1 });
   return { yellow: chalk.yellow, red: chalk.red, dim: chalk.dim, cyan: chalk.cyan, bold: chalk.bold, underline: chalk.underline };
 }

@@ -9,7 +9,8 @@ import { UsageError } from '../domain/errors.js';
 export async function refusePublicSuffixWildcards(patterns: readonly string[]): Promise<void> {
   const wildcards = patterns.filter((p) => p.startsWith('*.'));
   if (wildcards.length === 0) return;
-  const { parse } = await import('./tldts-module.js');
+  // The Public Suffix List (140 KB), read only when a wildcard is checked (tldts stays out of the bundles).
+  const { parse } = await import('tldts');
   for (const pattern of wildcards) {
     const suffix = pattern.slice(2).replace(/:\d+$/, '').toLowerCase();
     // No registrable domain in the name: all of it is a public suffix (an unknown TLD counts as one).

@@ -110,8 +110,9 @@ async function holdClaimed(
   onCompromised: () => void,
   onRefresh: (mtimeMs: number) => void,
 ): Promise<(() => Promise<void>) | undefined> {
-  // Loaded only when a lock is really held: the cache-hit path and lock waiters never need it.
-  const { lockfile } = await import('./lockfile-module.js');
+  // Loaded only when a lock is really held: the cache-hit path and lock waiters never need it
+  // (its bundle layer is the refresh's, scripts/fast-paths.json).
+  const { default: lockfile } = await import('proper-lockfile');
   try {
     return await lockfile.lock(target, {
       realpath: false,

@@ -31,7 +31,7 @@ export function noAzureCli(args: readonly string[], ctx: CliContext): string {
 
 /** Runs the Azure CLI with `args` and resolves with its exit code (128 + the signal's number when a signal ended it). */
 export async function runAzureCli(file: string, args: readonly string[], ctx: CliContext): Promise<number> {
-  const { spawn } = await import('../spawn-module.js');
+  const { spawn } = await import('node:child_process');
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
   const child = spawn(file, [...args], { stdio: 'inherit', env });
