@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { join } from 'node:path';
 import { importAzSignIn, azureCliClientId, type AzImportResult } from '../../az/az-import.js';
 import { parseMsalCache, type MsalCache } from '../../az/msal-cache.js';
@@ -9,35 +9,35 @@ import { readSmallFile } from '../../io/read-file.js';
 import { saveAzSubscriptions } from '../../store/az-subscriptions.js';
 import { updateSessions } from '../../store/sessions-lock.js';
 import type { SessionsDocument } from '../../store/sessions-document.js';
+import { commandFrom, groupFrom } from '../command-builder.js';
 import type { CliContext } from '../context.js';
-import { addCommonOptions, examples } from '../options.js';
-import { startRuntime, type CommonOptions } from '../runtime.js';
+import type { CommandSpec, OptionsOf } from '../option-spec.js';
+import { startRuntime } from '../runtime.js';
+import { commonOptions } from '../shared-options.js';
 
-export interface ImportAzOptions extends CommonOptions {
-  configDir?: string;
-}
+/** `azsess import az`, as data (cli/option-spec.ts). */
+export const importAzSpec = {
+  name: 'az',
+  description: "make azsess sessions from the Azure CLI's sign-in (its refresh tokens) and subscriptions, without a new sign-in; az's files are only read",
+  options: [{ flags: '--config-dir <dir>', key: 'configDir', help: "the Azure CLI's directory (default: $AZURE_CONFIG_DIR, else ~/.azure)" }, ...commonOptions],
+  examples: ['azsess import az', 'azsess import az --config-dir /mnt/old-laptop/.azure', 'azsess import az && azsess token --scope https://storage.azure.com/.default'],
+} as const satisfies CommandSpec;
+
+export type ImportAzOptions = OptionsOf<typeof importAzSpec>;
 
 /** az's files are small; anything bigger is not what we look for. */
 const maxFileBytes = 16 * 1024 * 1024;
 
-export function importAzCommand(ctx: CliContext): Command {
-  const cmd = new Command('az')
-    .description("make azsess sessions from the Azure CLI's sign-in (its refresh tokens) and subscriptions, without a new sign-in; az's files are only read")
-    .option('--config-dir <dir>', "the Azure CLI's directory (default: $AZURE_CONFIG_DIR, else ~/.azure)")
-    .addHelpText(
-      'after',
-      examples('azsess import az', 'azsess import az --config-dir /mnt/old-laptop/.azure', 'azsess import az && azsess token --scope https://storage.azure.com/.default'),
-    );
-  addCommonOptions(cmd);
-  return cmd.action(async (_opts, command: Command) => runImportAz(command.optsWithGlobals(), ctx));
-}
+/** `azsess import ...`, as data: sign-ins of other tools made azsess's. */
+export const importSpec = {
+  name: 'import',
+  description: "take over another tool's sign-in: the Azure CLI's (az)",
+  options: [],
+  examples: ['azsess import az'],
+} as const satisfies CommandSpec;
 
-/** `azsess import ...`: sign-ins of other tools made azsess's. */
 export function importCommand(ctx: CliContext): Command {
-  return new Command('import')
-    .description("take over another tool's sign-in: the Azure CLI's (az)")
-    .addCommand(importAzCommand(ctx))
-    .addHelpText('after', examples('azsess import az'));
+  return groupFrom(importSpec, [commandFrom(importAzSpec, runImportAz, ctx)]);
 }
 
 function configDirOf(opts: ImportAzOptions, ctx: CliContext): string {
