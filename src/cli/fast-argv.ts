@@ -82,7 +82,7 @@ export function parseWithSpec<S extends CommandSpec>(spec: S, commandLine: reado
     }
   }
   if (spec.argument) {
-    if (argument === undefined) return undefined;
+    if (argument === undefined || (spec.argument.onlyChoices && !spec.argument.choices.includes(argument))) return undefined;
     opts[spec.argument.key] = argument;
   }
   // The values come from the spec OptionsOf<S> is computed from; the program's own come last, as

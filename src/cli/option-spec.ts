@@ -15,15 +15,19 @@ export interface OptionSpec {
   /** The values allowed (commander checks them; the fast path leaves any other to commander). */
   choices?: readonly string[];
   default?: string | boolean | number;
+  /** Left out of help and completion, still parsed (serve's sign-in flags, which it refuses). */
+  hidden?: boolean;
 }
 
-/** The one argument a command may take, such as git-credential's `<action>`; any word is taken. */
+/** The one argument a command may take, such as git-credential's `<action>` or completion's `<shell>`. */
 export interface ArgumentSpec {
   name: string;
   key: string;
   help: string;
-  /** Offered in help and completion only. */
+  /** Offered in help and completion; any other word is taken, unless `onlyChoices`. */
   choices: readonly string[];
+  /** Any other word is refused (completion knows no other shell); git-credential ignores actions it does not know. */
+  onlyChoices?: boolean;
 }
 
 export interface CommandSpec<Options extends readonly OptionSpec[] = readonly OptionSpec[]> {
@@ -53,7 +57,9 @@ export type OptionValues<L extends readonly OptionSpec[]> = {
 /** The options a command's run function gets, from its spec (its argument under the argument's key). */
 export type OptionsOf<S extends CommandSpec> = OptionValues<S['options']> & ArgumentOf<S>;
 
-type ArgumentOf<S extends CommandSpec> = S['argument'] extends { key: infer K extends string } ? { [P in K]: string } : unknown;
+type ArgumentOf<S extends CommandSpec> = S['argument'] extends { key: infer K extends string }
+  ? { [P in K]: S['argument'] extends { onlyChoices: true; choices: readonly (infer C)[] } ? C : string }
+  : unknown;
 
 /** The long flag of an option (`--verbose` of `-v, --verbose`). */
 export function longFlag(option: OptionSpec): string {

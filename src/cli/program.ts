@@ -13,7 +13,8 @@ import { statusCommand } from './commands/status.js';
 import { tokenCommand } from './commands/token.js';
 import { writeManifestCommand } from './commands/write-manifest.js';
 import type { CliContext } from './context.js';
-import { addCommonOptions, examples } from './options.js';
+import { addOptions, examples } from './command-builder.js';
+import { commonOptions } from './shared-options.js';
 
 /** Commander's own errors become one sentence that says what to run instead. */
 function usageErrorFrom(err: CommanderError, commandPath: string): UsageError {
@@ -72,7 +73,7 @@ export function buildProgram(ctx: CliContext): Command {
         'azsess status',
       ),
     );
-  addCommonOptions(program);
+  addOptions(program, commonOptions);
   configure(program, ctx, 'azsess');
   const commands = [
     tokenCommand(ctx),

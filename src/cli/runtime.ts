@@ -6,7 +6,7 @@ import { raiseTimeoutFlag, raiseTimeoutVariable } from '../domain/deadline-advic
 import type { CliContext } from './context.js';
 import { createLog, ensureColours, type CliLog } from './render.js';
 
-/** Options every command gets (addCommonOptions). */
+/** Options every command gets (commonOptions in cli/shared-options.ts). */
 export interface CommonOptions {
   home?: string;
   verbose?: boolean;

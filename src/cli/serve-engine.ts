@@ -1,16 +1,14 @@
 import { findCachedToken } from '../core/cache-lookup.js';
 import { getToken, networkOnce } from '../core/get-token.js';
-import { resolveQuery } from '../core/resolve-query.js';
+import { resolveQuery, type QueryFlags } from '../core/resolve-query.js';
 import type { Session } from '../domain/session.js';
 import type { TokenQuery } from '../core/token-query.js';
 import { pinnedAccount, serveValiditySeconds } from '../serve/serve-policy.js';
 import type { TokenEngine } from '../serve/token-source.js';
-import type { CredentialOptions } from './credential-input.js';
-import type { Runtime } from './runtime.js';
-import type { SignInOptions } from './commands/sign-in-options.js';
+import type { CommonOptions, Runtime } from './runtime.js';
 
 export interface ServeEngineInput {
-  opts: SignInOptions & CredentialOptions;
+  opts: QueryFlags & CommonOptions;
   rt: Runtime;
   certificatePassword: string | undefined;
   /** The bound on one request's network and lock work (--timeout, AZSESS_TIMEOUT). */

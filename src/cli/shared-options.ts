@@ -39,52 +39,89 @@ export const authorityOptions = [
 /** The settings a credential helper's command line may fix (else environment, manifest, default). */
 export const helperSettingOptions = [protocolOption(), tenantOption, clientIdOption(), accountOption, ...authorityOptions] as const;
 
-/** Options shared by `token`, `login` and `serve`. */
-export const signInOptions = [
-  scopeOption('scope to get a token for, e.g. https://storage.azure.com/.default (repeatable)'),
+/*
+ * The sign-in options one by one, so that `serve` can take them as a server does
+ * (commands/serve-spec.ts): most as they are, some with its own help, the rest hidden.
+ */
+
+export const tokenScopeOption = scopeOption('scope to get a token for, e.g. https://storage.azure.com/.default (repeatable)');
+
+/** `--client-id` of the commands that get tokens, where it also names a managed identity. */
+const identityClientIdOption = clientIdOption('application (client) id; with vm, a user-assigned identity by client id');
+
+const objectIdOption = { flags: '--object-id <id>', key: 'objectId', help: 'vm: a user-assigned identity by object (principal) id' } as const;
+
+const msiResIdOption = { flags: '--msi-res-id <id>', key: 'msiResId', help: 'vm: a user-assigned identity by ARM resource id' } as const;
+
+/** Whose token, from which protocol, tenant and login host: of `token`, `login` and `serve`. */
+export const identityOptions = [
   protocolOption(),
   tenantOption,
-  clientIdOption('application (client) id; with vm, a user-assigned identity by client id'),
-  { flags: '--object-id <id>', key: 'objectId', help: 'vm: a user-assigned identity by object (principal) id' },
-  { flags: '--msi-res-id <id>', key: 'msiResId', help: 'vm: a user-assigned identity by ARM resource id' },
+  identityClientIdOption,
+  objectIdOption,
+  msiResIdOption,
   accountOption,
   ...authorityOptions,
-  {
-    flags: '--timeout <seconds>',
-    key: 'timeout',
-    help: 'bound on the network work of the command (default: AZSESS_TIMEOUT, else 60); when given, also on the wait for the person to sign in (else 300 s for auth-code, the life of the code for device-code)',
-    parse: parseTimeout,
-  },
-  { flags: '--clear-cache', key: 'clearCache', help: 'do not use the matching stored session; replace it once the new token is saved' },
-  {
-    flags: '--redirect-uri <uri>',
-    key: 'redirectUri',
-    help: `auth-code: loopback redirect URI to listen on; port 0 or none: any free port (default ${defaultRedirectUri})`,
-    parse: parseRedirectUri,
-  },
-  { flags: '--no-browser', key: 'browser', help: 'auth-code: print the sign-in URL instead of opening a browser' },
-  { flags: '--login-hint <upn>', key: 'loginHint', help: 'auth-code: the account to sign in, e.g. alice@contoso.com' },
-  { flags: '--domain-hint <domain>', key: 'domainHint', help: 'auth-code: skip home realm discovery, e.g. contoso.com or consumers' },
-  {
-    flags: '--prompt-format <format>',
-    key: 'promptFormat',
-    help: 'device-code: the sign-in prompt on stderr as text for people, or one JSON line for programs (verification_uri, user_code, expires_on)',
-    choices: ['text', 'json'],
-    default: 'text',
-  },
+] as const;
+
+export const timeoutOption = (
+  help = 'bound on the network work of the command (default: AZSESS_TIMEOUT, else 60); when given, also on the wait for the person to sign in (else 300 s for auth-code, the life of the code for device-code)',
+) => ({ flags: '--timeout <seconds>', key: 'timeout', help, parse: parseTimeout }) as const;
+
+export const clearCacheOption = {
+  flags: '--clear-cache',
+  key: 'clearCache',
+  help: 'do not use the matching stored session; replace it once the new token is saved',
+} as const;
+
+export const redirectUriOption = (
+  help = `auth-code: loopback redirect URI to listen on; port 0 or none: any free port (default ${defaultRedirectUri})`,
+) => ({ flags: '--redirect-uri <uri>', key: 'redirectUri', help, parse: parseRedirectUri }) as const;
+
+export const noBrowserOption = { flags: '--no-browser', key: 'browser', help: 'auth-code: print the sign-in URL instead of opening a browser' } as const;
+
+export const loginHintOption = { flags: '--login-hint <upn>', key: 'loginHint', help: 'auth-code: the account to sign in, e.g. alice@contoso.com' } as const;
+
+export const domainHintOption = {
+  flags: '--domain-hint <domain>',
+  key: 'domainHint',
+  help: 'auth-code: skip home realm discovery, e.g. contoso.com or consumers',
+} as const;
+
+export const promptFormatOption = {
+  flags: '--prompt-format <format>',
+  key: 'promptFormat',
+  help: 'device-code: the sign-in prompt on stderr as text for people, or one JSON line for programs (verification_uri, user_code, expires_on)',
+  choices: ['text', 'json'],
+  default: 'text',
+} as const;
+
+/** Options shared by `token`, `login` and `serve`. */
+export const signInOptions = [
+  tokenScopeOption,
+  ...identityOptions,
+  timeoutOption(),
+  clearCacheOption,
+  redirectUriOption(),
+  noBrowserOption,
+  loginHintOption,
+  domainHintOption,
+  promptFormatOption,
 ] as const;
 
 const absolutePath = (value: string): string => resolve(value);
 
-/** Claims, CAE, client certificates and federated tokens: options of `token`, `login` and `serve`. */
-export const credentialOptions = [
-  {
-    flags: '--claims <json>',
-    key: 'claims',
-    help: 'a claims challenge from a resource (JSON, or its base64): get a new token asking for these claims',
-    parse: parseClaimsArgument,
-  },
-  { flags: '--cae', key: 'cae', help: 'declare the cp1 client capability (continuous access evaluation); CAE tokens are cached apart' },
+export const claimsOption = {
+  flags: '--claims <json>',
+  key: 'claims',
+  help: 'a claims challenge from a resource (JSON, or its base64): get a new token asking for these claims',
+  parse: parseClaimsArgument,
+} as const;
+
+export const caeOption = { flags: '--cae', key: 'cae', help: 'declare the cp1 client capability (continuous access evaluation); CAE tokens are cached apart' } as const;
+
+/** Client certificates and federated tokens: how an app proves itself. */
+export const appCredentialOptions = [
   {
     flags: '--client-certificate <path>',
     key: 'clientCertificate',
@@ -109,3 +146,6 @@ export const credentialOptions = [
   { flags: '--federated-audience <audience>', key: 'federatedAudience', help: 'federated, github: the audience to ask GitHub for (default api://AzureADTokenExchange)' },
   { flags: '--service-connection-id <id>', key: 'serviceConnectionId', help: 'federated, azure-pipelines: the service connection (default $AZURESUBSCRIPTION_SERVICE_CONNECTION_ID)' },
 ] as const;
+
+/** Claims, CAE, client certificates and federated tokens: options of `token`, `login` and `serve`. */
+export const credentialOptions = [claimsOption, caeOption, ...appCredentialOptions] as const;

@@ -1,39 +1,37 @@
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { clearCache } from '../../core/admin.js';
-import type { ProtocolName } from '../../domain/protocol-names.js';
 import { resolveAccount } from '../../core/settings.js';
 import { accountSelectorFor } from '../../core/token-query.js';
+import { commandFrom } from '../command-builder.js';
 import type { CliContext } from '../context.js';
-import { addCommonOptions, clientIdOption, examples, protocolOption, scopeOption, tenantOption } from '../options.js';
-import { startRuntime, type CommonOptions } from '../runtime.js';
+import type { CommandSpec, OptionsOf } from '../option-spec.js';
+import { startRuntime } from '../runtime.js';
+import { clientIdOption, commonOptions, protocolOption, scopeOption, tenantOption } from '../shared-options.js';
 
-export interface ClearCacheOptions extends CommonOptions {
-  protocol?: ProtocolName;
-  tenant?: string;
-  clientId?: string;
-  scope?: string[];
-  account?: string;
-}
+/** `azsess clear-cache`, as data (cli/option-spec.ts): each option selects sessions. */
+export const clearCacheSpec = {
+  name: 'clear-cache',
+  description: 'remove stored sessions, those matching every selector given or all of them, and the cached registry tokens they stood for',
+  options: [
+    protocolOption('only sessions of this protocol'),
+    tenantOption,
+    clientIdOption('only sessions of this application (client) id'),
+    scopeOption('only sessions for the resource of this scope (repeatable)'),
+    { flags: '--account <upn-or-oid>', key: 'account', help: "only this account's sessions, by UPN or object id (default: $AZSESS_ACCOUNT, else every account)" },
+    ...commonOptions,
+  ],
+  examples: [
+    'azsess clear-cache',
+    'azsess clear-cache --protocol device-code --scope https://storage.azure.com/.default',
+    'azsess clear-cache --tenant contoso.onmicrosoft.com --client-id 8f6c2b0e-3b7a-4c55-9f0d-1a2b3c4d5e6f',
+    'azsess clear-cache --account bob@contoso.com',
+  ],
+} as const satisfies CommandSpec;
+
+export type ClearCacheOptions = OptionsOf<typeof clearCacheSpec>;
 
 export function clearCacheCommand(ctx: CliContext): Command {
-  const cmd = new Command('clear-cache')
-    .description('remove stored sessions, those matching every selector given or all of them, and the cached registry tokens they stood for')
-    .addOption(protocolOption('only sessions of this protocol'))
-    .addOption(tenantOption())
-    .addOption(clientIdOption('only sessions of this application (client) id'))
-    .addOption(scopeOption('only sessions for the resource of this scope (repeatable)'))
-    .addOption(new Option('--account <upn-or-oid>', "only this account's sessions, by UPN or object id (default: $AZSESS_ACCOUNT, else every account)"))
-    .addHelpText(
-      'after',
-      examples(
-        'azsess clear-cache',
-        'azsess clear-cache --protocol device-code --scope https://storage.azure.com/.default',
-        'azsess clear-cache --tenant contoso.onmicrosoft.com --client-id 8f6c2b0e-3b7a-4c55-9f0d-1a2b3c4d5e6f',
-        'azsess clear-cache --account bob@contoso.com',
-      ),
-    );
-  addCommonOptions(cmd);
-  return cmd.action(async (_opts, command: Command) => runClearCache(command.optsWithGlobals(), ctx));
+  return commandFrom(clearCacheSpec, runClearCache, ctx);
 }
 
 export async function runClearCache(opts: ClearCacheOptions, ctx: CliContext): Promise<void> {

@@ -1,8 +1,9 @@
-import { Argument, Command, type Option } from 'commander';
+import type { Command, Option } from 'commander';
 import { protocolChoices } from '../../domain/protocol-names.js';
-import { completionScript, completionShells, type CompletionCommand, type CompletionOption, type CompletionShell } from '../../output/completion.js';
+import { completionScript, completionShells, type CompletionCommand, type CompletionOption } from '../../output/completion.js';
+import { commandFrom } from '../command-builder.js';
 import type { CliContext } from '../context.js';
-import { examples } from '../options.js';
+import type { CommandSpec, OptionsOf } from '../option-spec.js';
 
 const helpOption: CompletionOption = { flags: ['-h', '--help'], description: 'show help', takesValue: false };
 
@@ -27,21 +28,28 @@ export function completionModel(cmd: Command): CompletionCommand {
   };
 }
 
+/** `azsess completion`, as data (cli/option-spec.ts): a shell it knows, else a usage error. */
+export const completionSpec = {
+  name: 'completion',
+  description: 'print a shell completion script (commands, flags, protocol names)',
+  argument: { name: '<shell>', key: 'shell', help: 'the shell', choices: completionShells, onlyChoices: true },
+  options: [],
+  examples: [
+    'source <(azsess completion bash)            # in ~/.bashrc',
+    'source <(azsess completion zsh)             # in ~/.zshrc, after compinit',
+    'azsess completion fish > ~/.config/fish/completions/azsess.fish',
+  ],
+} as const satisfies CommandSpec;
+
+export type CompletionOptions = OptionsOf<typeof completionSpec>;
+
 export function completionCommand(ctx: CliContext): Command {
-  return new Command('completion')
-    .description('print a shell completion script (commands, flags, protocol names)')
-    .addArgument(new Argument('<shell>', 'the shell').choices(completionShells))
-    .addHelpText(
-      'after',
-      examples(
-        'source <(azsess completion bash)            # in ~/.bashrc',
-        'source <(azsess completion zsh)             # in ~/.zshrc, after compinit',
-        'azsess completion fish > ~/.config/fish/completions/azsess.fish',
-      ),
-    )
-    .action((shell: CompletionShell, _opts, command: Command) => {
-      let root = command;
-      while (root.parent) root = root.parent;
-      ctx.stdout.write(completionScript(shell, completionModel(root)));
-    });
+  return commandFrom(completionSpec, runCompletion, ctx);
+}
+
+/** The script completes what commander runs: the whole tree, built from the same specs. */
+export async function runCompletion(opts: CompletionOptions, ctx: CliContext): Promise<void> {
+  // Lazily: cli/program.ts imports this module to build the tree.
+  const { buildProgram } = await import('../program.js');
+  ctx.stdout.write(completionScript(opts.shell, completionModel(buildProgram(ctx))));
 }

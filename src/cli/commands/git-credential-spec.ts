@@ -2,7 +2,8 @@ import { defaultGitHosts, gitCredentialActions, parseAllowHost } from '../../hel
 import type { CommandSpec, OptionsOf } from '../option-spec.js';
 import { commonOptions, helperSettingOptions } from '../shared-options.js';
 
-function collectHosts(value: string, previous: string[] = []): string[] {
+/** `--allow-host`, repeatable: of git-credential and of `setup git`, which writes it into the helper's command. */
+export function collectHosts(value: string, previous: string[] = []): string[] {
   return [...previous, parseAllowHost(value)];
 }
 

@@ -1,18 +1,12 @@
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
-import { addOptions } from '../command-builder.js';
 import { accountValue, authorityFromFlag, checkAuthorityFlags } from '../../core/settings.js';
 import { shortProtocolName } from '../../domain/protocol-names.js';
 import type { OptionValues } from '../option-spec.js';
 import type { CommonOptions } from '../runtime.js';
-import { helperSettingOptions } from '../shared-options.js';
+import type { helperSettingOptions } from '../shared-options.js';
 
 /** The settings a credential helper's command line may fix (else environment, manifest, default). */
 export type HelperSettingOptions = OptionValues<typeof helperSettingOptions> & CommonOptions;
-
-export function addHelperSettingOptions(cmd: Command): Command {
-  return addOptions(cmd, helperSettingOptions);
-}
 
 /** The same settings as arguments, for the helper command `setup` writes into another tool's config. */
 export function helperSettingArgs(opts: HelperSettingOptions): string[] {

@@ -1,20 +1,23 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { scrubSecrets } from '../../core/admin.js';
+import { commandFrom } from '../command-builder.js';
 import type { CliContext } from '../context.js';
-import { addCommonOptions, examples } from '../options.js';
-import { startRuntime, type CommonOptions } from '../runtime.js';
+import type { CommandSpec, OptionsOf } from '../option-spec.js';
+import { startRuntime } from '../runtime.js';
+import { commonOptions } from '../shared-options.js';
 
-export interface ScrubOptions extends CommonOptions {
-  manifest?: boolean;
-}
+/** `azsess scrub`, as data (cli/option-spec.ts). */
+export const scrubSpec = {
+  name: 'scrub',
+  description: "blank every stored token, refresh token, id token and client secret, keeping the sessions (AzSessions.jl's scrub!)",
+  options: [{ flags: '--manifest', key: 'manifest', help: "also blank the manifest's client_secret" }, ...commonOptions],
+  examples: ['azsess scrub', 'azsess scrub --manifest && tar czf azsessions.tgz ~/.azsessions'],
+} as const satisfies CommandSpec;
+
+export type ScrubOptions = OptionsOf<typeof scrubSpec>;
 
 export function scrubCommand(ctx: CliContext): Command {
-  const cmd = new Command('scrub')
-    .description("blank every stored token, refresh token, id token and client secret, keeping the sessions (AzSessions.jl's scrub!)")
-    .option('--manifest', "also blank the manifest's client_secret")
-    .addHelpText('after', examples('azsess scrub', 'azsess scrub --manifest && tar czf azsessions.tgz ~/.azsessions'));
-  addCommonOptions(cmd);
-  return cmd.action(async (_opts, command: Command) => runScrub(command.optsWithGlobals(), ctx));
+  return commandFrom(scrubSpec, runScrub, ctx);
 }
 
 export async function runScrub(opts: ScrubOptions, ctx: CliContext): Promise<void> {

@@ -7,17 +7,10 @@ import { newServeSecret } from '../../serve/secret.js';
 import { createTokenSource, type TokenEngine } from '../../serve/token-source.js';
 import { startTokenServer, type TokenServer } from '../../serve/token-server.js';
 import type { CliContext } from '../context.js';
-import { readCertificatePassword, type CredentialOptions } from '../credential-input.js';
+import { readCertificatePassword } from '../credential-input.js';
 import { startRuntime, type Runtime } from '../runtime.js';
 import { serveEngine } from '../serve-engine.js';
-import type { SignInOptions } from './sign-in-options.js';
-
-export interface ServeOptions extends SignInOptions, CredentialOptions {
-  port?: number;
-  bind?: string;
-  allowResource?: string[];
-  writeEnv?: string;
-}
+import { refuseSignInFlags, type ServeOptions } from './serve-spec.js';
 
 function isLoopback(address: string): boolean {
   return (isIP(address) === 4 && address.startsWith('127.')) || address === '::1' || address.startsWith('::ffff:127.');
@@ -53,6 +46,7 @@ function stopSignal(): { stopped: Promise<NodeJS.Signals>; release(): void } {
 
 /** `azsess serve`: listens until SIGINT or SIGTERM, then closes and returns (exit 0). */
 export async function runServe(opts: ServeOptions, ctx: CliContext): Promise<void> {
+  refuseSignInFlags(opts);
   const startedAt = ctx.now().getTime();
   const rt = await startRuntime(ctx, opts, { flag: opts.timeout });
   const stop = new AbortController();

@@ -1,23 +1,26 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { azLinkText } from '../az/az-link-script.js';
 import { realPathOf } from '../../io/next-program.js';
 import { writeAzLink } from '../../store/az-link.js';
+import { commandFrom } from '../command-builder.js';
 import type { CliContext } from '../context.js';
-import { addCommonOptions, examples } from '../options.js';
-import { startRuntime, type CommonOptions } from '../runtime.js';
+import type { CommandSpec, OptionsOf } from '../option-spec.js';
+import { startRuntime } from '../runtime.js';
+import { commonOptions } from '../shared-options.js';
 
-export interface SetupAzOptions extends CommonOptions {
-  dir?: string;
-}
+/** `azsess setup az`, as data (cli/option-spec.ts). */
+export const setupAzSpec = {
+  name: 'az',
+  description: "make the tools that run the Azure CLI (the SDKs' AzureCliCredential, Terraform, kubelogin) get azsess's tokens: writes an az in DIR",
+  options: [{ flags: '--dir <dir>', key: 'dir', help: 'the directory of the az it writes (default: <home>/bin); put it first on PATH' }, ...commonOptions],
+  examples: ['azsess setup az && export PATH="$HOME/.azsessions/bin:$PATH"', 'azsess setup az --dir ~/bin'],
+} as const satisfies CommandSpec;
+
+export type SetupAzOptions = OptionsOf<typeof setupAzSpec>;
 
 export function setupAzCommand(ctx: CliContext): Command {
-  const cmd = new Command('az')
-    .description("make the tools that run the Azure CLI (the SDKs' AzureCliCredential, Terraform, kubelogin) get azsess's tokens: writes an az in DIR")
-    .option('--dir <dir>', 'the directory of the az it writes (default: <home>/bin); put it first on PATH');
-  cmd.addHelpText('after', examples('azsess setup az && export PATH="$HOME/.azsessions/bin:$PATH"', 'azsess setup az --dir ~/bin'));
-  addCommonOptions(cmd);
-  return cmd.action(async (_opts, command: Command) => runSetupAz(command.optsWithGlobals(), ctx));
+  return commandFrom(setupAzSpec, runSetupAz, ctx);
 }
 
 /** How to put `dir` first on PATH: for this shell, for a CI step, for good. */

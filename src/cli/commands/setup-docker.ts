@@ -1,30 +1,29 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { ConfigError, UsageError } from '../../domain/errors.js';
 import { addCredHelpers, dockerConfigPath, parseRegistry } from '../../helpers/docker-config.js';
 import { parseAcrHosts, servesRegistry } from '../../helpers/docker-credential.js';
 import { readConfigFile, replaceConfigFile, type ConfigFile } from '../../io/config-file.js';
 import { findOnPath } from '../../io/find-program.js';
+import { commandFrom } from '../command-builder.js';
 import type { CliContext } from '../context.js';
-import { addCommonOptions, examples } from '../options.js';
-import { startRuntime, type CommonOptions } from '../runtime.js';
+import type { CommandSpec, OptionsOf } from '../option-spec.js';
+import { startRuntime } from '../runtime.js';
+import { commonOptions } from '../shared-options.js';
 
-export interface SetupDockerOptions extends CommonOptions {
-  registry?: string[];
-}
+const collectRegistries = (value: string, previous: string[] = []) => [...previous, parseRegistry(value)];
+
+/** `azsess setup docker`, as data (cli/option-spec.ts). */
+export const setupDockerSpec = {
+  name: 'docker',
+  description: "make docker (and podman, skopeo) get registry credentials from azsess: credHelpers in docker's config.json",
+  options: [{ flags: '--registry <host>', key: 'registry', help: 'a registry, such as myregistry.azurecr.io (repeatable)', parse: collectRegistries }, ...commonOptions],
+  examples: ['azsess setup docker --registry myregistry.azurecr.io', 'azsess setup docker --registry one.azurecr.io --registry two.azurecr.io'],
+} as const satisfies CommandSpec;
+
+export type SetupDockerOptions = OptionsOf<typeof setupDockerSpec>;
 
 export function setupDockerCommand(ctx: CliContext): Command {
-  const cmd = new Command('docker')
-    .description("make docker (and podman, skopeo) get registry credentials from azsess: credHelpers in docker's config.json")
-    .option('--registry <host>', 'a registry, such as myregistry.azurecr.io (repeatable)', (v: string, prev: string[] = []) => [
-      ...prev,
-      parseRegistry(v),
-    ])
-    .addHelpText(
-      'after',
-      examples('azsess setup docker --registry myregistry.azurecr.io', 'azsess setup docker --registry one.azurecr.io --registry two.azurecr.io'),
-    );
-  addCommonOptions(cmd);
-  return cmd.action(async (_opts, command: Command) => runSetupDocker(command.optsWithGlobals(), ctx));
+  return commandFrom(setupDockerSpec, runSetupDocker, ctx);
 }
 
 function readDockerConfig(path: string): ConfigFile {

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { UsageError } from '../../domain/errors.js';
 import {
   describeGitEntries,
@@ -7,37 +7,35 @@ import {
   gitHelperValue,
   type GitConfigScope,
 } from '../../helpers/git-config.js';
-import { parseAllowHost } from '../../helpers/git-credential.js';
 import { refusePublicSuffixWildcards } from '../../helpers/public-suffix.js';
+import { commandFrom } from '../command-builder.js';
 import type { CliContext } from '../context.js';
-import { addCommonOptions, examples } from '../options.js';
+import type { CommandSpec, OptionsOf } from '../option-spec.js';
 import { runTool } from '../run-tool.js';
 import { startRuntime } from '../runtime.js';
 import { selfCommand } from '../self-command.js';
-import { addHelperSettingOptions, helperSettingArgs, type HelperSettingOptions } from './helper-settings.js';
+import { commonOptions, helperSettingOptions } from '../shared-options.js';
+import { collectHosts } from './git-credential-spec.js';
+import { helperSettingArgs } from './helper-settings.js';
 
-export interface SetupGitOptions extends HelperSettingOptions {
-  global?: boolean;
-  local?: boolean;
-  allowHost?: string[];
-}
+/** `azsess setup git`, as data (cli/option-spec.ts): the settings it writes into git's helper command. */
+export const setupGitSpec = {
+  name: 'git',
+  description: "make git get Azure DevOps credentials from azsess (writes git's configuration)",
+  options: [
+    { flags: '--global', key: 'global', help: 'write to your global git configuration, ~/.gitconfig (the default)' },
+    { flags: '--local', key: 'local', help: "write to this repository's .git/config instead" },
+    { flags: '--allow-host <host>', key: 'allowHost', help: 'also use azsess for this host (host[:port], or *.domain; repeatable)', parse: collectHosts },
+    ...helperSettingOptions,
+    ...commonOptions,
+  ],
+  examples: ['azsess setup git', 'azsess setup git --local --tenant contoso.onmicrosoft.com', 'azsess setup git --allow-host git.contoso.com'],
+} as const satisfies CommandSpec;
+
+export type SetupGitOptions = OptionsOf<typeof setupGitSpec>;
 
 export function setupGitCommand(ctx: CliContext): Command {
-  const cmd = new Command('git')
-    .description("make git get Azure DevOps credentials from azsess (writes git's configuration)")
-    .option('--global', 'write to your global git configuration, ~/.gitconfig (the default)')
-    .option('--local', "write to this repository's .git/config instead")
-    .option('--allow-host <host>', 'also use azsess for this host (host[:port], or *.domain; repeatable)', (v: string, prev: string[] = []) => [
-      ...prev,
-      parseAllowHost(v),
-    ]);
-  addHelperSettingOptions(cmd);
-  cmd.addHelpText(
-    'after',
-    examples('azsess setup git', 'azsess setup git --local --tenant contoso.onmicrosoft.com', 'azsess setup git --allow-host git.contoso.com'),
-  );
-  addCommonOptions(cmd);
-  return cmd.action(async (_opts, command: Command) => runSetupGit(command.optsWithGlobals(), ctx));
+  return commandFrom(setupGitSpec, runSetupGit, ctx);
 }
 
 export async function runSetupGit(opts: SetupGitOptions, ctx: CliContext): Promise<void> {

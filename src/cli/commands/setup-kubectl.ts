@@ -1,31 +1,33 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { ConfigError } from '../../domain/errors.js';
 import { describeKubectlUser, kubectlSetupCommands, kubectlUserName, type KubectlSetup } from '../../helpers/kubectl-config.js';
+import { commandFrom } from '../command-builder.js';
 import type { CliContext } from '../context.js';
-import { addCommonOptions, examples } from '../options.js';
+import type { CommandSpec, OptionsOf } from '../option-spec.js';
 import { runTool } from '../run-tool.js';
 import { startRuntime } from '../runtime.js';
 import { selfCommand } from '../self-command.js';
+import { commonOptions, helperSettingOptions } from '../shared-options.js';
 import { aksServerId } from '../token-lookup.js';
-import { addHelperSettingOptions, helperSettingArgs, type HelperSettingOptions } from './helper-settings.js';
+import { helperSettingArgs } from './helper-settings.js';
 
-export interface SetupKubectlOptions extends HelperSettingOptions {
-  context?: string;
-  serverId?: string;
-}
+/** `azsess setup kubectl`, as data (cli/option-spec.ts): the settings it writes into the exec plugin's command. */
+export const setupKubectlSpec = {
+  name: 'kubectl',
+  description: 'make kubectl get AKS tokens from azsess: an exec credential plugin for a kubeconfig context',
+  options: [
+    { flags: '--context <name>', key: 'context', help: 'the kubeconfig context (default: the current one)' },
+    { flags: '--server-id <id>', key: 'serverId', help: `AKS server application id (default ${aksServerId})` },
+    ...helperSettingOptions,
+    ...commonOptions,
+  ],
+  examples: ['azsess setup kubectl --context my-aks-cluster', 'KUBECONFIG=~/.kube/aks.yaml azsess setup kubectl --tenant contoso.onmicrosoft.com'],
+} as const satisfies CommandSpec;
+
+export type SetupKubectlOptions = OptionsOf<typeof setupKubectlSpec>;
 
 export function setupKubectlCommand(ctx: CliContext): Command {
-  const cmd = new Command('kubectl')
-    .description('make kubectl get AKS tokens from azsess: an exec credential plugin for a kubeconfig context')
-    .option('--context <name>', 'the kubeconfig context (default: the current one)')
-    .option('--server-id <id>', `AKS server application id (default ${aksServerId})`);
-  addHelperSettingOptions(cmd);
-  cmd.addHelpText(
-    'after',
-    examples('azsess setup kubectl --context my-aks-cluster', 'KUBECONFIG=~/.kube/aks.yaml azsess setup kubectl --tenant contoso.onmicrosoft.com'),
-  );
-  addCommonOptions(cmd);
-  return cmd.action(async (_opts, command: Command) => runSetupKubectl(command.optsWithGlobals(), ctx));
+  return commandFrom(setupKubectlSpec, runSetupKubectl, ctx);
 }
 
 async function chosenContext(opts: SetupKubectlOptions, ctx: CliContext): Promise<string> {

@@ -1,50 +1,46 @@
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { updateManifest } from '../../core/admin.js';
 import { UsageError } from '../../domain/errors.js';
-import type { ProtocolName } from '../../domain/protocol-names.js';
+import { commandFrom } from '../command-builder.js';
 import type { CliContext } from '../context.js';
-import { addCommonOptions, clientIdOption, examples, protocolOption, tenantOption } from '../options.js';
+import type { CommandSpec, OptionsOf } from '../option-spec.js';
 import { readSecretLine } from '../read-secret.js';
 import { tokenStoreOf } from '../../store/manifest.js';
 import { switchTokenStore } from '../../store/token-store.js';
-import { startRuntime, type CommonOptions } from '../runtime.js';
+import { startRuntime } from '../runtime.js';
+import { clientIdOption, commonOptions, protocolOption, tenantOption } from '../shared-options.js';
 
-export interface WriteManifestOptions extends CommonOptions {
-  clientId?: string;
-  tenant?: string;
-  protocol?: ProtocolName;
-  clientSecret?: string;
-  clientSecretStdin?: boolean;
-  reset?: boolean;
-  tokenStore?: 'file' | 'keychain';
-}
+/** `azsess write-manifest`, as data (cli/option-spec.ts). */
+export const writeManifestSpec = {
+  name: 'write-manifest',
+  description: "write ~/.azsessions/manifest.json (AzSessions.jl's write_manifest): the defaults for sign-in",
+  options: [
+    clientIdOption(),
+    tenantOption,
+    protocolOption('default protocol'),
+    { flags: '--client-secret <secret>', key: 'clientSecret', help: 'client secret (visible in the process list: prefer --client-secret-stdin)' },
+    { flags: '--client-secret-stdin', key: 'clientSecretStdin', help: 'read the client secret from one line of stdin' },
+    { flags: '--reset', key: 'reset', help: 'start from an empty manifest instead of updating the current one' },
+    {
+      flags: '--token-store <store>',
+      key: 'tokenStore',
+      help: 'where secrets rest: file (0600 files, the default) or keychain (sealed with a key in the OS keychain); converts what is stored',
+      choices: ['file', 'keychain'],
+    },
+    ...commonOptions,
+  ],
+  examples: [
+    'azsess write-manifest --tenant contoso.onmicrosoft.com --client-id 8f6c2b0e-3b7a-4c55-9f0d-1a2b3c4d5e6f',
+    'azsess write-manifest --protocol client-credentials --client-secret-stdin < secret.txt',
+    'azsess write-manifest --reset --protocol device-code',
+    'azsess write-manifest --token-store keychain',
+  ],
+} as const satisfies CommandSpec;
+
+export type WriteManifestOptions = OptionsOf<typeof writeManifestSpec>;
 
 export function writeManifestCommand(ctx: CliContext): Command {
-  const cmd = new Command('write-manifest')
-    .description("write ~/.azsessions/manifest.json (AzSessions.jl's write_manifest): the defaults for sign-in")
-    .addOption(clientIdOption())
-    .addOption(tenantOption())
-    .addOption(protocolOption('default protocol'))
-    .option('--client-secret <secret>', 'client secret (visible in the process list: prefer --client-secret-stdin)')
-    .option('--client-secret-stdin', 'read the client secret from one line of stdin')
-    .option('--reset', 'start from an empty manifest instead of updating the current one')
-    .addOption(
-      new Option('--token-store <store>', 'where secrets rest: file (0600 files, the default) or keychain (sealed with a key in the OS keychain); converts what is stored').choices([
-        'file',
-        'keychain',
-      ]),
-    )
-    .addHelpText(
-      'after',
-      examples(
-        'azsess write-manifest --tenant contoso.onmicrosoft.com --client-id 8f6c2b0e-3b7a-4c55-9f0d-1a2b3c4d5e6f',
-        'azsess write-manifest --protocol client-credentials --client-secret-stdin < secret.txt',
-        'azsess write-manifest --reset --protocol device-code',
-        'azsess write-manifest --token-store keychain',
-      ),
-    );
-  addCommonOptions(cmd);
-  return cmd.action(async (_opts, command: Command) => runWriteManifest(command.optsWithGlobals(), ctx));
+  return commandFrom(writeManifestSpec, runWriteManifest, ctx);
 }
 
 export async function runWriteManifest(opts: WriteManifestOptions, ctx: CliContext): Promise<void> {

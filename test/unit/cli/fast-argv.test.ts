@@ -1,34 +1,54 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Command } from 'commander';
+import { specOf } from '../../../src/cli/command-builder.js';
+import { completionSpec } from '../../../src/cli/commands/completion.js';
 import { gitCredentialCommand } from '../../../src/cli/commands/git-credential.js';
 import { gitCredentialSpec } from '../../../src/cli/commands/git-credential-spec.js';
-import { loginSpec } from '../../../src/cli/commands/login.js';
-import { statusSpec } from '../../../src/cli/commands/status.js';
 import { tokenCommand } from '../../../src/cli/commands/token.js';
 import { tokenSpec } from '../../../src/cli/commands/token-spec.js';
 import { processContext } from '../../../src/cli/context.js';
-import { parseFastGitCredentialArgs, parseFastTokenArgs } from '../../../src/cli/fast-argv.js';
+import { parseFastGitCredentialArgs, parseFastTokenArgs, parseWithSpec } from '../../../src/cli/fast-argv.js';
 import { defaultsOf, type CommandSpec } from '../../../src/cli/option-spec.js';
 import { buildProgram } from '../../../src/cli/program.js';
 import { commonOptions } from '../../../src/cli/shared-options.js';
 
 /**
- * Structural: the commands commander runs are made of their specs (cli/option-spec.ts), option by
- * option, with the same key, parser, choices, default and help, and nothing else; so the fast path,
- * which reads the same specs, parses what commander parses. The differential test
- * (test/fuzz/fast-path.fuzz.test.ts) runs both on generated command lines.
+ * Structural: every command commander runs is made of its spec (cli/option-spec.ts), option by
+ * option, with the same key, parser, choices, default, help and visibility, and nothing else; a
+ * command built by hand has no spec and fails here. So the fast path, which reads the same specs,
+ * parses what commander parses. The differential test (test/fuzz/fast-path.fuzz.test.ts) runs
+ * both on generated command lines.
  */
-const specs: CommandSpec[] = [tokenSpec, gitCredentialSpec, loginSpec, statusSpec];
+const fastPathSpecs: CommandSpec[] = [tokenSpec, gitCredentialSpec];
 
 test("the program's own options, which commander takes wherever they stand, are those the fast path takes first", () => {
   const program = buildProgram(processContext());
   assert.deepEqual(program.options.map((o) => o.flags), ['--version', ...commonOptions.map((o) => o.flags)]);
 });
 
-for (const spec of specs) {
-  test(`commander's ${spec.name} is its spec, option by option`, () => {
-    const cmd = buildProgram(processContext()).commands.find((c) => c.name() === spec.name)!;
+/** Every command below the program, with its path (`setup git`). */
+function commandsOf(cmd: Command, path: string[] = []): Array<{ path: string; cmd: Command }> {
+  return cmd.commands.flatMap((sub) => {
+    const subPath = [...path, sub.name()];
+    return [{ path: subPath.join(' '), cmd: sub }, ...commandsOf(sub, subPath)];
+  });
+}
+
+const commands = commandsOf(buildProgram(processContext()));
+
+test('the tree has every command, each group with its subcommands', () => {
+  assert.deepEqual(
+    commands.map((c) => c.path),
+    ['token', 'login', 'status', 'write-manifest', 'clear-cache', 'scrub', 'git-credential', 'setup', 'setup git', 'setup docker', 'setup kubectl', 'setup az', 'import', 'import az', 'serve', 'completion'],
+  );
+});
+
+for (const { path, cmd } of commands) {
+  test(`commander's ${path} is its spec, option by option`, () => {
+    const spec = specOf(cmd);
+    assert.ok(spec, `azsess ${path} is built by hand: build it from a spec with cli/command-builder.ts`);
+    assert.equal(cmd.name(), spec.name);
     assert.equal(cmd.description(), spec.description);
     assert.deepEqual(cmd.options.map((o) => o.flags), spec.options.map((o) => o.flags), 'the same options, in the same order');
     cmd.options.forEach((option, i) => {
@@ -36,15 +56,30 @@ for (const spec of specs) {
       assert.equal(option.attributeName(), want.key, option.flags);
       assert.equal(option.description, want.help, option.flags);
       assert.equal(option.defaultValue, want.default, option.flags);
+      assert.equal(option.hidden, want.hidden ?? false, `${option.flags}: hidden as the spec says`);
       if (want.parse) assert.equal(option.parseArg, want.parse, `${option.flags}: the spec's parser`);
       else assert.deepEqual(option.argChoices, want.choices, `${option.flags}: the spec's choices`);
       if (!want.parse && !want.choices) assert.equal(option.parseArg, undefined, `${option.flags}: no parser of its own`);
     });
     assert.deepEqual(cmd.opts(), defaultsOf(spec.options), 'the same values before any flag');
+    const argument = spec.argument;
     assert.deepEqual(
       cmd.registeredArguments.map((a) => ({ name: a.name(), help: a.description, choices: a.argChoices })),
-      spec.argument ? [{ name: spec.argument.name.slice(1, -1), help: spec.argument.help, choices: [...spec.argument.choices] }] : [],
+      argument ? [{ name: argument.name.slice(1, -1), help: argument.help, choices: [...argument.choices] }] : [],
     );
+    if (argument) {
+      // Any word is taken unless the spec says only its choices are, as the fast path does.
+      const parse = cmd.registeredArguments[0]!.parseArg!;
+      const other = () => parse('no-such-choice', undefined);
+      if (argument.onlyChoices) assert.throws(other);
+      else assert.equal(other(), 'no-such-choice');
+    }
+  });
+}
+
+for (const spec of fastPathSpecs) {
+  test(`the fast path's ${spec.name} is the spec commander runs`, () => {
+    assert.equal(specOf(commands.find((c) => c.path === spec.name)!.cmd), spec);
   });
 }
 
@@ -174,3 +209,9 @@ for (const { args, fast: expectFast } of gitCases) {
     for (const [key, value] of Object.entries(full.opts)) if (value !== undefined) assert.deepEqual(fast.opts[key], value, key);
   });
 }
+
+test("the fast path's interpreter refuses an argument outside its choices where the spec says only they are taken, as commander does", () => {
+  assert.deepEqual(parseWithSpec(completionSpec, ['zsh']), { shell: 'zsh' });
+  assert.equal(parseWithSpec(completionSpec, ['tcsh']), undefined);
+  assert.equal(parseWithSpec(gitCredentialSpec, ['fetch'])?.action, 'fetch', 'git-credential takes any action');
+});

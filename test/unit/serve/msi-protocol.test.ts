@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseBindAddress, parsePort } from '../../../src/cli/commands/serve.js';
+import { parseBindAddress, parsePort } from '../../../src/cli/commands/serve-spec.js';
 import { AuthenticationError, ConfigError, InteractionRequiredError, InterruptedError, ServiceError, UsageError } from '../../../src/domain/errors.js';
 import { refusalFor } from '../../../src/serve/msi-errors.js';
 import { parseMsiRequest, tokenBody } from '../../../src/serve/msi-protocol.js';
