@@ -2,7 +2,7 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import {
-  TEST_OTHER_TENANT_DOMAIN, TEST_OTHER_TENANT_ID, TEST_TENANT_DOMAIN, TEST_TENANT_ID, TEST_USER2_USERNAME, TEST_USERNAME,
+  TEST_CONFIDENTIAL_CLIENT_OID, TEST_SYSTEM_IDENTITY, TEST_OTHER_TENANT_DOMAIN, TEST_OTHER_TENANT_ID, TEST_TENANT_DOMAIN, TEST_TENANT_ID, TEST_USER2_USERNAME, TEST_USERNAME,
 } from './constants.js';
 import { findUserByOid } from './entra-directory.js';
 import { RESOURCES } from './entra-resources.js';
@@ -25,15 +25,21 @@ export interface TestSubscription {
   state: 'Enabled' | 'Disabled' | 'Warned' | 'PastDue' | 'Deleted';
   /** Usernames that have a role on it. */
   users: readonly string[];
+  /** Service principals (apps, managed identities) with a role on it, by object id: the `oid` of their tokens. */
+  principals?: readonly string[];
   managedByTenants?: readonly string[];
 }
 
 /**
  * Subscriptions in two tenants: alice sees all three, bob only the first, carol none (her
- * sign-in makes a tenant-level account, as `az login --allow-no-subscriptions` does).
+ * sign-in makes a tenant-level account, as `az login --allow-no-subscriptions` does); the
+ * confidential app and the system-assigned identity have a role on the first.
  */
 export const TEST_SUBSCRIPTIONS: readonly TestSubscription[] = [
-  { subscriptionId: '7e57f00d-0000-4000-8000-000000000001', displayName: 'azsess-test-dev', tenantId: TEST_TENANT_ID, state: 'Enabled', users: [TEST_USERNAME, TEST_USER2_USERNAME] },
+  {
+    subscriptionId: '7e57f00d-0000-4000-8000-000000000001', displayName: 'azsess-test-dev', tenantId: TEST_TENANT_ID, state: 'Enabled', users: [TEST_USERNAME, TEST_USER2_USERNAME],
+    principals: [TEST_CONFIDENTIAL_CLIENT_OID, TEST_SYSTEM_IDENTITY.objectId],
+  },
   { subscriptionId: '7e57f00d-0000-4000-8000-000000000002', displayName: 'azsess-test-prod', tenantId: TEST_TENANT_ID, state: 'Enabled', users: [TEST_USERNAME], managedByTenants: [TEST_OTHER_TENANT_ID] },
   { subscriptionId: '7e57f00d-0000-4000-8000-0000000000b1', displayName: 'azsess-other-main', tenantId: TEST_OTHER_TENANT_ID, state: 'Enabled', users: [TEST_USERNAME] },
 ];
@@ -120,15 +126,18 @@ export function createArmHandler(deps: ArmDeps) {
     if (!checked.ok) return armError(res, 401, checked.code, checked.message);
     const user = findUserByOid(String(checked.claims.oid));
     const tid = String(checked.claims.tid);
+    // An app or a managed identity (no user) sees the one tenant it is in: its token's.
+    const principal = user ? undefined : String(checked.claims.oid);
     if (endpoint === 'arm-tenants') {
-      const value = (user?.tenants ?? []).map((tenantId) => ({
+      const value = (user ? user.tenants : [tid]).map((tenantId) => ({
         id: `/tenants/${tenantId}`, tenantId, countryCode: 'US', displayName: TEST_TENANT_DETAILS[tenantId]!.displayName,
         domains: [TEST_TENANT_DETAILS[tenantId]!.defaultDomain], tenantCategory: 'Home', defaultDomain: TEST_TENANT_DETAILS[tenantId]!.defaultDomain,
         tenantType: 'AAD',
       }));
       return sendJson(res, 200, { value });
     }
-    const value = TEST_SUBSCRIPTIONS.filter((s) => s.tenantId === tid && user !== undefined && s.users.includes(user.username)).map((s) => ({
+    const hasRole = (s: TestSubscription) => (user ? s.users.includes(user.username) : (s.principals ?? []).includes(principal!));
+    const value = TEST_SUBSCRIPTIONS.filter((s) => s.tenantId === tid && hasRole(s)).map((s) => ({
       id: `/subscriptions/${s.subscriptionId}`, authorizationSource: 'RoleBased',
       managedByTenants: (s.managedByTenants ?? []).map((tenantId) => ({ tenantId })), subscriptionId: s.subscriptionId,
       tenantId: s.tenantId, displayName: s.displayName, state: s.state,

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import {
   AZURE_CLI_CLIENT_ID, FEDERATED_AUDIENCE, TEST_CLIENT_SECRET, TEST_CONFIDENTIAL_CLIENT_ID, TEST_PASSWORD, TEST_PUBLIC_CLIENT_ID,
   TEST_TENANT_DOMAIN, TEST_TENANT_ID, TEST_USERNAME, TEST_USERS, type TestUser,
@@ -79,6 +80,8 @@ export interface TestIdp {
   refuseRefresh(refusal: RefreshRefusal): void;
   /** Removes every refusal added with `refuseRefresh`. */
   clearRefusals(): void;
+  /** ARM also takes tokens signed by these keys (a managed-identity fake's `jwks`: Entra signs for IMDS in Azure). */
+  trustArmSigningKeys(jwks: { keys: Array<Record<string, unknown>> }): void;
   /** Forgets the requests loop detection has counted (a test's fresh start; useIdpAndHome does it before each test). */
   resetLoopDetection(): void;
   /** Every refresh token issued so far fails from now on: AADSTS50173 (`revoked`) or AADSTS700082 (`inactive`). */
@@ -136,9 +139,12 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
   const state: TokenEndpointState = { provider, polling, revoked: new Map(), federated, loops, refusals: [] };
   const entra = createEntraFront({ provider, requests, faults, state, issued, url: () => server.url });
   let armKeys: ReturnType<typeof keysOf> | undefined;
+  // Keys ARM trusts beyond the IdP's: a managed-identity fake signs with its own, where Entra signs for IMDS.
+  const trusted = new Map<string, KeyObject>();
   const arm = createArmHandler({
     url: () => server.url,
-    keys: async () => (armKeys ??= keysOf((await getJson(`${server.url}/${TEST_TENANT_ID}/discovery/v2.0/keys`)).json as { keys: Array<Record<string, string>> })),
+    keys: async () =>
+      new Map([...(armKeys ??= keysOf((await getJson(`${server.url}/${TEST_TENANT_ID}/discovery/v2.0/keys`)).json as { keys: Array<Record<string, string>> })), ...trusted]),
   });
   handler = (req, res) => {
     const endpoint = armEndpointOf(pathOf(req));
@@ -169,6 +175,9 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
     addFederatedCredential: (credential) => federated.add({ clientId: TEST_CONFIDENTIAL_CLIENT_ID, audiences: [FEDERATED_AUDIENCE], ...credential }),
     refuseRefresh: (refusal) => state.refusals.push({ ...refusal }),
     clearRefusals: () => state.refusals.splice(0),
+    trustArmSigningKeys(jwks) {
+      for (const [kid, key] of keysOf(jwks as { keys: Array<Record<string, string>> })) trusted.set(kid, key);
+    },
     resetLoopDetection: () => loops.reset(),
     revokeRefreshTokens(reason = 'revoked') {
       for (const token of issued.values('refresh_token')) state.revoked.set(token, reason);
