@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 
 /**
  * Reads a small file outside the azsess home that a protocol needs (Azure Arc's key, a federated
@@ -24,5 +24,14 @@ export function readSmallFileBytes(path: string, maxBytes: number): Buffer {
     return buf.subarray(0, read);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Whether `path` names a regular file (az reads `-p PATH` as a certificate when it does). */
+export function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }

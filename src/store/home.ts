@@ -9,6 +9,10 @@ export const manifestFileName = 'manifest.json';
 export const sessionsFileName = 'sessions.json';
 /** The Azure CLI's accounts of the people signed in (store/az-subscriptions.ts): no token. */
 export const azSubscriptionsFileName = 'az-subscriptions.json';
+/** The app or managed identity `az login --service-principal/--identity` signed in (store/az-login-read.ts). */
+export const azLoginFileName = 'az-login.json';
+/** The federated token `az login --federated-token` was given, as a token file (store/az-login.ts). */
+export const azFederatedTokenFileName = 'az-federated-token';
 
 export function manifestPath(home: string): string {
   return join(home, manifestFileName);
