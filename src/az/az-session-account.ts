@@ -20,8 +20,9 @@ export function userOf(session: Session): AzUser {
     return { name: session.account ?? account.upn ?? account.oid ?? '', type: 'user' };
   }
   if (session.protocol === 'AzVMCredentials') {
-    const userAssigned = Boolean(session.options?.client_id || session.options?.object_id || session.options?.msi_res_id);
-    return { name: userAssigned ? 'userAssignedIdentity' : 'systemAssignedIdentity', type: 'servicePrincipal' };
+    const { client_id: clientId, object_id: objectId, msi_res_id: resourceId } = session.options ?? {};
+    const info = clientId ? `MSIClient-${clientId}` : objectId ? `MSIObject-${objectId}` : resourceId ? `MSIResource-${resourceId}` : 'MSI';
+    return { assignedIdentityInfo: info, name: info === 'MSI' ? 'systemAssignedIdentity' : 'userAssignedIdentity', type: 'servicePrincipal' };
   }
   return { name: session.clientId, type: 'servicePrincipal' };
 }

@@ -11,6 +11,8 @@ export interface TokenLookupOptions
   extends Pick<SignInOptions, 'protocol' | 'tenant' | 'clientId' | 'scope' | 'objectId' | 'msiResId' | 'authorityHost' | 'cloud' | 'account' | BrowserFlagName>,
     CredentialOptions {
   resource?: string;
+  /** The app secret the az entry keeps for `az login -p` (core/settings.ts): never from argv. */
+  clientSecret?: string;
   offset?: number;
   minValidity?: number;
   output: OutputFormat;

@@ -39,6 +39,7 @@ export function settingFlags(opts: SettingFlags): SettingFlags {
     ...(opts.authorityHost !== undefined ? { authorityHost: opts.authorityHost } : {}),
     ...(opts.cloud ? { cloud: opts.cloud } : {}),
     ...(opts.account !== undefined ? { account: opts.account } : {}),
+    ...(opts.clientSecret ? { clientSecret: opts.clientSecret } : {}),
   };
 }
 

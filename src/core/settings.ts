@@ -30,6 +30,8 @@ export interface SettingFlags {
   cloud?: CloudName;
   /** `--account`: a UPN or an object id. */
   account?: string;
+  /** An app's secret a caller holds for it (the az entry's `az login -p`); never a command-line flag of azsess's. */
+  clientSecret?: string;
 }
 
 export interface Settings {
@@ -122,7 +124,7 @@ export function resolveSettings(flags: SettingFlags, env: Env, manifest?: Manife
       { value: manifest?.client_id, source: 'manifest', origin: 'manifest.json client_id' },
     ) ?? { value: defaultPublicClientId, source: 'default', origin: 'default' };
   const clientSecret =
-    pick<string>(fromEnv(env, 'AZURE_CLIENT_SECRET'), {
+    pick<string>({ value: flags.clientSecret, source: 'flag', origin: 'az login' }, fromEnv(env, 'AZURE_CLIENT_SECRET'), {
       value: manifest?.client_secret,
       source: 'manifest',
       origin: 'manifest.json client_secret',

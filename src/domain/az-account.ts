@@ -18,10 +18,20 @@ export interface AzAccount {
   user: AzUser;
 }
 
-/** Who signed in: a person (`user`) or an app (`servicePrincipal`), as az names them. */
+/**
+ * Who signed in: a person (`user`) or an app (`servicePrincipal`), as az names them. A managed
+ * identity is `systemAssignedIdentity` or `userAssignedIdentity`, which one az's
+ * `assignedIdentityInfo` says (`MSI`, `MSIClient-<id>`, `MSIObject-<id>`, `MSIResource-<id>`).
+ */
 export interface AzUser {
+  assignedIdentityInfo?: string;
   name: string;
   type: 'user' | 'servicePrincipal';
+}
+
+/** The user in az's key order. */
+function userFields(user: AzUser): AzUser {
+  return { ...(user.assignedIdentityInfo ? { assignedIdentityInfo: user.assignedIdentityInfo } : {}), name: user.name, type: user.type };
 }
 
 /** What az names an account that stands for a tenant without subscriptions (`--allow-no-subscriptions`). */
@@ -63,7 +73,7 @@ export function azAccount(fields: Omit<AzAccount, 'tenantDefaultDomain' | 'tenan
     ...(tenant?.defaultDomain ? { tenantDefaultDomain: tenant.defaultDomain } : {}),
     ...(tenant?.displayName ? { tenantDisplayName: tenant.displayName } : {}),
     tenantId: fields.tenantId,
-    user: { name: fields.user.name, type: fields.user.type },
+    user: userFields(fields.user),
   };
 }
 
@@ -99,13 +109,21 @@ export function parseAzAccount(value: unknown): AzAccount | undefined {
       name: text(value.name),
       state: text(value.state) || 'Enabled',
       tenantId,
-      user: { name, type: value.user.type === 'servicePrincipal' ? 'servicePrincipal' : 'user' },
+      user: userFields({
+        name,
+        type: value.user.type === 'servicePrincipal' ? 'servicePrincipal' : 'user',
+        ...(text(value.user.assignedIdentityInfo) ? { assignedIdentityInfo: text(value.user.assignedIdentityInfo) } : {}),
+      }),
     },
     { tenantId, displayName: text(value.tenantDisplayName), defaultDomain: text(value.tenantDefaultDomain) },
   );
 }
 
-/** Whether an account is this person's (UPNs compare without case, as Entra does). */
+/** Whether an account is this person's (UPNs compare without case, as Entra does; two managed identities by az's info). */
 export function isAccountOf(account: AzAccount, user: AzUser): boolean {
-  return account.user.type === user.type && account.user.name.toLowerCase() === user.name.toLowerCase();
+  return (
+    account.user.type === user.type &&
+    account.user.name.toLowerCase() === user.name.toLowerCase() &&
+    (account.user.assignedIdentityInfo ?? '').toLowerCase() === (user.assignedIdentityInfo ?? '').toLowerCase()
+  );
 }
