@@ -1,11 +1,15 @@
-import { defaultGlobalArgs, parseOptions, splitArg, type AzCommand, type Parsing } from './az-args.js';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { rememberSecret } from '../domain/redact.js';
+import { isRegularFile } from '../io/read-file.js';
+import { AzUsageError, defaultGlobalArgs, parseOptions, splitArg, type AzCommand, type Parsing } from './az-args.js';
 
 /**
  * `az login` and `az logout` as az reads them (az-args.ts's rules), in a module of their own so a
  * token's cache hit does not load them.
  */
 
-/** `az login`'s own arguments (a person's sign-in). */
+/** `az login`'s own arguments: a person's sign-in, else an app's (`app`) or a managed identity's (`identity`). */
 export interface AzLoginArgs {
   tenant?: string;
   useDeviceCode: boolean;
@@ -13,22 +17,93 @@ export interface AzLoginArgs {
   allowNoSubscriptions: boolean;
   /** --claims-challenge: a resource's claims challenge (base64 JSON, as the SDKs print it) for --scope. */
   claimsChallenge?: string;
+  /** `--service-principal -u APP`: the app and the one proof it was given. */
+  app?: AzAppLoginArgs;
+  /** `--identity`: system-assigned, or a user-assigned identity by one of its ids. */
+  identity?: { clientId?: string; objectId?: string; resourceId?: string };
+  /** What to say on stderr even when the login succeeds (a secret on the command line). */
+  warnings: string[];
 }
 
-/** `az login` arguments of the sign-ins azsess does not answer yet: such a login goes to the Azure CLI. */
-const loginsNotAnswered: readonly string[] = [
-  '--identity', '--service-principal', '--username', '-u', '--password', '-p', '--federated-token', '--certificate',
-  '--client-id', '--object-id', '--resource-id',
-];
+export interface AzAppLoginArgs {
+  clientId: string;
+  /** `-p SECRET`. */
+  secret?: string;
+  /** `--certificate PATH`, or `-p PATH` naming a file (az's older form): absolute. */
+  certificate?: string;
+  federatedToken?: string;
+}
+
+/** `~/x` as az expands it (os.path.expanduser), made absolute. */
+function expandedPath(path: string): string {
+  return resolve(path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path);
+}
+
+/** The words az prints for a service principal login it cannot read. */
+const appUsage = 'usage error: --service-principal --username NAME --password SECRET --tenant TENANT';
+
+/** A person's sign-in, an app's or a managed identity's, checked as az checks them (profile/custom.py login). */
+function checkedLogin(login: AzLoginArgs, raw: { servicePrincipal: boolean; identity: boolean; username?: string; password?: string; certificate?: string; federatedToken?: string; ids: Record<string, string> }): AzLoginArgs {
+  const proofs = [raw.password, raw.certificate, raw.federatedToken].filter((p) => p !== undefined);
+  if (raw.identity) {
+    if (raw.servicePrincipal || proofs.length > 0 || login.tenant !== undefined) throw new AzUsageError("usage error: '--identity' is not applicable with other arguments");
+    const ids = Object.entries(raw.ids);
+    if (raw.username !== undefined) ids.push([raw.username.startsWith('/') ? 'resourceId' : 'clientId', raw.username]);
+    if (ids.length > 1) throw new AzUsageError('usage error: --client-id, --object-id and --resource-id name one identity: give at most one of them.');
+    return { ...login, identity: Object.fromEntries(ids) };
+  }
+  if (Object.keys(raw.ids).length > 0) throw new AzUsageError('usage error: --client-id, --object-id and --resource-id are only applicable with --identity');
+  if (!raw.servicePrincipal) return login;
+  if (login.useDeviceCode) throw new AzUsageError("usage error: '--use-device-code' is not applicable with other arguments");
+  if (raw.username === undefined) throw new AzUsageError(appUsage);
+  if (login.tenant === undefined) throw new AzUsageError(`${appUsage}: a service principal signs in at its tenant, so --tenant is needed.`);
+  if (proofs.length === 0) throw new AzUsageError('Please specify both username and password in non-interactive mode: give -p SECRET, --certificate PATH or --federated-token TOKEN.');
+  if (proofs.length > 1) throw new AzUsageError('usage error: give one of -p, --certificate and --federated-token, not several.');
+  const app: AzAppLoginArgs = { clientId: raw.username };
+  // As az's build_credential: a password that names a file is a certificate.
+  if (raw.password !== undefined && isRegularFile(expandedPath(raw.password))) app.certificate = expandedPath(raw.password);
+  else if (raw.password !== undefined) {
+    app.secret = raw.password;
+    login.warnings.push('WARNING: -p puts the client secret in the process list and your shell history; prefer --certificate or --federated-token.');
+  }
+  if (raw.certificate !== undefined) app.certificate = expandedPath(raw.certificate);
+  if (raw.federatedToken !== undefined) app.federatedToken = raw.federatedToken;
+  return { ...login, app };
+}
 
 /** `login`/`logout` command lines azsess answers; else undefined (they go to the Azure CLI). */
 export function parseAzLoginArgs(args: readonly string[]): AzCommand | undefined {
   if (args[0] === 'login') {
     const global = defaultGlobalArgs();
-    if (args.slice(1).some((a) => loginsNotAnswered.includes(splitArg(a).name))) return undefined;
-    const login: AzLoginArgs = { useDeviceCode: false, allowNoSubscriptions: false };
+    const names = args.slice(1).map((a) => splitArg(a).name);
+    // A person's sign-in with a password (ROPC) is the Azure CLI's: azsess never takes a person's password.
+    const byPassword = (names.includes('--username') || names.includes('-u')) && !names.includes('--service-principal') && !names.includes('--identity');
+    if (byPassword) return undefined;
+    const login: AzLoginArgs = { useDeviceCode: false, allowNoSubscriptions: false, warnings: [] };
+    const raw: Parameters<typeof checkedLogin>[1] = { servicePrincipal: false, identity: false, ids: {} };
     const option: Parsing['option'] = (name) => {
       switch (name) {
+        case '--service-principal':
+          return { store: () => (raw.servicePrincipal = true), flag: true };
+        case '--identity':
+          return { store: () => (raw.identity = true), flag: true };
+        case '--username':
+        case '-u':
+          return { store: (v) => (raw.username = v) };
+        case '--password':
+        case '-p':
+          // Whatever prints it later (an Entra error echoing it), the secret is redacted.
+          return { store: (v) => { rememberSecret(v); raw.password = v; } };
+        case '--certificate':
+          return { store: (v) => (raw.certificate = v) };
+        case '--federated-token':
+          return { store: (v) => { rememberSecret(v); raw.federatedToken = v; } };
+        case '--client-id':
+          return { store: (v) => (raw.ids.clientId = v) };
+        case '--object-id':
+          return { store: (v) => (raw.ids.objectId = v) };
+        case '--resource-id':
+          return { store: (v) => (raw.ids.resourceId = v) };
         case '--tenant':
         case '-t':
           return { store: (v) => (login.tenant = v) };
@@ -45,7 +120,7 @@ export function parseAzLoginArgs(args: readonly string[]): AzCommand | undefined
       }
     };
     if (!parseOptions(args.slice(1), { global, option })) return undefined;
-    return { name: 'login', global, login };
+    return { name: 'login', global, login: checkedLogin(login, raw) };
   }
   if (args[0] === 'logout') {
     const global = defaultGlobalArgs();

@@ -3,7 +3,9 @@ import { accessTokenResult } from '../../az/az-access-token.js';
 import type { AzGlobalArgs, AzTokenArgs } from '../../az/az-args.js';
 import type { AzValue } from '../../az/az-output.js';
 import { cloudOfAuthority, defaultAzResource, resourceOfType } from '../../az/az-resource-types.js';
-import { UsageError } from '../../domain/errors.js';
+import { AuthenticationError, ConfigError, UsageError } from '../../domain/errors.js';
+import { decodeClaims } from '../../domain/jwt.js';
+import { readAzLogin, readKeptFederatedToken, type AzLoginRecord } from '../../store/az-login-read.js';
 import { homeSettings } from '../../core/resolve-query.js';
 import { resolveHome } from '../../core/settings.js';
 import { tokenSession } from '../commands/token-run.js';
@@ -32,10 +34,22 @@ export function cloudOf(ctx: CliContext) {
   return cloudOfAuthority(authorityOf(ctx));
 }
 
-/** What the command line asks for, as `azsess token`'s options. */
-export function azTokenOptions(args: AzTokenArgs, global: AzGlobalArgs, ctx: CliContext): TokenOptions {
+/** `azsess token`'s options, and the secret of the app `az login -p` signed in (never a flag of azsess's). */
+export type AzTokenOptions = TokenOptions & { clientSecret?: string };
+
+/**
+ * What the command line asks for, as `azsess token`'s options: of the app or managed identity
+ * `az login` signed in as (store/az-login-read.ts), else of azsess's own settings, a person's.
+ */
+export function azTokenOptions(args: AzTokenArgs, global: AzGlobalArgs, ctx: CliContext): Promise<AzTokenOptions> {
+  return azTokenOptionsAs(readAzLogin(homeOf(ctx)), args, global, ctx);
+}
+
+/** The same, as `login` (undefined: a person) would have them: what `az login` tries before it keeps a login. */
+export async function azTokenOptionsAs(login: AzLoginRecord | undefined, args: AzTokenArgs, global: AzGlobalArgs, ctx: CliContext): Promise<AzTokenOptions> {
   // token's own defaults (its spec), then what az's callers expect: JSON.
-  const opts: TokenOptions = { ...(defaultsOf(tokenSpec.options) as Pick<TokenOptions, 'promptFormat'>), output: 'json', ...(global.verbose ? { verbose: true } : {}) };
+  const opts: AzTokenOptions = { ...(defaultsOf(tokenSpec.options) as Pick<TokenOptions, 'promptFormat'>), output: 'json', ...(global.verbose ? { verbose: true } : {}) };
+  if (login) Object.assign(opts, await azLoginOptions(login, ctx));
   if (args.tenant !== undefined) opts.tenant = parseTenant(args.tenant);
   if (args.scopes) opts.scope = args.scopes.reduce<string[]>((all, s) => collectScopes(s, all), []);
   else if (args.resource !== undefined) opts.resource = parseResource(args.resource);
@@ -48,8 +62,45 @@ export function azTokenOptions(args: AzTokenArgs, global: AzGlobalArgs, ctx: Cli
   return opts;
 }
 
+/** The token options of the identity `az login` kept: an app by its proof, a managed identity by its id. */
+async function azLoginOptions(login: AzLoginRecord, ctx: CliContext): Promise<Partial<AzTokenOptions>> {
+  if (login.kind === 'managed-identity') {
+    return {
+      protocol: 'AzVMCredentials',
+      ...(login.clientId ? { clientId: login.clientId } : {}),
+      ...(login.objectId ? { objectId: login.objectId } : {}),
+      ...(login.resourceId ? { msiResId: login.resourceId } : {}),
+    };
+  }
+  const app = { tenant: login.tenant, clientId: login.clientId };
+  if (login.certificate) return { ...app, protocol: 'AzClientCredentials', clientCertificate: login.certificate };
+  if (login.federatedTokenFile) return { ...app, protocol: 'AzFederatedCredentials', ...(await federatedSourceOf(login.federatedTokenFile, ctx)) };
+  // Loaded only for a secret: the keychain opens a sealed one.
+  const { openAzLoginSecret } = await import('../../store/az-login.js');
+  const secret = openAzLoginSecret(homeOf(ctx), login);
+  if (secret === undefined) {
+    throw new ConfigError(`The client secret az login kept for ${login.clientId} cannot be opened (the keychain no longer holds this home's key); run az login --service-principal again.`);
+  }
+  return { ...app, protocol: 'AzClientCredentials', clientSecret: secret };
+}
+
+/**
+ * The token `--federated-token` gave, while it is valid; once it has expired, the CI system's own
+ * source when one is here (a GitHub or Azure Pipelines job asks for a fresh one), else a sentence.
+ */
+async function federatedSourceOf(file: string, ctx: CliContext): Promise<Partial<AzTokenOptions>> {
+  const given = { federatedTokenSource: 'file' as const, federatedTokenFile: file };
+  const token = readKeptFederatedToken(file);
+  // Unreadable: the federated protocol says so, in its words.
+  if (token === undefined) return given;
+  const exp = decodeClaims(token)?.exp;
+  if (typeof exp !== 'number' || exp * 1000 > ctx.now().getTime() + 60_000) return given;
+  if (ctx.env.ACTIONS_ID_TOKEN_REQUEST_URL || ctx.env.SYSTEM_OIDCREQUESTURI) return { federatedTokenSource: 'auto' };
+  throw new AuthenticationError('The federated token az login was given expires within a minute or has expired; run az login --service-principal --federated-token again with a fresh one.');
+}
+
 export async function azAccessToken(args: AzTokenArgs, global: AzGlobalArgs, ctx: CliContext): Promise<AzValue> {
-  const opts = azTokenOptions(args, global, ctx);
+  const opts = await azTokenOptions(args, global, ctx);
   const { session } = await tokenSession(opts, ctx);
   if (args.subscription === undefined) return accessTokenResult(session);
   // Only --subscription reads the subscription list (and loads its layer): a plain cache hit does not.

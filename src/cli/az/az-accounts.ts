@@ -32,7 +32,7 @@ export interface Person {
 
 /** The person (or app) whose ARM token az's token command gives (at `tenant`, when named). */
 export async function signedInPerson(global: AzGlobalArgs, ctx: CliContext, tenant?: string): Promise<Person> {
-  const { session } = await tokenSession(azTokenOptions(tenant === undefined ? {} : { tenant }, global, ctx), ctx);
+  const { session } = await tokenSession(await azTokenOptions(tenant === undefined ? {} : { tenant }, global, ctx), ctx);
   return { session, user: userOf(session), home: homeOf(ctx), environmentName: environmentNameOfCloud(cloudOf(ctx)) };
 }
 
@@ -44,7 +44,7 @@ function accountsOf(person: Person): AzAccount[] {
 const asValue = (account: AzAccount | Record<string, AzValue>): AzValue => account as unknown as AzValue;
 
 /** The tenant the session's token is of (its `tid`), else the session's. */
-function tenantOf(session: Session): string {
+export function tenantOf(session: Session): string {
   const tid = decodeClaims(session.token)?.tid;
   return typeof tid === 'string' && tid ? tid : session.tenant;
 }
@@ -100,7 +100,7 @@ export async function refreshFromArm(
   const { startNetwork } = await import('../network.js');
   const { http } = await startNetwork(rt);
   const armToken = async (tenant: string) =>
-    tenant === 'organizations' ? person.session.token : (await tokenSession(azTokenOptions({ tenant }, global, ctx), ctx)).session.token;
+    tenant === 'organizations' ? person.session.token : (await tokenSession(await azTokenOptions({ tenant }, global, ctx), ctx)).session.token;
   const { accounts, skipped } = await refreshAzSubscriptions(
     {
       http, armEndpoint: armEndpointFor(authorityOf(ctx), ctx.env), armToken, user: person.user, environmentName: person.environmentName,
@@ -125,10 +125,15 @@ export async function azAccountSet(subscription: string, global: AzGlobalArgs, c
   return null;
 }
 
-/** `account clear`: forgets every kept subscription (the sessions stay: sign out with azsess clear-cache). */
+/**
+ * `account clear`: forgets every kept subscription and the app or identity az login kept (people's
+ * sessions stay: sign out with azsess clear-cache).
+ */
 export async function azAccountClear(global: AzGlobalArgs, ctx: CliContext): Promise<AzValue> {
   const rt = await startRuntime(ctx, { verbose: global.verbose });
   await removeAzSubscriptions(homeOf(ctx), rt.store);
+  const { removeAzLogin } = await import('../../store/az-login.js');
+  await removeAzLogin(homeOf(ctx), rt.store);
   return null;
 }
 

@@ -26,6 +26,8 @@ export async function runAz(args: readonly string[], ctx: CliContext): Promise<n
   }
   // Nothing on stderr when it succeeds (Java's SDK reads stderr with stdout): what azsess would
   // say there waits, and is said only with a failure, or at once to a terminal or with --debug.
+  // A warning the login must give even when it succeeds (a secret on the command line).
+  if (command.name === 'login') for (const w of command.login.warnings) ctx.stderr.write(`${w}\n`);
   const held = command.global.verbose ? undefined : holdStderr(ctx);
   try {
     const result = await answer(command, held?.ctx ?? ctx);

@@ -28,7 +28,7 @@ test('the argument forms az reads: --name value, --name=value, -o value, -o=valu
 });
 
 test('what azsess does not answer is undefined: other commands, help', () => {
-  for (const args of [[], ['vm', 'list'], ['account'], ['account', 'get-access-token', '--help'], ['account', 'get-access-token', '-h'], ['version', '-h'], ['login', '--identity'], ['login', '--service-principal', '-u', 'app', '-p=x', '--tenant', 't']]) {
+  for (const args of [[], ['vm', 'list'], ['account'], ['account', 'get-access-token', '--help'], ['account', 'get-access-token', '-h'], ['version', '-h'], ['login', '-u', 'bob@contoso.com', '-p', 'pw']]) {
     assert.equal(parseAzArgs(args), undefined, args.join(' '));
   }
   assert.equal(parseAzArgs(['version', '-o=json'])?.name, 'version');
@@ -90,12 +90,36 @@ test('--resource-type and the default resource follow the cloud of the login hos
 });
 
 test("login: a person's sign-in (--tenant, --use-device-code, --scope, --allow-no-subscriptions); logout [--username]", () => {
-  assert.deepEqual(parseAzArgs(['login']), { name: 'login', global: { output: 'json', verbose: false }, login: { useDeviceCode: false, allowNoSubscriptions: false } });
+  assert.deepEqual(parseAzArgs(['login']), { name: 'login', global: { output: 'json', verbose: false }, login: { useDeviceCode: false, allowNoSubscriptions: false, warnings: [] } });
   assert.deepEqual(parseAzArgs(['login', '--use-device-code', '-t', 'contoso.onmicrosoft.com', '--scope=https://storage.azure.com/.default', '--allow-no-subscriptions'])?.name, 'login');
   const login = parseAzArgs(['login', '--use-device-code', '--tenant', 'contoso.onmicrosoft.com', '--allow-no-subscriptions']);
-  assert.deepEqual(login && login.name === 'login' ? login.login : undefined, { useDeviceCode: true, allowNoSubscriptions: true, tenant: 'contoso.onmicrosoft.com' });
+  assert.deepEqual(login && login.name === 'login' ? login.login : undefined, { useDeviceCode: true, allowNoSubscriptions: true, tenant: 'contoso.onmicrosoft.com', warnings: [] });
   const stepUp = parseAzArgs(['login', '--claims-challenge', 'e30=', '--scope', 'https://vault.azure.net/.default']);
   assert.equal(stepUp && stepUp.name === 'login' ? stepUp.login.claimsChallenge : undefined, 'e30=');
   assert.deepEqual(parseAzArgs(['logout']), { name: 'logout', global: { output: 'json', verbose: false } });
   assert.deepEqual(parseAzArgs(['logout', '--username', 'bob@contoso.com']), { name: 'logout', global: { output: 'json', verbose: false }, username: 'bob@contoso.com' });
+});
+
+test('login --service-principal and --identity: the app and its one proof, the identity by one id; -p warns, -p naming a file is a certificate', () => {
+  const loginOf = (args: string[]) => {
+    const parsed = parseAzArgs(['login', ...args]);
+    return parsed && parsed.name === 'login' ? parsed.login : undefined;
+  };
+  const secret = loginOf(['--service-principal', '-u', 'app', '-p=s3cret~', '--tenant', 't']);
+  assert.deepEqual(secret?.app, { clientId: 'app', secret: 's3cret~' });
+  assert.equal(secret?.warnings.length, 1);
+  assert.match(secret!.warnings[0]!, /^WARNING: -p puts the client secret in the process list/);
+  assert.doesNotMatch(secret!.warnings[0]!, /s3cret/);
+  const pemByP = loginOf(['--service-principal', '--username', 'app', '--password', process.argv[1]!, '-t', 't']);
+  assert.deepEqual(pemByP?.app, { clientId: 'app', certificate: process.argv[1] });
+  assert.deepEqual(pemByP?.warnings, []);
+  assert.deepEqual(loginOf(['--service-principal', '-u', 'app', '--federated-token', 'eyJ', '--tenant', 't'])?.app, { clientId: 'app', federatedToken: 'eyJ' });
+  assert.deepEqual(loginOf(['--identity'])?.identity, {});
+  assert.deepEqual(loginOf(['--identity', '--object-id', 'oid'])?.identity, { objectId: 'oid' });
+  assert.deepEqual(loginOf(['--identity', '-u', '/subscriptions/s/resourcegroups/r/providers/Microsoft.ManagedIdentity/userAssignedIdentities/i'])?.identity, {
+    resourceId: '/subscriptions/s/resourcegroups/r/providers/Microsoft.ManagedIdentity/userAssignedIdentities/i',
+  });
+  assert.deepEqual(loginOf(['--identity', '-u', 'cid'])?.identity, { clientId: 'cid' });
+  assert.throws(() => loginOf(['--client-id', 'cid']), /only applicable with --identity/);
+  assert.throws(() => loginOf(['--service-principal', '-u', 'app', '-p', 'x', '-t', 't', '--use-device-code']), AzUsageError);
 });
