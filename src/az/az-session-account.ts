@@ -13,6 +13,12 @@ export function environmentNameOfCloud(cloud: CloudName): string {
   return environmentNames[cloud];
 }
 
+/** The tenant the session's token is of (its `tid`), else the session's. */
+export function tenantOf(session: Session): string {
+  const tid = decodeClaims(session.token)?.tid;
+  return typeof tid === 'string' && tid ? tid : session.tenant;
+}
+
 /** Who the session is, as az's `user`: a person by name, an app by client id, a managed identity by kind. */
 export function userOf(session: Session): AzUser {
   if (isUserProtocol(session.protocol)) {

@@ -1,9 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { isAccountOf, parseAzAccount, type AzAccount, type AzUser } from '../domain/az-account.js';
-import { ConfigError } from '../domain/errors.js';
-import { stripBom } from '../io/atomic-write.js';
-import { azSubscriptionsFileName } from './home.js';
+import { isAccountOf, type AzAccount, type AzUser } from '../domain/az-account.js';
+import { azSubscriptionsOf, azSubscriptionsPath, matchesSubscription, readAzSubscriptions } from './az-subscriptions-read.js';
 import { updateLockedFile, type LockedFileOptions } from './locked-file.js';
 
 /*
@@ -13,51 +9,6 @@ import { updateLockedFile, type LockedFileOptions } from './locked-file.js';
  * manifest.json, never meets it: `{"subscriptions": [<az account>, ...]}`, like azureProfile.json.
  * Each person has at most one default (two terminals may run as two people).
  */
-
-export { azSubscriptionsFileName };
-
-export function azSubscriptionsPath(home: string): string {
-  return join(home, azSubscriptionsFileName);
-}
-
-/** The accounts as found; a missing file is none, an unreadable entry is skipped. */
-function parse(text: string): AzAccount[] | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(stripBom(text));
-  } catch {
-    return undefined;
-  }
-  const list = (data as { subscriptions?: unknown } | null)?.subscriptions;
-  if (!Array.isArray(list)) return undefined;
-  return list.map(parseAzAccount).filter((a): a is AzAccount => a !== undefined);
-}
-
-function readFile(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new ConfigError(`Cannot read ${path} (${code ?? 'error'}); check its permissions, or move it away and sign in again.`, { cause: err });
-  }
-}
-
-/**
- * Every stored account, read without the lock (writes are renames). A file that is not ours to
- * read (broken by hand) reads as none: it is a cache of what ARM says, and the next sign-in
- * replaces it.
- */
-export function readAzSubscriptions(home: string): AzAccount[] {
-  const text = readFile(azSubscriptionsPath(home));
-  return text === undefined ? [] : (parse(text) ?? []);
-}
-
-/** One person's accounts, their default first. */
-export function azSubscriptionsOf(home: string, user: AzUser): AzAccount[] {
-  const mine = readAzSubscriptions(home).filter((a) => isAccountOf(a, user));
-  return [...mine.filter((a) => a.isDefault), ...mine.filter((a) => !a.isDefault)];
-}
 
 function format(accounts: readonly AzAccount[]): string {
   return `${JSON.stringify({ subscriptions: accounts }, null, 2)}\n`;
@@ -112,12 +63,6 @@ export async function saveAzSubscriptions(
   return stored.filter((a) => isAccountOf(a, user));
 }
 
-/** `--subscription` names an account by id or by name (names compare without case, as az does). */
-export function matchesSubscription(account: AzAccount, idOrName: string): boolean {
-  const wanted = idOrName.trim().toLowerCase();
-  return account.id.toLowerCase() === wanted || account.name.toLowerCase() === wanted;
-}
-
 /** `account set`: makes the person's account named by id or name their default; undefined when they have none such. */
 export async function setDefaultAzSubscription(home: string, options: LockedFileOptions, user: AzUser, idOrName: string): Promise<AzAccount | undefined> {
   if (!azSubscriptionsOf(home, user).some((a) => matchesSubscription(a, idOrName))) return undefined;
@@ -135,13 +80,4 @@ export async function removeAzSubscriptions(home: string, options: LockedFileOpt
     return kept;
   });
   return removed;
-}
-
-/**
- * The person's account that `--subscription` names (id or name), else their default: what `account
- * show` prints and whose tenant `get-access-token --subscription` asks at. Undefined when none.
- */
-export function findAzSubscription(home: string, user: AzUser, idOrName?: string): AzAccount | undefined {
-  const mine = azSubscriptionsOf(home, user);
-  return idOrName === undefined ? mine.find((a) => a.isDefault) : mine.find((a) => matchesSubscription(a, idOrName));
 }

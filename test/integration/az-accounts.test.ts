@@ -86,6 +86,24 @@ describe('az account list, show, set, clear', () => {
     const missing = await az(['account', 'set']);
     assert.equal(missing.code, 2, 'argparse: a required argument');
 
+    // No --subscription: the default account set chose names the tenant and the subscription, as az.
+    const byDefault = ok(await az(['account', 'get-access-token']));
+    assert.equal(byDefault.subscription, otherMain!.subscriptionId);
+    assert.equal(byDefault.tenant, TEST_OTHER_TENANT_ID);
+    assert.equal(decodeJwt(byDefault.accessToken as string).tid, TEST_OTHER_TENANT_ID);
+    const asked = ok(await az(['account', 'get-access-token', '--tenant', TEST_TENANT_ID]));
+    assert.equal(asked.tenant, TEST_TENANT_ID, '--tenant keeps the tenant asked for');
+    assert.equal(decodeJwt(asked.accessToken as string).tid, TEST_TENANT_ID);
+    assert.equal(asked.subscription, TEST_TENANT_ID, 'the default is of another tenant: the tenant-level account');
+    const both = await az(['account', 'get-access-token', '--tenant', TEST_TENANT_ID, '--subscription', dev!.subscriptionId]);
+    assert.equal(both.code, 2, 'az: only one of subscription and tenant');
+    assert.equal(both.stdout, '');
+    assert.equal((await az(['account', 'set', '-s', dev!.subscriptionId])).code, 0);
+    const home = ok(await az(['account', 'get-access-token', '--resource', 'https://vault.azure.net']));
+    assert.equal(home.subscription, dev!.subscriptionId);
+    assert.equal(decodeJwt(home.accessToken as string).tid, TEST_TENANT_ID);
+    assert.equal((await az(['account', 'set', '-s', otherMain!.subscriptionId])).code, 0);
+
     // A subscription's tenant is the token's tenant; `subscription` is its id.
     const there = ok(await az(['account', 'get-access-token', '--subscription', otherMain!.displayName]));
     assert.equal(there.subscription, otherMain!.subscriptionId);

@@ -75,9 +75,9 @@ test('the cache-hit cores hold the protocol table (domain/) and no protocol impl
 });
 
 test('a cache hit of the az entry adds only its own layer: our modules, no commander or the other commands', () => {
-  // az-login-read.ts: every token asks whether az login kept an app or identity (a read, no lock).
-  const own = (p: string) =>
-    p.startsWith('src/az/') || p.startsWith('src/cli/az/') || p.startsWith('src/domain/az-') || p === 'src/io/next-program.ts' || p === 'src/store/az-login-read.ts';
+  // Every token reads, without the lock, whether az login kept an app or identity, and the default subscription.
+  const reads = new Set(['src/store/az-login-read.ts', 'src/store/az-subscriptions-read.ts']);
+  const own = (p: string) => p.startsWith('src/az/') || p.startsWith('src/cli/az/') || p.startsWith('src/domain/az-') || p === 'src/io/next-program.ts' || reads.has(p);
   assert.deepEqual(inputs['azsess-az.cjs']!.filter((p) => !own(p)), []);
   assert.deepEqual(inputs['azsess-az-query.cjs'], ['node_modules/jmespath/jmespath.js'], 'JMESPath loads only for --query');
 });

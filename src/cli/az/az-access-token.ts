@@ -6,6 +6,10 @@ import { cloudOfAuthority, defaultAzResource, resourceOfType } from '../../az/az
 import { AuthenticationError, ConfigError, UsageError } from '../../domain/errors.js';
 import { decodeClaims } from '../../domain/jwt.js';
 import { readAzLogin, readKeptFederatedToken, type AzLoginRecord } from '../../store/az-login-read.js';
+import { findAzSubscription } from '../../store/az-subscriptions-read.js';
+import { tenantOf, userOf } from '../../az/az-session-account.js';
+import type { AzAccount } from '../../domain/az-account.js';
+import type { Session } from '../../domain/session.js';
 import { homeSettings } from '../../core/resolve-query.js';
 import { resolveHome } from '../../core/settings.js';
 import { tokenSession } from '../commands/token-run.js';
@@ -102,8 +106,26 @@ async function federatedSourceOf(file: string, ctx: CliContext): Promise<Partial
 export async function azAccessToken(args: AzTokenArgs, global: AzGlobalArgs, ctx: CliContext): Promise<AzValue> {
   const opts = await azTokenOptions(args, global, ctx);
   const { session } = await tokenSession(opts, ctx);
-  if (args.subscription === undefined) return accessTokenResult(session);
-  // Only --subscription reads the subscription list (and loads its layer): a plain cache hit does not.
-  const { tokenOfSubscription } = await import('./az-accounts.js');
-  return tokenOfSubscription(session, args.subscription, opts, ctx);
+  if (args.subscription !== undefined) {
+    // Only --subscription loads the account commands' layer: a plain cache hit does not.
+    const { tokenOfSubscription } = await import('./az-accounts.js');
+    return tokenOfSubscription(session, args.subscription, opts, ctx);
+  }
+  // As az: the default subscription (`account set`'s, else the first a login listed) names the
+  // tenant and the subscription; --tenant keeps the tenant asked for.
+  const chosen = findAzSubscription(homeOf(ctx), userOf(session));
+  if (chosen === undefined) return accessTokenResult(session);
+  if (args.tenant !== undefined && !sameTenant(session, chosen)) return accessTokenResult(session);
+  return tokenAtAccount(session, chosen, opts, ctx);
+}
+
+function sameTenant(session: Session, account: AzAccount): boolean {
+  return tenantOf(session).toLowerCase() === account.tenantId.toLowerCase();
+}
+
+/** A token of the account's tenant (the one in hand when it is of that tenant), with its subscription id. */
+export async function tokenAtAccount(session: Session, account: AzAccount, opts: AzTokenOptions, ctx: CliContext): Promise<AzValue> {
+  if (sameTenant(session, account)) return accessTokenResult(session, account.id);
+  const { session: there } = await tokenSession({ ...opts, tenant: account.tenantId }, ctx);
+  return accessTokenResult(there, account.id);
 }

@@ -7,14 +7,13 @@ import type { AzValue } from '../../az/az-output.js';
 import { environmentNameOfCloud, sessionTenantAccount, userOf } from '../../az/az-session-account.js';
 import { refreshAzSubscriptions } from '../../az/az-subscriptions-refresh.js';
 import { ConfigError } from '../../domain/errors.js';
-import { decodeClaims } from '../../domain/jwt.js';
 import type { Session } from '../../domain/session.js';
-import { findAzSubscription, readAzSubscriptions, removeAzSubscriptions, setDefaultAzSubscription } from '../../store/az-subscriptions.js';
+import { findAzSubscription, readAzSubscriptions } from '../../store/az-subscriptions-read.js';
+import { removeAzSubscriptions, setDefaultAzSubscription } from '../../store/az-subscriptions.js';
 import { tokenSession } from '../commands/token-run.js';
-import type { TokenOptions } from '../commands/token-spec.js';
 import type { CliContext } from '../context.js';
 import { startRuntime } from '../runtime.js';
-import { authorityOf, azTokenOptions, cloudOf, homeOf } from './az-access-token.js';
+import { authorityOf, azTokenOptions, cloudOf, homeOf, tokenAtAccount, type AzTokenOptions } from './az-access-token.js';
 
 /**
  * az's account commands (`account show/list/set/clear`, `account tenant list`, and
@@ -42,12 +41,6 @@ function accountsOf(person: Person): AzAccount[] {
 }
 
 const asValue = (account: AzAccount | Record<string, AzValue>): AzValue => account as unknown as AzValue;
-
-/** The tenant the session's token is of (its `tid`), else the session's. */
-export function tenantOf(session: Session): string {
-  const tid = decodeClaims(session.token)?.tid;
-  return typeof tid === 'string' && tid ? tid : session.tenant;
-}
 
 /** az's words for a subscription `--subscription` names that the person does not have. */
 function notFound(idOrName: string): ConfigError {
@@ -156,13 +149,11 @@ export async function azTenantList(global: AzGlobalArgs, ctx: CliContext): Promi
  * `get-access-token --subscription S`: a token of S's tenant, `subscription` S's id. With no
  * subscription kept for the person, today's answer (the token of azsess's tenant, S as given).
  */
-export async function tokenOfSubscription(session: Session, subscription: string, opts: TokenOptions, ctx: CliContext): Promise<AzValue> {
+export async function tokenOfSubscription(session: Session, subscription: string, opts: AzTokenOptions, ctx: CliContext): Promise<AzValue> {
   const user = userOf(session);
   const home = homeOf(ctx);
   if (!readAzSubscriptions(home).some((a) => isAccountOf(a, user))) return accessTokenResult(session, subscription);
   const account = findAzSubscription(home, user, subscription);
   if (!account) throw notFound(subscription);
-  if (tenantOf(session).toLowerCase() === account.tenantId.toLowerCase()) return accessTokenResult(session, account.id);
-  const { session: there } = await tokenSession({ ...opts, tenant: account.tenantId }, ctx);
-  return accessTokenResult(there, account.id);
+  return tokenAtAccount(session, account, opts, ctx);
 }

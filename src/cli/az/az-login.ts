@@ -14,8 +14,8 @@ import { tokenSession } from '../commands/token-run.js';
 import type { LoginOptions } from '../commands/login.js';
 import { defaultsOf } from '../option-spec.js';
 import { azTokenOptions, azTokenOptionsAs, cloudOf } from './az-access-token.js';
-import { azAccountList, refreshFromArm, signedInPerson, tenantOf } from './az-accounts.js';
-import { environmentNameOfCloud, userOf } from '../../az/az-session-account.js';
+import { azAccountList, refreshFromArm, signedInPerson } from './az-accounts.js';
+import { environmentNameOfCloud, tenantOf, userOf } from '../../az/az-session-account.js';
 import { readAzLogin, type AzLoginRecord } from '../../store/az-login-read.js';
 
 /**

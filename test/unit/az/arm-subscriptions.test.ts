@@ -9,9 +9,8 @@ import { silentLog } from '../../../src/domain/log.js';
 import { AuthenticationError, ConfigError } from '../../../src/domain/errors.js';
 import { createHttpClient } from '../../../src/http/client.js';
 import { createSender } from '../../../src/http/retry.js';
-import {
-  azSubscriptionsOf, azSubscriptionsPath, findAzSubscription, readAzSubscriptions, removeAzSubscriptions, saveAzSubscriptions, setDefaultAzSubscription,
-} from '../../../src/store/az-subscriptions.js';
+import { azSubscriptionsOf, azSubscriptionsPath, findAzSubscription, readAzSubscriptions } from '../../../src/store/az-subscriptions-read.js';
+import { removeAzSubscriptions, saveAzSubscriptions, setDefaultAzSubscription } from '../../../src/store/az-subscriptions.js';
 import {
   AZURE_CLI_CLIENT_ID, postForm, startTestIdp, TEST_OTHER_TENANT_ID, TEST_SUBSCRIPTIONS, TEST_TENANT_ID, TEST_USER3_PASSWORD, TEST_USER3_USERNAME,
   TEST_USERNAME, type TestIdp,

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { azureCliClientId } from '../../../src/az/az-import.js';
 import { importAzSessions, type AzImportedPerson } from '../../../src/az/az-import-run.js';
 import { silentLog } from '../../../src/domain/log.js';
-import { readAzSubscriptions } from '../../../src/store/az-subscriptions.js';
+import { readAzSubscriptions } from '../../../src/store/az-subscriptions-read.js';
 import { readSessions } from '../../../src/store/sessions.js';
 import { writeAzConfig, type AzProfileEntry } from '../../support/az-config.js';
 import { makeTmpHome } from '../../support/tmp-home.js';
