@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   decodeJwt,
   FEDERATED_AUDIENCE,
+  startGitHubOidcFake,
   startImdsFake,
   startTestTokenIssuer,
   TEST_CLIENT_CERTIFICATE_PATH,
@@ -14,6 +15,7 @@ import {
   TEST_SYSTEM_IDENTITY,
   TEST_TENANT_ID,
   TEST_USER_ASSIGNED_IDENTITY,
+  type CiOidcFake,
   type ManagedIdentityFake,
   type TestTokenIssuer,
 } from '../idp/index.js';
@@ -33,16 +35,18 @@ const [dev] = TEST_SUBSCRIPTIONS;
 const workloadSubject = 'repo:azsess/azsess:environment:production';
 let issuer: TestTokenIssuer;
 let imds: ManagedIdentityFake;
+let github: CiOidcFake;
 
 // Started after the IdP (useIdpAndHome's hook), beside it.
 let started: Promise<void> | undefined;
 const startFakes = () =>
   (started ??= (async () => {
-    [issuer, imds] = await Promise.all([startTestTokenIssuer(), startImdsFake()]);
+    [issuer, imds, github] = await Promise.all([startTestTokenIssuer(), startImdsFake(), startGitHubOidcFake()]);
     fx.idp.addFederatedCredential({ issuer: issuer.issuer, subject: workloadSubject });
+    fx.idp.addFederatedCredential(github.federatedCredential());
     fx.idp.trustArmSigningKeys(imds.jwks as { keys: Array<Record<string, unknown>> });
   })());
-after(() => Promise.all([issuer?.close(), imds?.close()]));
+after(() => Promise.all([issuer?.close(), imds?.close(), github?.close()]));
 
 const env = (extra: Record<string, string> = {}) => azIdpEnv(fx.idp, { AZSESS_ARM_ENDPOINT: fx.idp.url, ...extra });
 const az = (args: string[], extra?: Record<string, string>) => runCli(['az', ...args], { userHome: fx.tmp.userHome, env: env(extra) });
@@ -131,6 +135,12 @@ describe('az login --service-principal', () => {
     assert.equal(later.code, 1, later.stderr);
     assert.match(later.stderr, /federated token az login was given expires within a minute or has expired/);
     assert.ok(!later.stderr.includes(expired));
+
+    // In a GitHub job, the expired token gives way to a fresh one from the job's own source.
+    github.requests.reset();
+    const fresh = ok<{ accessToken: string }>(await az(['account', 'get-access-token', '--resource', 'https://storage.azure.com/'], github.env));
+    assert.equal(decodeJwt(fresh.accessToken).appid ?? decodeJwt(fresh.accessToken).azp, TEST_CONFIDENTIAL_CLIENT_ID);
+    assert.equal(github.requests.count({ endpoint: 'token' }), 1, "asked the job's OIDC endpoint once");
   });
 
   test('a login that fails keeps the identity before it; az logout forgets the app, and az account clear its record', async () => {
