@@ -1,4 +1,4 @@
-/** How azsess knows the `az` it writes (cli/az/az-link-script.ts makes it). */
+/** How azsess knows the `az` it writes (az/az-link-script.ts makes it). */
 
 /** Marks a file azsess wrote: setup replaces only such a file, and the entry never runs one as the Azure CLI. */
 export const azLinkMarker = 'azsess-az-link';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
+import { moduleImports } from '../support/module-imports.js';
 import { repoRoot } from '../support/paths.js';
 
 /**
@@ -19,8 +20,12 @@ function sourceFiles(dir: string): string[] {
 
 const files = sourceFiles(srcDir).map((full) => {
   const text = readFileSync(full, 'utf8');
-  const imports = [...text.matchAll(/(?:from\s+|import\s*\(\s*)'([^']+)'/g)].map((m) => m[1]!);
-  return { path: relative(srcDir, full), text, imports };
+  const found = moduleImports(full, text);
+  return { path: relative(srcDir, full), text, imports: found.imports.map((i) => i.specifier), found };
+});
+
+test('every module a source file loads is named literally, so the rules below see it', () => {
+  assert.deepEqual(files.flatMap((f) => f.found.unnamed.map((call) => `${f.path}: ${call}`)), []);
 });
 
 function importers(predicate: (specifier: string) => boolean): string[] {
@@ -38,7 +43,7 @@ test('only the CLI layer imports commander, chalk and open', () => {
 
 test('only the CLI layer reads process.argv, process.env and writes stdout/stderr or exits', () => {
   const offenders = files
-    .filter((f) => /process\.(argv|env|exit|stdout|stderr|exitCode)\b/.test(f.text))
+    .filter((f) => f.found.processMembers.some((m) => ['argv', 'env', 'exit', 'stdout', 'stderr', 'exitCode'].includes(m)))
     .map((f) => f.path)
     .filter((p) => !p.startsWith('cli/'));
   assert.deepEqual(offenders, []);
@@ -128,23 +133,75 @@ test('no folder imports a folder of its own row or above it', () => {
   assert.deepEqual(upward.flatMap(([, why]) => why), []);
 });
 
-test('the folders form no circle', () => {
-  const next = new Map<string, string[]>();
-  for (const key of folderEdges().keys()) {
-    const [from, to] = key.split(' -> ') as [string, string];
-    next.set(from, [...(next.get(from) ?? []), to]);
-  }
-  // Depth-first; a folder met again while still on the path closes a circle.
+/** The circles of a graph, depth first: a node met again while still on the path closes one. */
+function circlesOf(next: Map<string, string[]>): string[] {
   const done = new Set<string>();
   const circles: string[] = [];
-  const visit = (folder: string, path: string[]) => {
-    if (path.includes(folder)) return void circles.push([...path.slice(path.indexOf(folder)), folder].join(' -> '));
-    if (done.has(folder)) return;
-    for (const to of next.get(folder) ?? []) visit(to, [...path, folder]);
-    done.add(folder);
+  const visit = (node: string, path: string[]) => {
+    if (path.includes(node)) return void circles.push([...path.slice(path.indexOf(node)), node].join(' -> '));
+    if (done.has(node)) return;
+    for (const to of next.get(node) ?? []) visit(to, [...path, node]);
+    done.add(node);
   };
-  for (const folder of next.keys()) visit(folder, []);
-  assert.deepEqual(circles, []);
+  for (const node of next.keys()) visit(node, []);
+  return circles;
+}
+
+function graphOf(pairs: Iterable<readonly [string, string]>): Map<string, string[]> {
+  const next = new Map<string, string[]>();
+  for (const [from, to] of pairs) next.set(from, [...(next.get(from) ?? []), to]);
+  return next;
+}
+
+const resolved = (from: string, specifier: string) => join(from, '..', specifier).replace(/\.js$/, '.ts');
+
+test('the folders form no circle', () => {
+  const pairs = [...folderEdges().keys()].map((key) => key.split(' -> ') as [string, string]);
+  assert.deepEqual(circlesOf(graphOf(pairs)), []);
+});
+
+test('inside a layer, sibling folders form no circle (a sub-folder may use its parent folder, which composes it)', () => {
+  const directory = (path: string) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
+  const within = (inner: string, outer: string) => inner.startsWith(`${outer}/`);
+  const pairs = files.flatMap((f) =>
+    f.imports
+      .filter((s) => s.startsWith('.'))
+      .map((s) => [directory(f.path), directory(resolved(f.path, s))] as const)
+      .filter(([from, to]) => from !== to && !within(from, to) && !within(to, from)),
+  );
+  assert.deepEqual(circlesOf(graphOf(pairs)), []);
+});
+
+test('no circle closes among the modules a file loads at start (a circle there meets a module before it has run)', () => {
+  const pairs = files.flatMap((f) =>
+    f.found.imports.filter((i) => i.kind === 'static' && i.specifier.startsWith('.')).map((i) => [f.path, resolved(f.path, i.specifier)] as const),
+  );
+  assert.deepEqual(circlesOf(graphOf(pairs)), []);
+});
+
+test('the import reader sees every way a module is loaded', () => {
+  const text = [
+    "import './side-effect.js';",
+    'import { a } from "./double.js";',
+    "import type { T } from './type.js';",
+    "export * from './again.js';",
+    'type U = import("./inline-type.js").U;',
+    'const lazy = () => import(`./template.js`);',
+    "const load = typeof require === 'function' ? require : createRequire(import.meta.url);",
+    "load('./through-a-name.js');",
+    "createRequire(base)('package');",
+    "process.getBuiltinModule('node:fs');",
+    'import(name);',
+    "const said = 'process.env in a string is not a read';",
+    "const { argv } = process; process['exitCode'] = 1; process.stdout.write('');",
+  ].join('\n');
+  const { imports, unnamed, processMembers } = moduleImports('sample.ts', text);
+  assert.deepEqual(processMembers.sort(), ['argv', 'exitCode', 'getBuiltinModule', 'stdout']);
+  assert.deepEqual(
+    imports.map((i) => `${i.kind} ${i.specifier}`),
+    ['static ./side-effect.js', 'static ./double.js', 'type ./type.js', 'static ./again.js', 'type ./inline-type.js', 'lazy ./template.js', 'lazy ./through-a-name.js', 'lazy package', 'lazy node:fs'],
+  );
+  assert.deepEqual(unnamed, ['import(name)']);
 });
 
 test('protocols never reach the store, the engine or the output formats', () => {
@@ -160,13 +217,11 @@ test('the version in src/domain/version.ts is the package version', async () => 
   assert.equal(version, pkg.version);
 });
 
-/** Static runtime imports of a file (not `import type`, not lazy `import()`), resolved to src paths or package names. */
+/** Static runtime imports of a file (not type-only, not lazy), resolved to src paths or package names. */
 function staticImports(path: string): string[] {
   const file = files.find((f) => f.path === path);
   if (!file) return [];
-  const specifiers = [...file.text.matchAll(/^import\s+(?!type\b)[^;]*?from\s+'([^']+)'|^export\s+(?!type\b)[^;]*?from\s+'([^']+)'/gm)].map(
-    (m) => (m[1] ?? m[2])!,
-  );
+  const specifiers = file.found.imports.filter((i) => i.kind === 'static').map((i) => i.specifier);
   return specifiers.map((s) => (s.startsWith('.') ? join(path, '..', s).replace(/\.js$/, '.ts') : s));
 }
 

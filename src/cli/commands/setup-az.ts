@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
-import { azLinkText } from '../az/az-link-script.js';
+import { azLinkText } from '../../az/az-link-script.js';
 import { realPathOf } from '../../io/next-program.js';
 import { writeAzLink } from '../../store/az-link.js';
 import { commandFrom } from '../command-builder.js';

@@ -1,4 +1,4 @@
-import { azLinkMarker } from '../../domain/az-link-text.js';
+import { azLinkMarker } from '../domain/az-link-text.js';
 
 /**
  * The `az` that `azsess setup az` writes: a small Node script that runs azsess's Azure CLI entry
