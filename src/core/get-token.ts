@@ -15,31 +15,35 @@ export function networkOnce(build: () => Promise<ProtocolDeps>): () => Promise<P
   return () => (built ??= build());
 }
 
-export interface GetTokenOptions extends TokenOptions {
-  /** False when the caller has just looked in the cache itself (azsess serve): straight to the engine. */
-  lockFreeLookup?: boolean;
+/** The engine is a layer of its own (azsess-engine.cjs), loaded here only: a cache hit never loads it. */
+const engine = () => import('./engine.js');
+
+/**
+ * The use case's first half: a token the cache holds, valid past the offset, read without the
+ * lock and without loading any network module.
+ */
+export async function cachedToken(query: TokenQuery, options: Pick<TokenOptions, 'offsetSeconds' | 'clearCache'>, deps: EngineDeps): Promise<Session | undefined> {
+  // A claims challenge means the cached token was refused: it is not used.
+  if (options.clearCache || query.claims) return undefined;
+  const hit = await findCachedToken(query, options.offsetSeconds, deps.store, deps.now());
+  if (hit) deps.log.verbose('Cache hit: no request made.');
+  return hit;
+}
+
+/** Its second half: the engine, a refresh by exactly one process under the lock, else a sign-in when allowed. */
+export async function freshToken(query: TokenQuery, options: TokenOptions, deps: EngineDeps): Promise<Session> {
+  return (await engine()).acquireToken(query, options, deps);
 }
 
 /**
- * The one use case: a lock-free cache hit (no network module loaded), else the engine behind one
- * lazy import (a refresh by exactly one process under the lock), else a sign-in when allowed.
+ * The one use case: a lock-free cache hit, else the engine. Callers take the halves apart only to
+ * put something between them (azsess serve coalesces concurrent misses).
  */
-export async function getToken(query: TokenQuery, options: GetTokenOptions, deps: EngineDeps): Promise<Session> {
-  const { lockFreeLookup = true, ...engineOptions } = options;
-  // A claims challenge means the cached token was refused: it is not used.
-  if (lockFreeLookup && !options.clearCache && !query.claims) {
-    const hit = await findCachedToken(query, options.offsetSeconds, deps.store, deps.now());
-    if (hit) {
-      deps.log.verbose('Cache hit: no request made.');
-      return hit;
-    }
-  }
-  const { acquireToken } = await import('./engine.js');
-  return acquireToken(query, engineOptions, deps);
+export async function getToken(query: TokenQuery, options: TokenOptions, deps: EngineDeps): Promise<Session> {
+  return (await cachedToken(query, options, deps)) ?? freshToken(query, options, deps);
 }
 
-/** `azsess login`: a sign-in now (or, app-only, a token), never the cache; the engine loads here too. */
+/** `azsess login`: a sign-in now (or, app-only, a token), never the cache. */
 export async function signInNow(query: TokenQuery, deps: EngineDeps): Promise<Session> {
-  const { login } = await import('./engine.js');
-  return login(query, deps);
+  return (await engine()).login(query, deps);
 }

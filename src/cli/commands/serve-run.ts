@@ -4,12 +4,12 @@ import { checkedResource } from '../../domain/resource-id.js';
 import { defaultResource } from '../../core/token-query.js';
 import { writePrivateFile } from '../../io/private-file.js';
 import { newServeSecret } from '../../serve/secret.js';
+import { serveEngine } from '../../serve/serve-engine.js';
 import { createTokenSource, type TokenEngine } from '../../serve/token-source.js';
 import { startTokenServer, type TokenServer } from '../../serve/token-server.js';
 import type { CliContext } from '../context.js';
 import { readCertificatePassword } from '../credential-input.js';
 import { startRuntime, type Runtime } from '../runtime.js';
-import { serveEngine } from '../serve-engine.js';
 import { refuseSignInFlags, type ServeOptions } from './serve-spec.js';
 
 function isLoopback(address: string): boolean {
@@ -50,12 +50,17 @@ export async function runServe(opts: ServeOptions, ctx: CliContext): Promise<voi
   const startedAt = ctx.now().getTime();
   const rt = await startRuntime(ctx, opts, { flag: opts.timeout });
   const stop = new AbortController();
+  const certificatePassword = await readCertificatePassword(opts, ctx);
   const engine = serveEngine({
-    opts,
-    rt,
-    certificatePassword: await readCertificatePassword(opts, ctx),
+    flags: opts,
+    env: ctx.env,
+    home: rt.home.value,
+    extras: certificatePassword !== undefined ? { certificatePassword } : {},
+    store: rt.store,
+    log: rt.log,
+    now: ctx.now,
+    buildNetwork: () => import('../network.js').then(({ buildNetwork }) => buildNetwork(rt, stop.signal)),
     requestBudgetMs: rt.deadline - startedAt,
-    signal: stop.signal,
   });
   // Settings that cannot make a query fail now, with their exit code, not on every request.
   for (const resource of opts.allowResource ?? [defaultResource]) engine.queryFor(checkedResource(resource, '--allow-resource'));
