@@ -1,6 +1,6 @@
 import { isLoopbackHost, normaliseAuthority, sameAuthority } from '../domain/authority.js';
 import { isMetaTenant } from '../domain/tenant.js';
-import { isUserProtocol, type ProtocolName } from '../domain/protocol-names.js';
+import { isUserProtocol, keepsRedirectUri, type ProtocolName } from '../domain/protocol-names.js';
 import { defaultAuthority, defaultRedirectUri, type Session } from '../domain/session.js';
 import { defaultConsent, defaultUserScope, normaliseUserScopes } from '../core/token-query.js';
 import { mergeScopes } from '../domain/scopes.js';
@@ -79,7 +79,7 @@ function sessionAt(tenant: string, person: ImportedPerson, refreshToken: string,
     idToken: '',
     scope,
     scopeAuth: mergeScopes(scope, normaliseUserScopes(defaultConsent)),
-    redirectUri: input.protocol === 'AzAuthCodeFlowCredentials' ? defaultRedirectUri : '',
+    redirectUri: keepsRedirectUri(input.protocol) ? defaultRedirectUri : '',
     resource: '',
     clientSecret: '',
     lock: false,

@@ -1,7 +1,7 @@
 import type { CloudName } from '../domain/authority.js';
 import { accountFromTokens } from '../domain/accounts.js';
 import { decodeClaims } from '../domain/jwt.js';
-import { isUserProtocol } from '../domain/protocol-names.js';
+import { isUserProtocol, kindOf } from '../domain/protocol-names.js';
 import type { Session } from '../domain/session.js';
 import type { AzUser } from '../domain/az-account.js';
 import type { AzValue } from './az-output.js';
@@ -25,7 +25,7 @@ export function userOf(session: Session): AzUser {
     const account = accountFromTokens(session.idToken, session.token);
     return { name: session.account ?? account.upn ?? account.oid ?? '', type: 'user' };
   }
-  if (session.protocol === 'AzVMCredentials') {
+  if (kindOf(session.protocol) === 'vm') {
     const { client_id: clientId, object_id: objectId, msi_res_id: resourceId } = session.options ?? {};
     const info = clientId ? `MSIClient-${clientId}` : objectId ? `MSIObject-${objectId}` : resourceId ? `MSIResource-${resourceId}` : 'MSI';
     return { assignedIdentityInfo: info, name: info === 'MSI' ? 'systemAssignedIdentity' : 'userAssignedIdentity', type: 'servicePrincipal' };

@@ -3,11 +3,11 @@ import {
   type FederatedSource,
   type FederatedSourceKind,
 } from '../protocols/assertion-sources/types.js';
-import { protocols } from '../domain/protocol-table.js';
+import { protocols, type ProtocolEntry } from '../domain/protocol-table.js';
 import type { ClientCertificate } from '../protocols/types.js';
 import type { AssertionAlgorithm } from '../oauth/client-assertion.js';
 import { ConfigError, UsageError } from '../domain/errors.js';
-import { protocolOf, type ProtocolName } from '../domain/protocol-names.js';
+import type { ProtocolName } from '../domain/protocol-names.js';
 import { rememberSecret } from '../domain/redact.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -57,7 +57,9 @@ function nonEmpty(value: string | undefined): string | undefined {
 export function resolveCertificate(flags: CredentialFlags, env: Env): ClientCertificate | undefined {
   const path = flags.clientCertificate ?? nonEmpty(env.AZURE_CLIENT_CERTIFICATE_PATH);
   if (!path) {
-    const orphan = givenFlag(flags, protocolOf('AzClientCredentials').flags);
+    // The flags of the protocols that prove themselves by a secret or a certificate need a certificate.
+    const certificateRows = (protocols as readonly ProtocolEntry[]).filter((p) => p.proof === 'secret-or-certificate');
+    const orphan = certificateRows.map((p) => givenFlag(flags, p.flags)).find((flag) => flag !== undefined);
     if (orphan) throw new UsageError(`${orphan} needs a certificate: pass --client-certificate PATH or set AZURE_CLIENT_CERTIFICATE_PATH.`);
     return undefined;
   }

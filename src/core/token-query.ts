@@ -9,6 +9,7 @@ import {
 } from './credential-choice.js';
 import { ConfigError, UsageError } from '../domain/errors.js';
 import { isUserProtocol, protocolOf, shortProtocolName, type ProtocolName } from '../domain/protocol-names.js';
+import type { ProtocolKind } from '../domain/protocol-table.js';
 import { checkedResource } from '../domain/resource-id.js';
 import { defaultScopeOf, mergeScopes, oidcScopes, resourceOfScope } from '../domain/scopes.js';
 import { defaultAuthority, defaultRedirectUri, type SessionQuery } from '../domain/session.js';
@@ -69,14 +70,15 @@ export function normaliseUserScopes(scopes: readonly string[]): string[] {
 }
 
 /** The one resource of an app-only request, from --resource or a `<resource>/.default` scope. */
-function appOnlyResource(input: QueryInput, protocol: string): string {
+function appOnlyResource(input: QueryInput, protocol: string, kind: ProtocolKind): string {
   if (input.resource) return input.resource;
   const scopes = (input.scopes ?? (input.defaultScope ? [input.defaultScope] : [])).filter((s) => !oidcScopes.has(s));
   if (scopes.length === 0) return defaultResource;
   if (scopes.length > 1) throw new UsageError(`${protocol} gets a token for one resource at a time; give one --scope.`);
   const scope = scopes[0]!;
   const resource = resourceOfScope(scope);
-  if (!resource || (!scope.endsWith('/.default') && protocol !== 'vm')) {
+  // A managed identity's endpoint takes a resource, so any scope that names one does.
+  if (!resource || (!scope.endsWith('/.default') && kind !== 'vm')) {
     throw new UsageError(`${protocol} needs a scope of the form <resource>/.default (for example https://management.azure.com/.default), or --resource; '${scope}' is not one.`);
   }
   return resource;
@@ -181,7 +183,7 @@ export function buildTokenQuery(settings: Settings, given: QueryInput): TokenQue
     const query = withClaims({ ...base, scope, scopeAuth: mergeScopes(scope, normaliseUserScopes(consent)) }, input);
     return browser ? { ...query, browser, redirectUri: browser.redirectUri } : query;
   }
-  const resource = appOnlyResource(input, short);
+  const resource = appOnlyResource(input, short, kind);
   if (kind === 'vm') {
     const identity = input.identity ?? {};
     checkIdentity(identity);

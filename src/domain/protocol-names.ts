@@ -54,6 +54,16 @@ export function parseProtocol(input: string): ProtocolName {
   return found;
 }
 
+/** Who signs in with a protocol: a person, an application or a managed identity. */
+export function kindOf(name: ProtocolName): ProtocolEntry['kind'] {
+  return protocolOf(name).kind;
+}
+
+/** A protocol that keeps a redirect URI (a browser sign-in) tells its sessions apart by it. */
+export function keepsRedirectUri(name: ProtocolName): boolean {
+  return protocolOf(name).storedKeys.includes('redirect_uri');
+}
+
 /** Protocols a person signs in to; they keep refresh tokens. */
 export function isUserProtocol(name: ProtocolName): boolean {
   return protocolOf(name).kind === 'user';

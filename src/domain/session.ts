@@ -1,7 +1,7 @@
 import { accountOf, sameAccount, servesTenant, type AccountRef } from './accounts.js';
 import { clouds, sameAuthority } from './authority.js';
 import { decodeClaims } from './jwt.js';
-import { isUserProtocol, type ProtocolName } from './protocol-names.js';
+import { isUserProtocol, keepsRedirectUri, kindOf, type ProtocolName } from './protocol-names.js';
 import { audienceMatches, sameResource, sameScopeKeys } from './resource-id.js';
 import { resourceOfScopes } from './scopes.js';
 
@@ -97,12 +97,12 @@ function sameOptions(a: Record<string, string> | undefined, b: Record<string, st
 /** The session the query asks for; tenant and client ids compare without case, as Entra does. */
 export function sessionMatches(session: Session, query: SessionQuery): boolean {
   if (session.protocol !== query.protocol || !sameAuthority(session.authority, query.authority)) return false;
-  if (session.protocol === 'AzVMCredentials') {
+  if (kindOf(session.protocol) === 'vm') {
     return sameResource(session.resource, query.resource) && sameOptions(session.options, query.options);
   }
   if (session.clientId.toLowerCase() !== query.clientId.toLowerCase()) return false;
   if (session.tenant.toLowerCase() !== query.tenant.toLowerCase()) return false;
-  if (session.protocol === 'AzAuthCodeFlowCredentials' && !sameRedirectUri(session.redirectUri, query.redirectUri)) return false;
+  if (keepsRedirectUri(session.protocol) && !sameRedirectUri(session.redirectUri, query.redirectUri)) return false;
   // Options tell apart sessions of the same scopes, e.g. CAE (`cae: 1`) from the others.
   if (isUserProtocol(session.protocol)) {
     if (query.account && !sameAccount(accountOf(session), query.account)) return false;
