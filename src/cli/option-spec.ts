@@ -54,6 +54,11 @@ export type OptionValues<L extends readonly OptionSpec[]> = {
   [O in L[number] as O extends { default: unknown } ? never : O['key']]?: ValueOf<O>;
 };
 
+/** The values a list's defaults give, before anything on the command line. */
+export type DefaultValues<L extends readonly OptionSpec[]> = {
+  [O in L[number] as O extends { default: unknown } ? O['key'] : never]: ValueOf<O>;
+};
+
 /** The options a command's run function gets, from its spec (its argument under the argument's key). */
 export type OptionsOf<S extends CommandSpec> = OptionValues<S['options']> & ArgumentOf<S>;
 
@@ -82,7 +87,7 @@ export function takesValue(option: OptionSpec): boolean {
  * The values a command starts with, by commander's rule: an option's default, and true for a
  * `--no-x` whose `--x` was not defined before it.
  */
-export function defaultsOf(options: readonly OptionSpec[]): Record<string, unknown> {
+export function defaultsOf<L extends readonly OptionSpec[]>(options: L): DefaultValues<L> & Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (let i = 0; i < options.length; i++) {
     const option = options[i]!;
@@ -94,5 +99,6 @@ export function defaultsOf(options: readonly OptionSpec[]): Record<string, unkno
       values[option.key] = option.default;
     }
   }
-  return values;
+  // Built from the spec at run time, typed by the spec: the one place the two meet.
+  return values as DefaultValues<L> & Record<string, unknown>;
 }

@@ -52,7 +52,7 @@ export function azTokenOptions(args: AzTokenArgs, global: AzGlobalArgs, ctx: Cli
 /** The same, as `login` (undefined: a person) would have them: what `az login` tries before it keeps a login. */
 export async function azTokenOptionsAs(login: AzLoginRecord | undefined, args: AzTokenArgs, global: AzGlobalArgs, ctx: CliContext): Promise<AzTokenOptions> {
   // token's own defaults (its spec), then what az's callers expect: JSON.
-  const opts: AzTokenOptions = { ...(defaultsOf(tokenSpec.options) as Pick<TokenOptions, 'promptFormat'>), output: 'json', ...(global.verbose ? { verbose: true } : {}) };
+  const opts: AzTokenOptions = { ...defaultsOf(tokenSpec.options), output: 'json', ...(global.verbose ? { verbose: true } : {}) };
   if (login) Object.assign(opts, await azLoginOptions(login, ctx));
   if (args.tenant !== undefined) opts.tenant = parseTenant(args.tenant);
   if (args.scopes) opts.scope = args.scopes.reduce<string[]>((all, s) => collectScopes(s, all), []);

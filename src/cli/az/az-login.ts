@@ -11,7 +11,6 @@ import type { CliContext } from '../context.js';
 import { parseTenant } from '../option-parsers.js';
 import { startRuntime } from '../runtime.js';
 import { tokenSession } from '../commands/token-run.js';
-import type { LoginOptions } from '../commands/login.js';
 import { defaultsOf } from '../option-spec.js';
 import { azTokenOptions, azTokenOptionsAs, cloudOf } from './az-access-token.js';
 import { azAccountList, refreshFromArm, signedInPerson } from './az-accounts.js';
@@ -36,7 +35,7 @@ export async function azLogin(args: AzLoginArgs, global: AzGlobalArgs, ctx: CliC
   const { loginSpec, runLogin } = await import('../commands/login.js');
   await runLogin(
     // login's own defaults (its spec), then az's choice of protocol and what it was given.
-    { ...(defaultsOf(loginSpec.options) as Pick<LoginOptions, 'promptFormat'>), protocol, output: 'text', ...(tenant ? { tenant } : {}), ...(args.scope ? { scope: [args.scope] } : {}), ...(global.verbose ? { verbose: true } : {}) },
+    { ...defaultsOf(loginSpec.options), protocol, output: 'text', ...(tenant ? { tenant } : {}), ...(args.scope ? { scope: [args.scope] } : {}), ...(global.verbose ? { verbose: true } : {}) },
     ctx,
   );
   // The person's session is saved: now the app or identity an earlier az login kept gives way.

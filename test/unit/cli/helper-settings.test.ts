@@ -10,3 +10,18 @@ test('setup git|kubectl pass --account to the helper command they write, and the
   assert.equal(parseFastTokenArgs(['token', '--account', 'bob@contoso.com'])?.account, 'bob@contoso.com');
   assert.equal(parseFastGitCredentialArgs(['git-credential', 'get', '--account=bob@contoso.com'])?.account, 'bob@contoso.com');
 });
+
+test('every helper setting reaches the command setup writes, and the helper reads each back as given', () => {
+  const opts = {
+    protocol: 'AzAuthCodeFlowCredentials' as const,
+    tenant: 'contoso.onmicrosoft.com',
+    clientId: '11111111-2222-3333-4444-555555555555',
+    account: 'bob@contoso.com',
+    cloud: 'usgov' as const,
+  };
+  const args = helperSettingArgs(opts);
+  const read = parseFastGitCredentialArgs(['git-credential', 'get', ...args]);
+  assert.ok(read, `the fast path reads ${args.join(' ')}`);
+  for (const [key, value] of Object.entries(opts)) assert.equal((read as Record<string, unknown>)[key], value, key);
+  assert.ok(args.includes('--protocol') && args[args.indexOf('--protocol') + 1] === 'auth-code');
+});
