@@ -122,9 +122,13 @@ async function finish(result, file) {
 
 const key = (path) => relative(root, path).split('\\').join('/');
 
-/** The source files a build put in its bundle. */
+/**
+ * The source files a build put in its bundle. A package is named from its node_modules/ on, as
+ * esbuild names it outside the project when node_modules is a link (`../main/node_modules/...`).
+ */
 const inputsOf = (result) =>
   Object.keys(Object.values(result.metafile.outputs)[0].inputs)
+    .map((p) => (p.startsWith('../') && p.includes('/node_modules/') ? p.slice(p.indexOf('node_modules/')) : p))
     .filter((p) => p.startsWith('src/') || p.startsWith('node_modules/'))
     .sort();
 
