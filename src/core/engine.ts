@@ -10,6 +10,7 @@ import { validSession } from './cache-lookup.js';
 import { networkOnce } from './get-token.js';
 import { AuthenticationError, UsageError } from '../domain/errors.js';
 import { decodeClaims } from '../domain/jwt.js';
+import { mergeClaims } from '../domain/claims.js';
 import type { Log } from '../domain/log.js';
 import { isUserProtocol, protocolOf } from '../domain/protocol-names.js';
 import { refusalFailure, signInNeeded, signInReason } from './refusal-messages.js';
@@ -183,9 +184,10 @@ export async function acquireToken(query: TokenQuery, opts: TokenOptions, given:
     const failure = refusalFailure(outcome.query, refused);
     if (failure) throw failure;
   }
-  // Entra's own claims request, when its refusal carried one, is what the sign-in must satisfy.
+  // Entra's own claims request, when its refusal carried one, is what the sign-in must satisfy too,
+  // with the challenge the caller brought (a resource's, through --claims or az login --claims-challenge).
   const claims = refused?.details.claims;
-  const signInQuery = claims ? { ...outcome.query, claims } : outcome.query;
+  const signInQuery = claims ? { ...outcome.query, claims: mergeClaims(outcome.query.claims, claims)! } : outcome.query;
   if (!opts.interactive()) throw signInNeeded(signInQuery, outcome.sessions, refused, opts.homeFlag);
   if (refused) deps.log.info(signInReason(outcome.query, refused));
   return signIn(signInQuery, deps, true);

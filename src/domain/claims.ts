@@ -47,3 +47,28 @@ export function claimsToSend(claims: string | undefined, cae: boolean | undefine
   const accessToken = isRecord(parsed.access_token) ? parsed.access_token : {};
   return JSON.stringify({ ...parsed, access_token: { ...accessToken, xms_cc: { values: ['cp1'] } } });
 }
+
+/**
+ * Two claims requests as one, for a sign-in that must satisfy both: a resource's challenge the
+ * caller brought and the claims Entra's refusal asked for (its MFA or Conditional Access
+ * policies). Per token (`access_token`, `id_token`), a claim either names is asked for; where both
+ * name one, the caller's stays. Entra's, when it is not a JSON object, is passed on as it came.
+ */
+export function mergeClaims(given: string | undefined, entra: string | undefined): string | undefined {
+  if (!given || !entra) return entra ?? given;
+  let ours: unknown;
+  let theirs: unknown;
+  try {
+    ours = JSON.parse(given);
+    theirs = JSON.parse(entra);
+  } catch {
+    return entra;
+  }
+  if (!isRecord(ours) || !isRecord(theirs)) return entra;
+  const merged: Record<string, unknown> = { ...theirs };
+  for (const [token, claims] of Object.entries(ours)) {
+    const other = merged[token];
+    merged[token] = isRecord(claims) && isRecord(other) ? { ...other, ...claims } : claims;
+  }
+  return JSON.stringify(merged);
+}

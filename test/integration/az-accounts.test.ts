@@ -260,4 +260,19 @@ describe('az login --claims-challenge', () => {
     const bad = await azOnTerminal(['login', '--claims-challenge', 'not claims', '--scope', scope]);
     assert.equal(bad.code, 2);
   });
+
+  test("a refresh Entra refuses with claims of its own (MFA): the sign-in asks for both, and the token still carries the resource's", async () => {
+    await login(alice!);
+    const claims = JSON.stringify({ access_token: { acrs: { essential: true, value: 'c1' } } });
+    const scope = 'https://vault.azure.net/.default';
+    fx.idp.refuseRefresh({ resource: 'https://vault.azure.net', code: 50076, times: 1 });
+    fx.idp.requests.reset();
+    const r = await azOnTerminal(['login', '--claims-challenge', Buffer.from(claims).toString('base64'), '--scope', scope], alice);
+    assert.equal(r.code, 0, r.stderr);
+    const asked = fx.idp.requests.all().flatMap((q) => (q.form?.claims ? [JSON.parse(q.form.claims) as { access_token: Record<string, unknown> }] : []));
+    const last = asked.at(-1)!;
+    assert.deepEqual(Object.keys(last.access_token).sort(), ['acrs', 'capolids'], "the resource's claims and Entra's, in one request");
+    const next = ok(await az(['account', 'get-access-token', '--scope', scope]));
+    assert.deepEqual(decodeJwt(next.accessToken as string).acrs, ['c1'], 'the step-up token answers');
+  });
 });
