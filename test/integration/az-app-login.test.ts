@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -151,6 +153,24 @@ describe('az login --service-principal', () => {
     assert.match(wrong.stderr, /AADSTS7000215/);
     assert.equal(readFileSync(join(fx.tmp.home, 'az-login.json'), 'utf8'), before, 'the kept login is unchanged');
     ok<{ accessToken: string }>(await az(['account', 'get-access-token']));
+
+    // The token comes, but Azure Resource Manager refuses the listing: as az, the login fails
+    // and the identity before it stays (az keeps an account only once its subscriptions are listed).
+    const refusing = createServer((req, res) => {
+      req.resume();
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'AuthorizationFailed', message: 'The client does not have authorization.' } }));
+    });
+    await new Promise<void>((done) => refusing.listen(0, '127.0.0.1', done));
+    try {
+      const armEndpoint = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`;
+      const unlisted = await az(['login', '--identity'], { AZSESS_ARM_ENDPOINT: armEndpoint, ...imds.env });
+      assert.notEqual(unlisted.code, 0, unlisted.stderr);
+      assert.equal(readFileSync(join(fx.tmp.home, 'az-login.json'), 'utf8'), before, 'the kept login is still the app');
+      assert.deepEqual(ok<Account>(await az(['account', 'show'])).user, appUser);
+    } finally {
+      refusing.close();
+    }
 
     const out = await az(['logout']);
     assert.equal(out.code, 0, out.stderr);

@@ -9,11 +9,12 @@ import { refreshAzSubscriptions } from '../../az/az-subscriptions-refresh.js';
 import { ConfigError } from '../../domain/errors.js';
 import type { Session } from '../../domain/session.js';
 import { findAzSubscription, readAzSubscriptions } from '../../store/az-subscriptions-read.js';
+import type { AzLoginRecord } from '../../store/az-login-read.js';
 import { removeAzSubscriptions, setDefaultAzSubscription } from '../../store/az-subscriptions.js';
 import { tokenSession } from '../commands/token-run.js';
 import type { CliContext } from '../context.js';
 import { startRuntime } from '../runtime.js';
-import { authorityOf, azTokenOptions, cloudOf, homeOf, tokenAtAccount, type AzTokenOptions } from './az-access-token.js';
+import { authorityOf, azTokenOptions, azTokenOptionsAs, cloudOf, homeOf, tokenAtAccount, type AzTokenOptions } from './az-access-token.js';
 
 /**
  * az's account commands (`account show/list/set/clear`, `account tenant list`, and
@@ -87,13 +88,14 @@ export async function refreshFromArm(
   person: Person,
   global: AzGlobalArgs,
   ctx: CliContext,
-  only: { tenant?: string; allowNoSubscriptions?: boolean } = {},
+  only: { tenant?: string; allowNoSubscriptions?: boolean; as?: AzLoginRecord } = {},
 ): Promise<AzAccount[]> {
   const rt = await startRuntime(ctx, { verbose: global.verbose });
   const { startNetwork } = await import('../network.js');
   const { http } = await startNetwork(rt);
-  const armToken = async (tenant: string) =>
-    tenant === 'organizations' ? person.session.token : (await tokenSession(await azTokenOptions({ tenant }, global, ctx), ctx)).session.token;
+  // `as`: the app or identity az login is signing in, not yet kept.
+  const optionsAt = (tenant: string) => (only.as ? azTokenOptionsAs(only.as, { tenant }, global, ctx) : azTokenOptions({ tenant }, global, ctx));
+  const armToken = async (tenant: string) => (tenant === 'organizations' ? person.session.token : (await tokenSession(await optionsAt(tenant), ctx)).session.token);
   const { accounts, skipped } = await refreshAzSubscriptions(
     {
       http, armEndpoint: armEndpointFor(authorityOf(ctx), ctx.env), armToken, user: person.user, environmentName: person.environmentName,

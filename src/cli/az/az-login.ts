@@ -58,8 +58,8 @@ function recordOf(args: AzLoginArgs, tenant: string | undefined, federatedTokenF
 /**
  * `az login --service-principal -u APP --tenant T (-p SECRET | --certificate PATH | --federated-token TOKEN)`
  * and `az login --identity [--client-id | --object-id | --resource-id ID]`: an ARM token as that
- * identity first, and only then is it kept as the az entry's identity (replacing the one before);
- * then its subscriptions in the token's tenant are listed from ARM, kept and printed, as az does.
+ * identity, then its subscriptions in the token's tenant listed from ARM and kept, and only then is
+ * it kept as the az entry's identity (replacing the one before) and the list printed, as az does.
  */
 async function appLogin(args: AzLoginArgs, tenant: string | undefined, global: AzGlobalArgs, ctx: CliContext): Promise<AzValue> {
   const rt = await startRuntime(ctx, { verbose: global.verbose });
@@ -67,17 +67,18 @@ async function appLogin(args: AzLoginArgs, tenant: string | undefined, global: A
   const { removeFederatedToken, saveAzLogin, saveFederatedToken } = await import('../../store/az-login.js');
   const tokenFile = args.app?.federatedToken !== undefined ? saveFederatedToken(home, args.app.clientId, args.app.federatedToken) : undefined;
   const record = recordOf(args, tenant, tokenFile);
-  let session;
+  let accounts;
   try {
     // A fresh token, never a kept one: the proof just given is the one tried.
-    ({ session } = await tokenSession({ ...(await azTokenOptionsAs(record, {}, global, ctx)), interactive: false, clearCache: true }, ctx));
+    const { session } = await tokenSession({ ...(await azTokenOptionsAs(record, {}, global, ctx)), interactive: false, clearCache: true }, ctx);
+    const person = { session, user: userOf(session), home, environmentName: environmentNameOfCloud(cloudOf(ctx)) };
+    accounts = await refreshFromArm(person, global, ctx, { tenant: tenantOf(session), allowNoSubscriptions: args.allowNoSubscriptions, as: record });
   } catch (err) {
+    // As az: a login that fails, at the token or at the listing, leaves the identity before it in place.
     if (tokenFile) removeFederatedToken(home, tokenFile);
     throw err;
   }
   await saveAzLogin(home, rt.store, record);
-  const person = { session, user: userOf(session), home, environmentName: environmentNameOfCloud(cloudOf(ctx)) };
-  const accounts = await refreshFromArm(person, global, ctx, { tenant: tenantOf(session), allowNoSubscriptions: args.allowNoSubscriptions });
   return accounts as unknown as AzValue;
 }
 
