@@ -1,4 +1,4 @@
-import { UsageError } from '../domain/errors.js';
+import { ConfigError, UsageError } from '../domain/errors.js';
 import type { AzLoginArgs } from './az-login-args.js';
 
 /**
@@ -51,13 +51,32 @@ const otherFormats: readonly string[] = ['table', 'yaml', 'yamlc'];
 
 type Store = (value: string) => void;
 
+/** An option of a command: `many` takes values up to the next option (nargs='+'), `flag` none (store_true: given ''). */
+export interface AzOption {
+  store: Store;
+  many?: boolean;
+  flag?: boolean;
+}
+
 export interface Parsing {
   global: AzGlobalArgs;
-  /**
-   * The store of an option of the command, or undefined; `many` takes values up to the next
-   * option (nargs='+'), `flag` takes none (store_true: given '').
-   */
-  option: (name: string) => { store: Store; many?: boolean; flag?: boolean } | undefined;
+  /** The command's options by every name (`--subscription`, `-s`). */
+  options: Readonly<Record<string, AzOption>>;
+}
+
+/** The long names every command takes besides its own. */
+const globalLongNames = ['--output', '--query', '--debug', '--verbose', '--only-show-errors', '--help'] as const;
+
+/**
+ * A long option as argparse reads it: its full name, or a prefix of exactly one of the command's
+ * long names (`--sub` for `--subscription`, as people type it); several is a usage error.
+ */
+export function fullOptionName(name: string, options: Readonly<Record<string, AzOption>>): string {
+  if (!name.startsWith('--') || name === '--' || Object.hasOwn(options, name) || (globalLongNames as readonly string[]).includes(name)) return name;
+  const longNames = [...Object.keys(options).filter((n) => n.startsWith('--')), ...globalLongNames];
+  const matches = longNames.filter((n) => n.startsWith(name));
+  if (matches.length > 1) throw new AzUsageError(`ambiguous option: ${name} could match ${matches.join(', ')}`);
+  return matches[0] ?? name;
 }
 
 function parseOutput(value: string): AzOutputFormat {
@@ -99,15 +118,19 @@ export function splitArg(arg: string): { name: string; attached?: string } {
 export function parseOptions(args: readonly string[], parsing: Parsing): boolean {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === '-h' || arg === '--help') return false;
-    if (isGlobalFlag(arg)) {
-      if (arg !== '--only-show-errors') parsing.global.verbose = true;
+    const split = splitArg(arg);
+    const name = fullOptionName(split.name, parsing.options);
+    const { attached } = split;
+    if (name === '-h' || name === '--help') return false;
+    if (isGlobalFlag(name)) {
+      if (attached !== undefined) throw new AzUsageError(`argument ${name}: ignored explicit argument '${attached}'`);
+      if (name !== '--only-show-errors') parsing.global.verbose = true;
       continue;
     }
-    const { name, attached } = splitArg(arg);
-    const own = parsing.option(name);
+    const own = Object.hasOwn(parsing.options, name) ? parsing.options[name] : undefined;
     const store = own?.store ?? globalOption(name, parsing.global);
-    if (!store) throw new AzUsageError(`unrecognized arguments: ${arg}`);
+    // The option's name only: a value attached to a mistyped option may be a secret.
+    if (!store) throw new AzUsageError(`unrecognized arguments: ${split.name}`);
     if (own?.flag) {
       if (attached !== undefined) throw new AzUsageError(`argument ${name}: ignored explicit argument '${attached}'`);
       store('');
@@ -125,32 +148,34 @@ export function parseOptions(args: readonly string[], parsing: Parsing): boolean
   return true;
 }
 
-function tokenOption(token: AzTokenArgs): Parsing['option'] {
-  return (name) => {
-    switch (name) {
-      case '--resource':
-        return { store: (v) => (token.resource = v) };
-      case '--resource-type':
-        return {
-          store: (v) => {
-            if (!(azResourceTypes as readonly string[]).includes(v)) {
-              throw new AzUsageError(`argument --resource-type: invalid choice: '${v}' (choose from ${azResourceTypes.map((t) => `'${t}'`).join(', ')}).`);
-            }
-            token.resourceType = v as AzResourceType;
-          },
-        };
-      case '--scope':
-        return { store: (v) => (token.scopes = [...(token.scopes ?? []), v]), many: true };
-      case '--tenant':
-      case '-t':
-        return { store: (v) => (token.tenant = v) };
-      case '--subscription':
-      case '-s':
-        return { store: (v) => (token.subscription = v) };
-      default:
-        return undefined;
-    }
+/** `account get-access-token`'s options (az's help: `--subscription --name -s -n` one option). */
+function tokenOptions(token: AzTokenArgs): Parsing['options'] {
+  const tenant: AzOption = { store: (v) => (token.tenant = v) };
+  const subscription: AzOption = { store: (v) => (token.subscription = v) };
+  return {
+    '--resource': { store: (v) => (token.resource = v) },
+    '--resource-type': {
+      store: (v) => {
+        if (!(azResourceTypes as readonly string[]).includes(v)) {
+          throw new AzUsageError(`argument --resource-type: invalid choice: '${v}' (choose from ${azResourceTypes.map((t) => `'${t}'`).join(', ')}).`);
+        }
+        token.resourceType = v as AzResourceType;
+      },
+    },
+    '--scope': { store: (v) => (token.scopes = [...(token.scopes ?? []), v]), many: true },
+    '--tenant': tenant,
+    '-t': tenant,
+    '--subscription': subscription,
+    '-s': subscription,
+    '--name': subscription,
+    '-n': subscription,
   };
+}
+
+/** `--subscription/-s/--name/-n`, of `account show` and `account set`. */
+function subscriptionOptions(store: Store): Parsing['options'] {
+  const subscription: AzOption = { store };
+  return { '--subscription': subscription, '-s': subscription, '--name': subscription, '-n': subscription };
 }
 
 /** Which resource `account get-access-token` names: one of --resource, --resource-type, --scope. */
@@ -158,7 +183,8 @@ function checkTokenArgs(token: AzTokenArgs): void {
   const given = [token.resource, token.resourceType, token.scopes].filter((v) => v !== undefined).length;
   if (given > 1) throw new AzUsageError('Give one of --resource, --resource-type or --scope, not several.');
   if (token.tenant !== undefined && token.subscription !== undefined) {
-    throw new AzUsageError('Give --tenant or --subscription, not both: a subscription names its tenant.');
+    // az's words and exit code (1, not argparse's 2): its profile refuses the pair, not its parser.
+    throw new ConfigError('Please specify only one of subscription and tenant, not both: a subscription names its tenant.');
   }
 }
 
@@ -175,41 +201,37 @@ export function parseAzArgs(args: readonly string[]): AzCommand | undefined {
   const global = defaultGlobalArgs();
   if (args[0] === 'account' && args[1] === 'get-access-token') {
     const token: AzTokenArgs = {};
-    if (!parseOptions(args.slice(2), { global, option: tokenOption(token) })) return undefined;
+    if (!parseOptions(args.slice(2), { global, options: tokenOptions(token) })) return undefined;
     checkTokenArgs(token);
     return { name: 'account get-access-token', global, token };
   }
   if (args[0] === 'account' && args[1] === 'show') {
-    const token: AzTokenArgs = {};
-    const option: Parsing['option'] = (name) => (name === '--subscription' || name === '-s' ? tokenOption(token)(name) : undefined);
-    if (!parseOptions(args.slice(2), { global, option })) return undefined;
-    return token.subscription === undefined ? { name: 'account show', global } : { name: 'account show', global, subscription: token.subscription };
+    let subscription: string | undefined;
+    if (!parseOptions(args.slice(2), { global, options: subscriptionOptions((v) => (subscription = v)) })) return undefined;
+    return subscription === undefined ? { name: 'account show', global } : { name: 'account show', global, subscription };
   }
   if (args[0] === 'account' && args[1] === 'list') {
     const list = { all: false, refresh: false };
-    const option: Parsing['option'] = (name) =>
-      name === '--all' ? { store: () => (list.all = true), flag: true } : name === '--refresh' ? { store: () => (list.refresh = true), flag: true } : undefined;
-    if (!parseOptions(args.slice(2), { global, option })) return undefined;
+    const options = { '--all': { store: () => (list.all = true), flag: true }, '--refresh': { store: () => (list.refresh = true), flag: true } };
+    if (!parseOptions(args.slice(2), { global, options })) return undefined;
     return { name: 'account list', global, ...list };
   }
   if (args[0] === 'account' && args[1] === 'set') {
     let subscription: string | undefined;
-    // az's `account set` takes the subscription as --subscription/-s or --name/-n.
-    const option: Parsing['option'] = (name) => (['--subscription', '-s', '--name', '-n'].includes(name) ? { store: (v) => (subscription = v) } : undefined);
-    if (!parseOptions(args.slice(2), { global, option })) return undefined;
+    if (!parseOptions(args.slice(2), { global, options: subscriptionOptions((v) => (subscription = v)) })) return undefined;
     if (subscription === undefined) throw new AzUsageError('the following arguments are required: --name/--subscription/-n/-s');
     return { name: 'account set', global, subscription };
   }
   if (args[0] === 'account' && args[1] === 'clear') {
-    if (!parseOptions(args.slice(2), { global, option: () => undefined })) return undefined;
+    if (!parseOptions(args.slice(2), { global, options: {} })) return undefined;
     return { name: 'account clear', global };
   }
   if (args[0] === 'account' && args[1] === 'tenant' && args[2] === 'list') {
-    if (!parseOptions(args.slice(3), { global, option: () => undefined })) return undefined;
+    if (!parseOptions(args.slice(3), { global, options: {} })) return undefined;
     return { name: 'account tenant list', global };
   }
   if (args[0] === 'version') {
-    if (!parseOptions(args.slice(1), { global, option: () => undefined })) return undefined;
+    if (!parseOptions(args.slice(1), { global, options: {} })) return undefined;
     return { name: 'version', global };
   }
   return undefined;

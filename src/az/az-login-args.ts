@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { rememberSecret } from '../domain/redact.js';
 import { isRegularFile } from '../io/read-file.js';
-import { AzUsageError, defaultGlobalArgs, parseOptions, splitArg, type AzCommand, type Parsing } from './az-args.js';
+import { AzUsageError, defaultGlobalArgs, fullOptionName, parseOptions, splitArg, type AzCommand, type AzOption, type Parsing } from './az-args.js';
 
 /**
  * `az login` and `az logout` as az reads them (az-args.ts's rules), in a module of their own so a
@@ -71,62 +71,56 @@ function checkedLogin(login: AzLoginArgs, raw: { servicePrincipal: boolean; iden
   return { ...login, app };
 }
 
+/** An argument's full option name (`--user` is `--username`), or the argument itself when it is none or several. */
+function optionNameOrSelf(name: string, options: Parsing['options']): string {
+  try {
+    return fullOptionName(name, options);
+  } catch {
+    return name;
+  }
+}
+
 /** `login`/`logout` command lines azsess answers; else undefined (they go to the Azure CLI). */
 export function parseAzLoginArgs(args: readonly string[]): AzCommand | undefined {
   if (args[0] === 'login') {
     const global = defaultGlobalArgs();
-    const names = args.slice(1).map((a) => splitArg(a).name);
-    // A person's sign-in with a password (ROPC) is the Azure CLI's: azsess never takes a person's password.
-    const byPassword = (names.includes('--username') || names.includes('-u')) && !names.includes('--service-principal') && !names.includes('--identity');
-    if (byPassword) return undefined;
     const login: AzLoginArgs = { useDeviceCode: false, allowNoSubscriptions: false, warnings: [] };
     const raw: Parameters<typeof checkedLogin>[1] = { servicePrincipal: false, identity: false, ids: {} };
-    const option: Parsing['option'] = (name) => {
-      switch (name) {
-        case '--service-principal':
-          return { store: () => (raw.servicePrincipal = true), flag: true };
-        case '--identity':
-          return { store: () => (raw.identity = true), flag: true };
-        case '--username':
-        case '-u':
-          return { store: (v) => (raw.username = v) };
-        case '--password':
-        case '-p':
-          // Whatever prints it later (an Entra error echoing it), the secret is redacted.
-          return { store: (v) => { rememberSecret(v); raw.password = v; } };
-        case '--certificate':
-          return { store: (v) => (raw.certificate = v) };
-        case '--federated-token':
-          return { store: (v) => { rememberSecret(v); raw.federatedToken = v; } };
-        case '--client-id':
-          return { store: (v) => (raw.ids.clientId = v) };
-        case '--object-id':
-          return { store: (v) => (raw.ids.objectId = v) };
-        case '--resource-id':
-          return { store: (v) => (raw.ids.resourceId = v) };
-        case '--tenant':
-        case '-t':
-          return { store: (v) => (login.tenant = v) };
-        case '--scope':
-          return { store: (v) => (login.scope = v) };
-        case '--claims-challenge':
-          return { store: (v) => (login.claimsChallenge = v) };
-        case '--use-device-code':
-          return { store: () => (login.useDeviceCode = true), flag: true };
-        case '--allow-no-subscriptions':
-          return { store: () => (login.allowNoSubscriptions = true), flag: true };
-        default:
-          return undefined;
-      }
+    const username: AzOption = { store: (v) => (raw.username = v) };
+    // Whatever prints it later (an Entra error echoing it), the secret is redacted.
+    const password: AzOption = { store: (v) => { rememberSecret(v); raw.password = v; } };
+    const tenant: AzOption = { store: (v) => (login.tenant = v) };
+    const options: Parsing['options'] = {
+      '--service-principal': { store: () => (raw.servicePrincipal = true), flag: true },
+      '--identity': { store: () => (raw.identity = true), flag: true },
+      '--username': username,
+      '-u': username,
+      '--password': password,
+      '-p': password,
+      '--certificate': { store: (v) => (raw.certificate = v) },
+      '--federated-token': { store: (v) => { rememberSecret(v); raw.federatedToken = v; } },
+      '--client-id': { store: (v) => (raw.ids.clientId = v) },
+      '--object-id': { store: (v) => (raw.ids.objectId = v) },
+      '--resource-id': { store: (v) => (raw.ids.resourceId = v) },
+      '--tenant': tenant,
+      '-t': tenant,
+      '--scope': { store: (v) => (login.scope = v) },
+      '--claims-challenge': { store: (v) => (login.claimsChallenge = v) },
+      '--use-device-code': { store: () => (login.useDeviceCode = true), flag: true },
+      '--allow-no-subscriptions': { store: () => (login.allowNoSubscriptions = true), flag: true },
     };
-    if (!parseOptions(args.slice(1), { global, option })) return undefined;
+    // A person's sign-in with a password (ROPC) is the Azure CLI's: azsess never takes a person's password.
+    const names = args.slice(1).map((a) => optionNameOrSelf(splitArg(a).name, options));
+    const byPassword = (names.includes('--username') || names.includes('-u')) && !names.includes('--service-principal') && !names.includes('--identity');
+    if (byPassword) return undefined;
+    if (!parseOptions(args.slice(1), { global, options })) return undefined;
     return { name: 'login', global, login: checkedLogin(login, raw) };
   }
   if (args[0] === 'logout') {
     const global = defaultGlobalArgs();
     let username: string | undefined;
-    const option: Parsing['option'] = (name) => (name === '--username' ? { store: (v) => (username = v) } : undefined);
-    if (!parseOptions(args.slice(1), { global, option })) return undefined;
+    const username_: AzOption = { store: (v) => (username = v) };
+    if (!parseOptions(args.slice(1), { global, options: { '--username': username_ } })) return undefined;
     return username === undefined ? { name: 'logout', global } : { name: 'logout', global, username };
   }
   return undefined;

@@ -96,7 +96,7 @@ describe('az account list, show, set, clear', () => {
     assert.equal(decodeJwt(asked.accessToken as string).tid, TEST_TENANT_ID);
     assert.equal(asked.subscription, TEST_TENANT_ID, 'the default is of another tenant: the tenant-level account');
     const both = await az(['account', 'get-access-token', '--tenant', TEST_TENANT_ID, '--subscription', dev!.subscriptionId]);
-    assert.equal(both.code, 2, 'az: only one of subscription and tenant');
+    assert.equal(both.code, 1, 'az: only one of subscription and tenant (its profile refuses the pair: exit 1)');
     assert.equal(both.stdout, '');
     assert.equal((await az(['account', 'set', '-s', dev!.subscriptionId])).code, 0);
     const home = ok(await az(['account', 'get-access-token', '--resource', 'https://vault.azure.net']));

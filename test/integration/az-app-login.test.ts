@@ -14,6 +14,7 @@ import {
   TEST_CLIENT_SECRET,
   TEST_CONFIDENTIAL_CLIENT_ID,
   TEST_SUBSCRIPTIONS,
+  TEST_OTHER_TENANT_ID,
   TEST_SYSTEM_IDENTITY,
   TEST_TENANT_ID,
   TEST_USER_ASSIGNED_IDENTITY,
@@ -212,6 +213,9 @@ describe('az login --identity', () => {
     const token = ok<{ accessToken: string }>(await az(['account', 'get-access-token', '--resource', 'https://vault.azure.net'], imds.env));
     assert.equal(decodeJwt(token.accessToken).oid, TEST_SYSTEM_IDENTITY.objectId);
     assert.equal(imds.requests.last({ endpoint: 'token' })!.query.resource, 'https://vault.azure.net');
+    const elsewhere = await az(['account', 'get-access-token', '--tenant', TEST_OTHER_TENANT_ID], imds.env);
+    assert.equal(elsewhere.code, 1, 'as az: no tenant for a managed identity');
+    assert.match(elsewhere.stderr, /^ERROR: Tenant shouldn't be specified for managed identity account/);
   });
 
   test('user-assigned by client id (or -u, az 2.45\'s form): that identity; with no subscription, a tenant-level account', async () => {

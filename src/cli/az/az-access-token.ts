@@ -104,7 +104,10 @@ async function federatedSourceOf(file: string, ctx: CliContext): Promise<Partial
 }
 
 export async function azAccessToken(args: AzTokenArgs, global: AzGlobalArgs, ctx: CliContext): Promise<AzValue> {
-  const opts = await azTokenOptions(args, global, ctx);
+  const login = readAzLogin(homeOf(ctx));
+  // As az: a managed identity's token is of the machine's tenant, whichever tenant is asked.
+  if (args.tenant !== undefined && login?.kind === 'managed-identity') throw new ConfigError("Tenant shouldn't be specified for managed identity account.");
+  const opts = await azTokenOptionsAs(login, args, global, ctx);
   const { session } = await tokenSession(opts, ctx);
   if (args.subscription !== undefined) {
     // Only --subscription loads the account commands' layer: a plain cache hit does not.

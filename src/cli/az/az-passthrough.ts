@@ -22,7 +22,13 @@ export function findAzureCli(ctx: CliContext): string | undefined {
 /** The sentence for a command only the Azure CLI answers, when there is none. */
 export function noAzureCli(args: readonly string[], ctx: CliContext): string {
   const dir = linkDir(ctx);
-  const what = args.length > 0 ? `'az ${args.slice(0, 2).join(' ')}'` : 'az without a command';
+  // Only the command's leading words, never what follows an option: that may be a secret (az --password X).
+  const words: string[] = [];
+  for (const arg of args) {
+    if (words.length === 2 || !/^[a-z][a-z0-9-]{0,39}$/.test(arg)) break;
+    words.push(arg);
+  }
+  const what = words.length > 0 ? `'az ${words.join(' ')}'` : args.length > 0 ? 'that az command' : 'az without a command';
   return (
     `ERROR: azsess answers the Azure CLI's sign-in, account and token commands (az login, az account get-access-token, az version), ` +
     `and ${what} needs the Azure CLI itself: install it and keep it on PATH${dir ? ` after ${dir}` : ''}.\n`

@@ -27,6 +27,20 @@ test('the argument forms az reads: --name value, --name=value, -o value, -o=valu
   assert.equal(token('--only-show-errors').global.verbose, false);
 });
 
+test('long options by a prefix of one, as argparse reads them (az account set --sub): several is a usage error', () => {
+  assert.deepEqual(token('--sub', 's1', '--out', 'tsv', '--resource-t', 'arm').token, { subscription: 's1', resourceType: 'arm' });
+  assert.equal(token('--out=tsv').global.output, 'tsv');
+  assert.equal(token('--verb').global.verbose, true);
+  assert.deepEqual(token('-n', 'Contoso Dev').token, { subscription: 'Contoso Dev' }, "get-access-token's --name/-n is its subscription");
+  assert.throws(() => token('--s', 'x'), /ambiguous option: --s could match --scope, --subscription/);
+  assert.equal(parseAzArgs(['account', 'get-access-token', '--he']), undefined, '--he is --help: the Azure CLI answers');
+  assert.deepEqual(parseAzArgs(['account', 'set', '--subs', 'my sub']), { name: 'account set', global: { output: 'json', verbose: false }, subscription: 'my sub' });
+  const login = parseAzArgs(['login', '--service-p', '--user', 'app', '--ten', 't', '--cert', '/no/such.pem']);
+  assert.equal(login?.name, 'login');
+  assert.equal(parseAzArgs(['login', '--user', 'bob@contoso.com', '--pass', 'pw']), undefined, "a person's password, however spelt, is the Azure CLI's");
+  assert.throws(() => parseAzArgs(['account', 'show', '--password=hunter2']), (err: Error) => !err.message.includes('hunter2'), 'a mistyped option\'s value is not repeated');
+});
+
 test('what azsess does not answer is undefined: other commands, help', () => {
   for (const args of [[], ['vm', 'list'], ['account'], ['account', 'get-access-token', '--help'], ['account', 'get-access-token', '-h'], ['version', '-h'], ['login', '-u', 'bob@contoso.com', '-p', 'pw']]) {
     assert.equal(parseAzArgs(args), undefined, args.join(' '));
@@ -50,11 +64,14 @@ test('the account commands: list --all --refresh (flags take no value), set by -
   assert.equal(parseAzArgs(['account', 'set', '--help']), undefined, 'help goes to the Azure CLI');
 });
 
-test('usage errors: several resources, --tenant with --subscription, unknown options, formats azsess does not write', () => {
+test('--tenant with --subscription: az\'s sentence, exit 1 (its profile refuses it, not its parser)', () => {
+  assert.throws(() => parseAzArgs(['account', 'get-access-token', '--tenant', 't', '--subscription', 's']), { name: 'ConfigError', message: /Please specify only one of subscription and tenant, not both/ });
+});
+
+test('usage errors: several resources, unknown options, formats azsess does not write', () => {
   for (const args of [
     ['--resource', 'a', '--scope', 'b'],
     ['--resource-type', 'arm', '--resource', 'a'],
-    ['--tenant', 't', '--subscription', 's'],
     ['--nope'],
     ['--resource'],
     ['-o', 'table'],
@@ -65,11 +82,20 @@ test('usage errors: several resources, --tenant with --subscription, unknown opt
   }
 });
 
-test('json: sorted keys and two spaces, as az; tsv: values by sorted key, a list\'s length, Python\'s True and None', () => {
+test('json: sorted keys and two spaces, as az; tsv: values by sorted key, a list\'s length, Python\'s True and None', async () => {
   assert.equal(formatJson({ b: 1, a: { d: [true], c: null } }), '{\n  "a": {\n    "c": null,\n    "d": [\n      true\n    ]\n  },\n  "b": 1\n}\n');
-  assert.equal(formatTsv({ b: 'x', a: 2, c: [1, 2], d: { e: 1 }, f: true, g: null }), '2\tx\t2\t\tTrue\tNone\n');
+  assert.equal(await renderAzResult({ b: 'x', a: 2, c: [1, 2], d: { e: 1 }, f: true, g: null }, { output: 'tsv' }), '2\tx\t2\t\tTrue\tNone\n');
   assert.equal(formatTsv([{ a: 1 }, { a: 2 }]), '1\n2\n');
   assert.equal(formatTsv('text'), 'text\n');
+});
+
+test("tsv as knack writes it: a boolean alone on its row in lower case; a query's own object in the query's order, a passed-through one sorted", async () => {
+  const value = { tokenType: 'Bearer', expires_on: 5, isDefault: true, user: { type: 'user', name: 'alice' } };
+  assert.equal(await renderAzResult(value, { output: 'tsv', query: 'isDefault' }), 'true\n');
+  assert.equal(await renderAzResult([true, false], { output: 'tsv' }), 'true\nfalse\n');
+  assert.equal(await renderAzResult(value, { output: 'tsv', query: '{token:tokenType, exp:expires_on}' }), 'Bearer\t5\n');
+  assert.equal(await renderAzResult(value, { output: 'tsv', query: 'user' }), 'alice\tuser\n');
+  assert.equal(await renderAzResult(value, { output: 'json', query: '{token:tokenType, exp:expires_on}' }), '{\n  "exp": 5,\n  "token": "Bearer"\n}\n', 'json sorts every object');
 });
 
 test('--query is JMESPath; a result of None prints nothing', async () => {
