@@ -31,13 +31,19 @@ function tsvCell(value: AzValue): string {
   return String(value);
 }
 
-/** One row per element of a list (else one row): an object's values in key order, tab-separated. */
+/**
+ * One row per element of a list (else one row): an object's values in its key order,
+ * tab-separated; a row that is a boolean alone in lower case, as knack's `_dump_row` writes it.
+ * The keys are in order already (renderAzResult): sorted, except an object a query made, whose
+ * keys stay in the query's order (az queries with `OrderedDict`).
+ */
 export function formatTsv(value: AzValue): string {
   const rows = Array.isArray(value) ? value : [value];
   return rows
     .map((row) => {
       if (Array.isArray(row)) return `${row.map(tsvCell).join('\t')}\n`;
-      if (row !== null && typeof row === 'object') return `${Object.keys(row).sort().map((k) => tsvCell(row[k]!)).join('\t')}\n`;
+      if (row !== null && typeof row === 'object') return `${Object.values(row).map(tsvCell).join('\t')}\n`;
+      if (typeof row === 'boolean') return `${row}\n`;
       return `${tsvCell(row)}\n`;
     })
     .join('');
@@ -58,7 +64,9 @@ async function queried(value: AzValue, query: string): Promise<AzValue> {
 
 /** The text for stdout: the result after --query, in the --output format. */
 export async function renderAzResult(value: AzValue, global: Pick<AzGlobalArgs, 'output' | 'query'>): Promise<string> {
-  const result = global.query === undefined ? value : await queried(value, global.query);
+  // Sorted before the query, so what the query passes through keeps az's order and what it makes keeps its own.
+  const sorted = sortedKeys(value);
+  const result = global.query === undefined ? sorted : await queried(sorted, global.query);
   // az prints nothing for a result of None (knack prints only a result that is not None).
   if (result === null) return '';
   switch (global.output) {

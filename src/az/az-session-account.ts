@@ -43,10 +43,8 @@ export function sessionTenantAccount(session: Session, cloud: CloudName): { [key
   const tenant = typeof tid === 'string' && tid ? tid : session.tenant;
   return {
     environmentName: environmentNames[cloud],
-    homeTenantId: tenant,
     id: tenant,
     isDefault: true,
-    managedByTenants: [],
     name: 'N/A(tenant level account)',
     state: 'Enabled',
     tenantId: tenant,

@@ -5,11 +5,12 @@
  */
 export interface AzAccount {
   environmentName: string;
-  homeTenantId: string;
+  /** A subscription's (with managedByTenants and the tenant's name and domain); a tenant-level account has none, as in az. */
+  homeTenantId?: string;
   /** The subscription id; a tenant-level account's is its tenant id. */
   id: string;
   isDefault: boolean;
-  managedByTenants: Array<{ tenantId: string }>;
+  managedByTenants?: Array<{ tenantId: string }>;
   name: string;
   state: string;
   tenantDefaultDomain?: string;
@@ -64,10 +65,10 @@ export function environmentNameOf(authority: string): string {
 export function azAccount(fields: Omit<AzAccount, 'tenantDefaultDomain' | 'tenantDisplayName'>, tenant?: TenantDetails): AzAccount {
   return {
     environmentName: fields.environmentName,
-    homeTenantId: fields.homeTenantId,
+    ...(fields.homeTenantId !== undefined ? { homeTenantId: fields.homeTenantId } : {}),
     id: fields.id,
     isDefault: fields.isDefault,
-    managedByTenants: fields.managedByTenants,
+    ...(fields.managedByTenants !== undefined ? { managedByTenants: fields.managedByTenants } : {}),
     name: fields.name,
     state: fields.state,
     ...(tenant?.defaultDomain ? { tenantDefaultDomain: tenant.defaultDomain } : {}),
@@ -77,12 +78,12 @@ export function azAccount(fields: Omit<AzAccount, 'tenantDefaultDomain' | 'tenan
   };
 }
 
-/** The account az keeps for a tenant in which the person sees no subscription. */
-export function tenantLevelAccount(tenant: TenantDetails, user: AzUser, environmentName: string): AzAccount {
-  return azAccount(
-    { environmentName, homeTenantId: tenant.tenantId, id: tenant.tenantId, isDefault: false, managedByTenants: [], name: tenantLevelName, state: 'Enabled', tenantId: tenant.tenantId, user },
-    tenant,
-  );
+/**
+ * The account az keeps for a tenant in which the person sees no subscription: only the keys its
+ * `_normalize_properties` gives one (no home tenant, managing tenants, or the tenant's name).
+ */
+export function tenantLevelAccount(tenant: Pick<TenantDetails, 'tenantId'>, user: AzUser, environmentName: string): AzAccount {
+  return azAccount({ environmentName, id: tenant.tenantId, isDefault: false, name: tenantLevelName, state: 'Enabled', tenantId: tenant.tenantId, user });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

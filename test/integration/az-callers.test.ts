@@ -103,13 +103,15 @@ describe('the callers of az, by their exact command lines', () => {
     assert.equal(version.code, 0, version.stderr);
     const [major, minor] = (JSON.parse(version.stdout) as Record<string, string>)['azure-cli']!.split('.').map(Number);
     assert.ok(major === 2 && minor! >= 30, 'go-azure-sdk refuses below 2.30.0 and from 3.0.0');
-    // accountShow reads id, tenantId, homeTenantId, isDefault, name, state, managedByTenants, user.{name,type}.
+    // accountShow reads id, tenantId, homeTenantId, isDefault, name, state, managedByTenants, user.{name,type};
+    // before a listing this is a tenant-level account, which has no homeTenantId or managedByTenants in az either.
     const show = JSON.parse((await runAzThroughShell('az account show -o=json', env)).stdout) as Record<string, unknown>;
     assert.equal(show.tenantId, fx.idp.tenantId);
-    assert.equal(show.homeTenantId, fx.idp.tenantId);
+    assert.equal(show.id, fx.idp.tenantId);
     assert.equal(show.isDefault, true);
     assert.equal(show.state, 'Enabled');
-    assert.deepEqual(show.managedByTenants, []);
+    assert.equal(show.homeTenantId, undefined);
+    assert.equal(show.managedByTenants, undefined);
     assert.deepEqual(show.user, { name: alice.username, type: 'user' });
     for (const command of [
       'az account get-access-token --scope https://management.azure.com//.default -o=json',

@@ -94,8 +94,8 @@ describe('ARM subscriptions', () => {
       http: http(), armEndpoint: idp.url, armToken: armTokens(await refreshTokenOf({ username: TEST_USER3_USERNAME, password: TEST_USER3_PASSWORD })), user: carol, environmentName: 'AzureCloud',
     });
     assert.deepEqual(found.accounts, [{
-      environmentName: 'AzureCloud', homeTenantId: TEST_TENANT_ID, id: TEST_TENANT_ID, isDefault: false, managedByTenants: [], name: tenantLevelName,
-      state: 'Enabled', tenantDefaultDomain: 'azsess-test.onmicrosoft.com', tenantDisplayName: 'azsess Test', tenantId: TEST_TENANT_ID, user: carol,
+      environmentName: 'AzureCloud', id: TEST_TENANT_ID, isDefault: false, name: tenantLevelName,
+      state: 'Enabled', tenantId: TEST_TENANT_ID, user: carol,
     }]);
   });
 
@@ -168,7 +168,7 @@ describe('the subscription store', () => {
     writeFileSync(azSubscriptionsPath(tmp.home), '{"subscriptions": [', { mode: 0o600 });
     assert.deepEqual(readAzSubscriptions(tmp.home), []);
     await saveAzSubscriptions(tmp.home, store, alice, [{
-      environmentName: 'AzureCloud', homeTenantId: TEST_TENANT_ID, id: TEST_TENANT_ID, isDefault: false, managedByTenants: [], name: tenantLevelName, state: 'Enabled', tenantId: TEST_TENANT_ID, user: alice,
+      environmentName: 'AzureCloud', id: TEST_TENANT_ID, isDefault: false, name: tenantLevelName, state: 'Enabled', tenantId: TEST_TENANT_ID, user: alice,
     }]);
     assert.equal(JSON.parse(readFileSync(azSubscriptionsPath(tmp.home), 'utf8')).subscriptions[0].isDefault, true);
   });
