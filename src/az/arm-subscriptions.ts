@@ -60,8 +60,12 @@ async function listAll(http: Sender, armEndpoint: string, path: string, token: s
   for (let page = 0; url && page < 100; page++) {
     const res = await http.send({ method: 'GET', url, headers: { authorization: `Bearer ${token}` }, purpose: 'Azure Resource Manager' });
     const what = `Azure Resource Manager at ${new URL(url).host}`;
-    if (res.status === 401 || res.status === 403) {
+    if (res.status === 401) {
       throw new AuthenticationError(`${what} refused the token to list ${path.slice(1)} (${armProblem(res.status, res.body)}); sign in again.`);
+    }
+    if (res.status === 403) {
+      // Signed in, not allowed: a new sign-in of the same identity would meet the same answer.
+      throw new AuthenticationError(`${what} does not let this identity list ${path.slice(1)} (${armProblem(res.status, res.body)}); check its role assignments, or sign in as another.`);
     }
     if (res.status !== 200) throw new ServiceError(`${what} could not list ${path.slice(1)} (${armProblem(res.status, res.body)}); try again later.`);
     let data: unknown;

@@ -115,7 +115,7 @@ export const claimsOption = {
   flags: '--claims <json>',
   key: 'claims',
   help: 'a claims challenge from a resource (JSON, or its base64): get a new token asking for these claims',
-  parse: parseClaimsArgument,
+  parse: (value: string) => parseClaimsArgument(value),
 } as const;
 
 export const caeOption = { flags: '--cae', key: 'cae', help: 'declare the cp1 client capability (continuous access evaluation); CAE tokens are cached apart' } as const;

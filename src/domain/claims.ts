@@ -13,7 +13,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * `--claims`: JSON, or the base64 of JSON as a resource's `WWW-Authenticate: … claims="…"` gives it
  * (standard or URL-safe alphabet, padding optional). Returns compact JSON; anything else is exit 2.
  */
-export function parseClaimsArgument(value: string): string {
+export function parseClaimsArgument(value: string, flag = '--claims'): string {
   const trimmed = value.trim();
   const looksBase64 = /^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed);
   const text = trimmed.startsWith('{') || !looksBase64 ? trimmed : Buffer.from(trimmed, 'base64').toString('utf8');
@@ -25,7 +25,7 @@ export function parseClaimsArgument(value: string): string {
   }
   if (!isRecord(parsed)) {
     throw new UsageError(
-      `--claims needs a JSON object, or its base64 from a claims challenge, such as '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}'.`,
+      `${flag} needs a JSON object, or its base64 from a claims challenge, such as '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}'.`,
     );
   }
   return JSON.stringify(parsed);

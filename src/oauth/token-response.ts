@@ -118,7 +118,7 @@ export class OAuthError extends AuthenticationError {
 
 const hints: Array<[RegExp | number, string]> = [
   [50196, 'Entra ID saw too many identical requests from this client in a short time, and azsess tried once more; wait a few minutes before trying again, and check that nothing runs azsess in a tight loop'],
-  [7000215, 'check the client secret (AZURE_CLIENT_SECRET or the manifest)'],
+  [7000215, "check the client secret where it was given (AZURE_CLIENT_SECRET, the manifest, or az login's -p)"],
   [7000222, 'the client secret has expired; create a new one'],
   [700016, 'check the client id and the tenant'],
   [90002, 'check the tenant, and the cloud (--cloud)'],

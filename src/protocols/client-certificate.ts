@@ -24,7 +24,7 @@ async function loadCertificate(certificate: ClientCertificate, deps: ProtocolDep
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new ConfigError(
-      `Could not read the client certificate ${certificate.path} (${code}); check --client-certificate or AZURE_CLIENT_CERTIFICATE_PATH.`,
+      `Could not read the client certificate ${certificate.path} (${code}); check the path where it was given (--client-certificate, AZURE_CLIENT_CERTIFICATE_PATH, or az login's --certificate).`,
       { cause: err },
     );
   }

@@ -85,13 +85,14 @@ async function appLogin(args: AzLoginArgs, tenant: string | undefined, global: A
 /**
  * `az login --claims-challenge C --scope S [--tenant T]`, as an SDK's message asks for it: a token
  * for S carrying the claims (a refresh that asks for them, else a sign-in that does), kept, so
- * the next `get-access-token` for S answers with it. Prints the person's accounts, as a login.
+ * the next `get-access-token` for S answers with it. Lists and prints the person's accounts, as a login.
  */
 async function stepUp(challenge: string, scope: string | undefined, tenant: string | undefined, global: AzGlobalArgs, ctx: CliContext): Promise<AzValue> {
-  const claims = parseClaimsArgument(challenge);
+  const claims = parseClaimsArgument(challenge, '--claims-challenge');
   const opts = await azTokenOptions({ ...(tenant ? { tenant } : {}), ...(scope ? { scopes: [scope] } : {}) }, global, ctx);
   await tokenSession({ ...opts, claims, interactive: true }, ctx);
-  return azAccountList({ all: false, refresh: false }, global, ctx);
+  // As az login: the subscriptions are listed again.
+  return azAccountList({ all: false, refresh: true }, global, ctx);
 }
 
 /**
