@@ -2,8 +2,7 @@ import { isLoopbackHost, normaliseAuthority, sameAuthority } from '../domain/aut
 import { isMetaTenant } from '../domain/tenant.js';
 import { isUserProtocol, keepsRedirectUri, type ProtocolName } from '../domain/protocol-names.js';
 import { defaultAuthority, defaultRedirectUri, type Session } from '../domain/session.js';
-import { defaultConsent, defaultUserScope, normaliseUserScopes } from '../core/token-query.js';
-import { mergeScopes } from '../domain/scopes.js';
+import { defaultUserScope, normaliseUserScopes, signInScopes } from '../core/token-query.js';
 import { environmentNameOf, parseAzAccount, type AzAccount, type AzUser } from '../domain/az-account.js';
 import type { MsalAccount, MsalCache, MsalRefreshToken } from './msal-cache.js';
 
@@ -78,7 +77,7 @@ function sessionAt(tenant: string, person: ImportedPerson, refreshToken: string,
     refreshToken,
     idToken: '',
     scope,
-    scopeAuth: mergeScopes(scope, normaliseUserScopes(defaultConsent)),
+    scopeAuth: signInScopes(scope),
     redirectUri: keepsRedirectUri(input.protocol) ? defaultRedirectUri : '',
     resource: '',
     clientSecret: '',

@@ -64,6 +64,28 @@ export const defaultUserScope = 'https://management.azure.com/user_impersonation
 export const defaultResource = 'https://management.azure.com/';
 export const defaultConsent = ['https://management.azure.com/user_impersonation', 'https://storage.azure.com/user_impersonation'];
 
+const isDefaultScope = (scope: string) => scope.endsWith('/.default');
+
+/**
+ * What a person's sign-in asks Entra to consent to: the token's scopes, then the consent scopes
+ * (--scope-auth, else ARM's and Storage's user_impersonation, as AzSessions.jl), so that later
+ * audiences need no new sign-in. Entra refuses a `/.default` beside any other permission
+ * (AADSTS70011), so a sign-in for a `/.default` asks for it alone, without the default consent;
+ * a mix the user asked for is a usage error, said before any request.
+ */
+export function signInScopes(scope: readonly string[], given?: readonly string[]): string[] {
+  const mixes = (scopes: readonly string[]) => {
+    const named = scopes.filter((s) => !oidcScopes.has(s));
+    return named.length > 1 && named.some(isDefaultScope);
+  };
+  const mixNote = 'Entra takes a /.default scope only on its own in one request (AADSTS70011)';
+  if (mixes(scope)) throw new UsageError(`${mixNote}: ask for one <resource>/.default, or for named permissions such as https://storage.azure.com/user_impersonation.`);
+  const all = mergeScopes(scope, normaliseUserScopes(given?.length ? given : defaultConsent));
+  if (!mixes(all)) return all;
+  if (!given?.length) return [...scope];
+  throw new UsageError(`${mixNote}, so --scope-auth cannot add to this sign-in: give --scope-auth as named permissions (<resource>/user_impersonation) with a scope that is not a /.default.`);
+}
+
 /** `openid offline_access` first, as AzSessions.jl writes them, then the rest in order. */
 export function normaliseUserScopes(scopes: readonly string[]): string[] {
   return mergeScopes(['openid', 'offline_access'], scopes);
@@ -179,8 +201,7 @@ export function buildTokenQuery(settings: Settings, given: QueryInput): TokenQue
         ? [defaultScopeOf(input.resource)]
         : [input.defaultScope ?? defaultUserScope];
     const scope = normaliseUserScopes(asked);
-    const consent = input.scopeAuth?.length ? input.scopeAuth : defaultConsent;
-    const query = withClaims({ ...base, scope, scopeAuth: mergeScopes(scope, normaliseUserScopes(consent)) }, input);
+    const query = withClaims({ ...base, scope, scopeAuth: signInScopes(scope, input.scopeAuth) }, input);
     return browser ? { ...query, browser, redirectUri: browser.redirectUri } : query;
   }
   const resource = appOnlyResource(input, short, kind);

@@ -52,7 +52,8 @@ export function claimsToSend(claims: string | undefined, cae: boolean | undefine
  * Two claims requests as one, for a sign-in that must satisfy both: a resource's challenge the
  * caller brought and the claims Entra's refusal asked for (its MFA or Conditional Access
  * policies). Per token (`access_token`, `id_token`), a claim either names is asked for; where both
- * name one, the caller's stays. Entra's, when it is not a JSON object, is passed on as it came.
+ * name one, Entra's stands (its answer is the later word on what this sign-in needs). Entra's, when
+ * it is not a JSON object, is passed on as it came.
  */
 export function mergeClaims(given: string | undefined, entra: string | undefined): string | undefined {
   if (!given || !entra) return entra ?? given;
@@ -65,10 +66,10 @@ export function mergeClaims(given: string | undefined, entra: string | undefined
     return entra;
   }
   if (!isRecord(ours) || !isRecord(theirs)) return entra;
-  const merged: Record<string, unknown> = { ...theirs };
-  for (const [token, claims] of Object.entries(ours)) {
-    const other = merged[token];
-    merged[token] = isRecord(claims) && isRecord(other) ? { ...other, ...claims } : claims;
+  const merged: Record<string, unknown> = { ...ours };
+  for (const [token, claims] of Object.entries(theirs)) {
+    const asked = merged[token];
+    merged[token] = isRecord(claims) && isRecord(asked) ? { ...asked, ...claims } : claims;
   }
   return JSON.stringify(merged);
 }

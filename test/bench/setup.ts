@@ -56,7 +56,8 @@ export async function setUpWorld(): Promise<BenchWorld> {
   };
   // Consent up front to what git and docker will ask for, as a user of the helpers would.
   // (and az's default resource, ARM by its older URI: the test IdP's client is not the Azure CLI's).
-  const consent = ['499b84ac-1321-427f-aa17-267ca6975798/.default', 'https://containerregistry.azure.net/.default', 'https://management.core.windows.net//.default'];
+  // Named permissions: Entra takes a /.default only on its own in a sign-in.
+  const consent = ['499b84ac-1321-427f-aa17-267ca6975798/user_impersonation', 'https://containerregistry.azure.net/user_impersonation', 'https://management.core.windows.net//user_impersonation'];
   const signIn = await withDeviceCodeApproval(idp as unknown as Parameters<typeof withDeviceCodeApproval>[0], ['login', '--protocol', 'device-code', ...consent.flatMap((s) => ['--scope-auth', s])], { userHome, env });
   if (signIn.code !== 0) throw new Error(`sign-in failed: ${signIn.stderr}`);
   const gitInput = 'protocol=https\nhost=dev.azure.com\n\n';

@@ -20,12 +20,19 @@ const orders = RESOURCES.orders;
 const payroll = RESOURCES.payroll;
 const tokenRequests = () => fx.idp.requests.count({ endpoint: 'token' });
 
-/** alice signs in for orders, consenting to payroll too: a refresh could get a payroll token. */
+/**
+ * alice's session for orders (`orders/.default`), whose sign-in consented to payroll too: a
+ * refresh could get a payroll token. Entra takes a /.default only on its own in a sign-in, so the
+ * sign-in names permissions, and the session is then kept under orders' /.default scope, the one
+ * every test below asks for (its token is orders').
+ */
 async function loginToOrders(): Promise<void> {
-  const consent = [payroll, RESOURCES.app2, RESOURCES.storage, RESOURCES.arm, RESOURCES.graph].flatMap((r) => ['--scope-auth', `${r}/.default`]);
-  const args = ['login', '--protocol', 'device-code', '--scope', `${orders}/.default`, ...consent];
+  const permissions = [`${payroll}/user_impersonation`, `${RESOURCES.app2}/user_impersonation`, `${RESOURCES.storage}/user_impersonation`, `${RESOURCES.arm}/user_impersonation`, `${RESOURCES.graph}/User.Read`];
+  const consent = permissions.flatMap((p) => ['--scope-auth', p]);
+  const args = ['login', '--protocol', 'device-code', '--scope', `${orders}/user_impersonation`, ...consent];
   const r = await withDeviceCodeApproval(fx.idp, args, { userHome: fx.tmp.userHome, env: idpEnv(fx.idp) });
   assert.equal(r.code, 0, r.stderr);
+  rewriteSessions((sessions) => sessions.map((s) => ({ ...s, scope: ['openid', 'offline_access', `${orders}/.default`] })));
 }
 
 function token(args: string[]) {

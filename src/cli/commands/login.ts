@@ -33,7 +33,7 @@ export const loginSpec = {
   ],
   examples: [
     'azsess login --protocol device-code --tenant contoso.onmicrosoft.com',
-    'azsess login --scope https://storage.azure.com/.default --scope-auth https://vault.azure.net/user_impersonation',
+    'azsess login --scope https://storage.azure.com/user_impersonation --scope-auth https://vault.azure.net/user_impersonation',
     'azsess login --protocol client-credentials --tenant contoso.onmicrosoft.com --client-id $APP',
     'azsess login --protocol auth-code --login-hint alice@contoso.com   # in a browser on this machine',
     'azsess login --account bob@contoso.com --output json   # refused unless bob signs in',
