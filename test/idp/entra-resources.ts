@@ -123,10 +123,13 @@ function permissionsFor(resource: KnownResource, permission: string, token: stri
 
 /**
  * Parses an Entra `scope` parameter. Throws an `EntraError` for an unknown resource
- * (AADSTS500011) or permission (AADSTS70011). Resources keep the order of the request.
+ * (AADSTS500011) or permission (AADSTS70011), or a `/.default` with a named permission
+ * (AADSTS70011). Resources keep the order of the request.
  */
 export function parseEntraScope(scope: string | undefined): ParsedScope {
   const parsed: ParsedScope = { oidc: [], resources: [] };
+  let defaults = 0;
+  let named = 0;
   for (const token of (scope ?? '').split(/\s+/).filter(Boolean)) {
     if (OIDC_SCOPES.has(token)) {
       if (!parsed.oidc.includes(token)) parsed.oidc.push(token);
@@ -137,6 +140,8 @@ export function parseEntraScope(scope: string | undefined): ParsedScope {
     const resource = findResource(name);
     if (!resource) throw entraErrors.unknownResource(name);
     const indicator = indicatorFor(resource, name.endsWith('/'));
+    if (permission === '.default') defaults++;
+    else named++;
     const scopes = permissionsFor(resource, permission, token);
     const existing = parsed.resources.find((r) => r.indicator === indicator);
     if (existing) {
@@ -145,6 +150,9 @@ export function parseEntraScope(scope: string | undefined): ParsedScope {
       parsed.resources.push({ resource, audience: audienceFor(indicator), indicator, scopes });
     }
   }
+  // As Entra: a /.default (every permission the app was granted) stands alone beside the OIDC
+  // scopes; with a named permission, of its resource or another, the request is refused.
+  if (defaults > 0 && named > 0) throw entraErrors.invalidScope((scope ?? '').trim());
   return parsed;
 }
 

@@ -9,7 +9,7 @@ import {
 } from './self-test-support.js';
 import { decodeJwt, getJson, postForm } from './test-tools.js';
 
-const ARM_AND_STORAGE = 'openid profile offline_access https://management.azure.com//.default https://storage.azure.com/user_impersonation';
+const ARM_AND_STORAGE = 'openid profile offline_access https://management.azure.com//user_impersonation https://storage.azure.com/user_impersonation';
 
 describe('test IdP: device code flow and refresh', () => {
   let idp: TestIdp;
@@ -167,6 +167,9 @@ describe('test IdP: device code flow and refresh', () => {
   test('unknown resources and public clients with secrets are refused', async () => {
     assertEntraError(await requestDeviceCode(idp, 'https://unknown.example.com/.default'), 400, 'invalid_resource', 500011);
     assertEntraError(await requestDeviceCode(idp, 'https://management.azure.com/not_a_permission'), 400, 'invalid_scope', 70011);
+    // As Entra: a /.default stands alone beside the OIDC scopes.
+    assertEntraError(await requestDeviceCode(idp, 'openid offline_access https://vault.azure.net/.default https://storage.azure.com/user_impersonation'), 400, 'invalid_scope', 70011);
+    assertEntraError(await requestDeviceCode(idp, 'https://storage.azure.com/.default https://storage.azure.com/user_impersonation'), 400, 'invalid_scope', 70011);
     const secret = await postForm(endpoint(idp, 'devicecode'), { client_id: idp.publicClientId, client_secret: 'x', scope: ARM_AND_STORAGE });
     assertEntraError(secret, 401, 'invalid_client', 700025);
     const unknown = await postForm(endpoint(idp, 'devicecode'), { client_id: '00000000-0000-0000-0000-000000000001', scope: ARM_AND_STORAGE });
