@@ -112,9 +112,29 @@ function lazyNamespaces(code, file) {
   return code.replace(marker, `${helpers}\nvar __export = `);
 }
 
-/** Writes one built bundle: namespaces made lazy, then minified. */
+/**
+ * One layer's modules reach another's as the namespace itself. esbuild sees a module of another
+ * layer as CommonJS, so by default the exporting layer copies the namespace into a new object
+ * (`__toCommonJS`) and the importing layer copies that again (`__toESM`): every export defined
+ * twice more at load, and every use of one a chain of getters (about 1 ms of the az entry's
+ * cache hit). Our own modules (src/) have no default export to make, so both copies go; a
+ * package's module.exports is left to esbuild's interop.
+ */
+function directCrossModules(code, file) {
+  code = code.replace(/^exports\.modules = \{.*\};$/m, (line) =>
+    line.replace(/(\(init_[\w$]+\(\), )__toCommonJS\(((?:__ns\()?[\w$]+_exports\)?)\)\)/g, '$1$2)'),
+  );
+  const shims = [...code.matchAll(/^var (require_[\w$]+) = __commonJS\(\{\n  "cross:module\.exports = require\('azsess:[\w-]+'\)\.modules\[\\"src\//gm)].map((m) => m[1]);
+  for (const shim of shims) {
+    code = code.replace(new RegExp(`__toESM\\(${shim.replace(/\$/g, '\\$')}\\(\\), 1\\)`, 'g'), `${shim}()`);
+    if (new RegExp(`__toESM\\(${shim.replace(/\$/g, '\\$')}\\(`).test(code)) throw new Error(`${file}: ${shim} is imported in a form scripts/bundle.mjs does not know`);
+  }
+  return code;
+}
+
+/** Writes one built bundle: namespaces made lazy, cross-layer modules direct, then minified. */
 async function finish(result, file) {
-  let code = lazyNamespaces(result.outputFiles[0].text, file);
+  let code = directCrossModules(lazyNamespaces(result.outputFiles[0].text, file), file);
   if (minify) code = (await esbuild.transform(code, { minify: true, format: 'cjs', target: 'node20', platform: 'node', logLevel: 'warning' })).code;
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, file), code);

@@ -13,6 +13,8 @@ export interface TokenLookupOptions
   resource?: string;
   /** The app secret the az entry keeps for `az login -p` (core/settings.ts): never from argv. */
   clientSecret?: string;
+  /** The az entry's default audience, of the login host the settings name (no second settings read). */
+  defaultScopeFor?: (authority: string) => string;
   offset?: number;
   minValidity?: number;
   output: OutputFormat;
@@ -36,6 +38,7 @@ export function prepareTokenLookup(opts: TokenLookupOptions, ctx: CliContext, ho
   const query = resolveQuery(opts, ctx.env, home, {
     ...(certificatePassword !== undefined ? { certificatePassword } : {}),
     ...(execInfo ? { defaultScope: `${opts.serverId ?? aksServerId}/.default` } : {}),
+    ...(opts.defaultScopeFor ? { defaultScopeFor: opts.defaultScopeFor } : {}),
   });
   const offsetSeconds = opts.offset ?? opts.minValidity ?? defaultOffsetSeconds();
   return execInfo ? { query, execInfo, offsetSeconds } : { query, offsetSeconds };

@@ -28,6 +28,8 @@ export interface QueryExtras {
   certificatePassword?: string;
   /** Used when neither --scope nor --resource is given (for example the AKS server app). */
   defaultScope?: string;
+  /** The same, of the login host the settings name (the az entry: ARM of that cloud). */
+  defaultScopeFor?: (authority: string) => string;
 }
 
 /** The flags that name settings: flags, then the environment, then the manifest decide. */
@@ -92,13 +94,14 @@ export function credentialQueryInput(opts: QueryFlags, env: Env, certificatePass
 /** Flags, environment and the manifest of the home to the session query of `azsess token`, `login` and `serve`. */
 export function resolveQuery(flags: QueryFlags, env: Env, home: string, extras: QueryExtras = {}): TokenQuery {
   const settings = homeSettings(flags, env, home);
+  const defaultScope = extras.defaultScope ?? extras.defaultScopeFor?.(settings.authority.value);
   return buildTokenQuery(settings, {
     ...credentialQueryInput(flags, env, extras.certificatePassword),
     ...(flags.scope ? { scopes: flags.scope } : {}),
     ...(flags.resource ? { resource: flags.resource } : {}),
     ...(flags.scopeAuth ? { scopeAuth: flags.scopeAuth } : {}),
     identity: identityFlags(flags),
-    ...(extras.defaultScope ? { defaultScope: extras.defaultScope } : {}),
+    ...(defaultScope ? { defaultScope } : {}),
     browser: browserFlags(flags),
   });
 }

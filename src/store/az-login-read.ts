@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../domain/errors.js';
 import { stripBom } from '../io/atomic-write.js';
-import { azLoginFileName } from './home.js';
+import { azLoginFileName, isAbsent } from './home.js';
 
 /*
  * Who the az entry signs in as when it is not a person: the app of `az login --service-principal`
@@ -83,6 +83,7 @@ export function formatAzLogin(record: AzLoginRecord): string {
 /** The record of the home, or undefined: none (a person signs in), or one that is not readable as ours. */
 export function readAzLogin(home: string): AzLoginRecord | undefined {
   const path = azLoginPath(home);
+  if (isAbsent(path)) return undefined;
   let raw: string;
   try {
     raw = readFileSync(path, 'utf8');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { isAccountOf, parseAzAccount, type AzAccount, type AzUser } from '../domain/az-account.js';
 import { ConfigError } from '../domain/errors.js';
 import { stripBom } from '../io/atomic-write.js';
-import { azSubscriptionsFileName } from './home.js';
+import { azSubscriptionsFileName, isAbsent } from './home.js';
 
 /*
  * The subscriptions az-subscriptions.ts keeps, read without the lock (writes are renames): light,
@@ -28,6 +28,7 @@ function parse(text: string): AzAccount[] | undefined {
 }
 
 function readFile(path: string): string | undefined {
+  if (isAbsent(path)) return undefined;
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
@@ -47,10 +48,20 @@ export function readAzSubscriptions(home: string): AzAccount[] {
   return text === undefined ? [] : (parse(text) ?? []);
 }
 
+/** One person's accounts among these, their default first. */
+export function accountsOf(accounts: readonly AzAccount[], user: AzUser): AzAccount[] {
+  const mine = accounts.filter((a) => isAccountOf(a, user));
+  return [...mine.filter((a) => a.isDefault), ...mine.filter((a) => !a.isDefault)];
+}
+
+/** The person's default account among these, if they have one. */
+export function defaultAccountOf(accounts: readonly AzAccount[], user: AzUser): AzAccount | undefined {
+  return accountsOf(accounts, user).find((a) => a.isDefault);
+}
+
 /** One person's accounts, their default first. */
 export function azSubscriptionsOf(home: string, user: AzUser): AzAccount[] {
-  const mine = readAzSubscriptions(home).filter((a) => isAccountOf(a, user));
-  return [...mine.filter((a) => a.isDefault), ...mine.filter((a) => !a.isDefault)];
+  return accountsOf(readAzSubscriptions(home), user);
 }
 
 /** `--subscription` names an account by id or by name (names compare without case, as az does). */

@@ -114,3 +114,16 @@ function safeReaddir(dir: string): string[] {
     return [];
   }
 }
+
+/**
+ * Whether a file of the home is missing, as most homes miss the az entry's: a stat that does not
+ * throw for a missing one is cheaper than the error a read would make. Any other trouble is left
+ * for the read to report.
+ */
+export function isAbsent(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) === undefined;
+  } catch {
+    return false;
+  }
+}

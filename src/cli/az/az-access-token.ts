@@ -5,8 +5,9 @@ import type { AzValue } from '../../az/az-output.js';
 import { cloudOfAuthority, defaultAzResource, resourceOfType } from '../../az/az-resource-types.js';
 import { AuthenticationError, ConfigError, UsageError } from '../../domain/errors.js';
 import { decodeClaims } from '../../domain/jwt.js';
+import { defaultScopeOf } from '../../domain/scopes.js';
 import { readAzLogin, readKeptFederatedToken, type AzLoginRecord } from '../../store/az-login-read.js';
-import { findAzSubscription } from '../../store/az-subscriptions-read.js';
+import { defaultAccountOf, readAzSubscriptions } from '../../store/az-subscriptions-read.js';
 import { tenantOf, userOf } from '../../az/az-session-account.js';
 import type { AzAccount } from '../../domain/az-account.js';
 import type { Session } from '../../domain/session.js';
@@ -38,8 +39,14 @@ export function cloudOf(ctx: CliContext) {
   return cloudOfAuthority(authorityOf(ctx));
 }
 
-/** `azsess token`'s options, and the secret of the app `az login -p` signed in (never a flag of azsess's). */
-export type AzTokenOptions = TokenOptions & { clientSecret?: string };
+/**
+ * `azsess token`'s options, the secret of the app `az login -p` signed in (never a flag of
+ * azsess's), and az's default audience, of the login host the settings name.
+ */
+export type AzTokenOptions = TokenOptions & { clientSecret?: string; defaultScopeFor?: (authority: string) => string };
+
+/** No resource: ARM by its older URI, of the cloud of the login host, as az asks for it. */
+const azDefaultScopeFor = (authority: string) => defaultScopeOf(defaultAzResource(cloudOfAuthority(authority)));
 
 /**
  * What the command line asks for, as `azsess token`'s options: of the app or managed identity
@@ -62,7 +69,7 @@ export async function azTokenOptionsAs(login: AzLoginRecord | undefined, args: A
     const resource = resourceOfType(args.resourceType, cloud);
     if (!resource) throw new UsageError(`--resource-type ${args.resourceType} has no endpoint in the ${cloud} cloud; name the resource with --resource.`);
     opts.resource = resource;
-  } else opts.resource = defaultAzResource(cloudOf(ctx));
+  } else opts.defaultScopeFor = azDefaultScopeFor;
   return opts;
 }
 
@@ -104,7 +111,8 @@ async function federatedSourceOf(file: string, ctx: CliContext): Promise<Partial
 }
 
 export async function azAccessToken(args: AzTokenArgs, global: AzGlobalArgs, ctx: CliContext): Promise<AzValue> {
-  const login = readAzLogin(homeOf(ctx));
+  const home = homeOf(ctx);
+  const login = readAzLogin(home);
   // As az: a managed identity's token is of the machine's tenant, whichever tenant is asked.
   if (args.tenant !== undefined && login?.kind === 'managed-identity') throw new ConfigError("Tenant shouldn't be specified for managed identity account.");
   const opts = await azTokenOptionsAs(login, args, global, ctx);
@@ -116,7 +124,9 @@ export async function azAccessToken(args: AzTokenArgs, global: AzGlobalArgs, ctx
   }
   // As az: the default subscription (`account set`'s, else the first a login listed) names the
   // tenant and the subscription; --tenant keeps the tenant asked for.
-  const chosen = findAzSubscription(homeOf(ctx), userOf(session));
+  // Most homes keep no subscription list: then there is no one's default to find.
+  const kept = readAzSubscriptions(home);
+  const chosen = kept.length === 0 ? undefined : defaultAccountOf(kept, userOf(session));
   if (chosen === undefined) return accessTokenResult(session);
   if (args.tenant !== undefined && !sameTenant(session, chosen)) return accessTokenResult(session);
   return tokenAtAccount(session, chosen, opts, ctx);
