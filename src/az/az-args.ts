@@ -122,17 +122,17 @@ export function parseOptions(args: readonly string[], parsing: Parsing): boolean
     const name = fullOptionName(split.name, parsing.options);
     const { attached } = split;
     if (name === '-h' || name === '--help') return false;
+    const own = Object.hasOwn(parsing.options, name) ? parsing.options[name] : undefined;
+    const flag = isGlobalFlag(name) || own?.flag === true;
+    // The option's name only, never a value given where none belongs: it may be a secret.
+    if (flag && attached !== undefined) throw new AzUsageError(`argument ${name}: ignored explicit argument`);
     if (isGlobalFlag(name)) {
-      if (attached !== undefined) throw new AzUsageError(`argument ${name}: ignored explicit argument '${attached}'`);
       if (name !== '--only-show-errors') parsing.global.verbose = true;
       continue;
     }
-    const own = Object.hasOwn(parsing.options, name) ? parsing.options[name] : undefined;
     const store = own?.store ?? globalOption(name, parsing.global);
-    // The option's name only: a value attached to a mistyped option may be a secret.
     if (!store) throw new AzUsageError(`unrecognized arguments: ${split.name}`);
-    if (own?.flag) {
-      if (attached !== undefined) throw new AzUsageError(`argument ${name}: ignored explicit argument '${attached}'`);
+    if (flag) {
       store('');
       continue;
     }

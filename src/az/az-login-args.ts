@@ -119,8 +119,7 @@ export function parseAzLoginArgs(args: readonly string[]): AzCommand | undefined
   if (args[0] === 'logout') {
     const global = defaultGlobalArgs();
     let username: string | undefined;
-    const username_: AzOption = { store: (v) => (username = v) };
-    if (!parseOptions(args.slice(1), { global, options: { '--username': username_ } })) return undefined;
+    if (!parseOptions(args.slice(1), { global, options: { '--username': { store: (v) => (username = v) } } })) return undefined;
     return username === undefined ? { name: 'logout', global } : { name: 'logout', global, username };
   }
   return undefined;

@@ -64,9 +64,10 @@ async function queried(value: AzValue, query: string): Promise<AzValue> {
 
 /** The text for stdout: the result after --query, in the --output format. */
 export async function renderAzResult(value: AzValue, global: Pick<AzGlobalArgs, 'output' | 'query'>): Promise<string> {
-  // Sorted before the query, so what the query passes through keeps az's order and what it makes keeps its own.
-  const sorted = sortedKeys(value);
-  const result = global.query === undefined ? sorted : await queried(sorted, global.query);
+  // json sorts every object as it writes; tsv writes keys as they come, so they are sorted before
+  // the query: what it passes through keeps az's order, and what it makes keeps its own.
+  const input = global.output === 'tsv' ? sortedKeys(value) : value;
+  const result = global.query === undefined ? input : await queried(input, global.query);
   // az prints nothing for a result of None (knack prints only a result that is not None).
   if (result === null) return '';
   switch (global.output) {

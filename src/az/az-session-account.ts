@@ -39,8 +39,7 @@ export function userOf(session: Session): AzUser {
  * yet): `id` the tenant id, `name` az's `N/A(tenant level account)`.
  */
 export function sessionTenantAccount(session: Session, cloud: CloudName): { [key: string]: AzValue } {
-  const tid = decodeClaims(session.token)?.tid;
-  const tenant = typeof tid === 'string' && tid ? tid : session.tenant;
+  const tenant = tenantOf(session);
   return {
     environmentName: environmentNames[cloud],
     id: tenant,

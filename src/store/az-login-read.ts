@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../domain/errors.js';
 import { stripBom } from '../io/atomic-write.js';
-import { azLoginFileName, isAbsent } from './home.js';
+import { azLoginFileName, readOptionalFile } from './home.js';
 
 /*
  * Who the az entry signs in as when it is not a person: the app of `az login --service-principal`
@@ -82,17 +81,8 @@ export function formatAzLogin(record: AzLoginRecord): string {
 
 /** The record of the home, or undefined: none (a person signs in), or one that is not readable as ours. */
 export function readAzLogin(home: string): AzLoginRecord | undefined {
-  const path = azLoginPath(home);
-  if (isAbsent(path)) return undefined;
-  let raw: string;
-  try {
-    raw = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new ConfigError(`Cannot read ${path} (${code ?? 'error'}); check its permissions, or sign in again with az login.`, { cause: err });
-  }
-  return parseAzLogin(raw);
+  const raw = readOptionalFile(azLoginPath(home), 'check its permissions, or sign in again with az login');
+  return raw === undefined ? undefined : parseAzLogin(raw);
 }
 
 /** The federated token a kept login's file holds; undefined when the file cannot be read. */

@@ -24,16 +24,30 @@ function keychainHome(home: string): boolean {
   }
 }
 
-function change(home: string, options: LockedFileOptions, next: AzLoginRecord | undefined): Promise<unknown> {
-  const path = azLoginPath(home);
-  return updateLockedFile(
+/** Replaces the record under its lock; returns the one it replaced, as read under the lock. */
+async function replace(home: string, options: LockedFileOptions, next: AzLoginRecord | undefined): Promise<AzLoginRecord | undefined> {
+  let before: AzLoginRecord | undefined;
+  await updateLockedFile(
     home,
-    path,
+    azLoginPath(home),
     'the az login record',
     // Removing writes an empty object: a reader takes it for "no record", and the write stays atomic.
-    { read: () => readAzLogin(home), change: () => next, format: (r) => (r ? formatAzLogin(r) : '{}\n') },
+    {
+      read: () => readAzLogin(home),
+      change: (current) => {
+        before = current;
+        return next;
+      },
+      format: (r) => (r ? formatAzLogin(r) : '{}\n'),
+    },
     options,
   );
+  return before;
+}
+
+/** The federated token file of a record that is no longer kept. */
+function forgetTokenFileOf(home: string, record: AzLoginRecord | undefined): void {
+  if (record?.kind === 'service-principal' && record.federatedTokenFile) removeFederatedToken(home, record.federatedTokenFile);
 }
 
 /**
@@ -70,19 +84,17 @@ export async function saveAzLogin(home: string, options: LockedFileOptions, reco
     record.kind === 'service-principal' && record.clientSecret !== undefined && keychainHome(home)
       ? { ...record, clientSecret: sealText(ensureHomeKey(home), record.clientSecret) }
       : record;
-  const before = readAzLogin(home);
-  await change(home, options, sealed);
   // The token file of the login this one replaced, once the new record is saved.
-  if (before?.kind === 'service-principal' && before.federatedTokenFile) removeFederatedToken(home, before.federatedTokenFile);
+  forgetTokenFileOf(home, await replace(home, options, sealed));
 }
 
 /** Forgets the az entry's app or identity (a person's az login, az logout, az account clear); true when there was one. */
 export async function removeAzLogin(home: string, options: LockedFileOptions): Promise<boolean> {
-  const had = readAzLogin(home);
-  if (!had) return false;
-  await change(home, options, undefined);
-  if (had.kind === 'service-principal' && had.federatedTokenFile) removeFederatedToken(home, had.federatedTokenFile);
-  return true;
+  // Nothing kept: no write, and no lock taken.
+  if (!readAzLogin(home)) return false;
+  const had = await replace(home, options, undefined);
+  forgetTokenFileOf(home, had);
+  return had !== undefined;
 }
 
 /** The app's client secret in plain text; undefined when a sealed one cannot be opened (the keychain lost its key). */

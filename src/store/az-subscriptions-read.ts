@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAccountOf, parseAzAccount, type AzAccount, type AzUser } from '../domain/az-account.js';
-import { ConfigError } from '../domain/errors.js';
 import { stripBom } from '../io/atomic-write.js';
-import { azSubscriptionsFileName, isAbsent } from './home.js';
+import { azSubscriptionsFileName, readOptionalFile } from './home.js';
 
 /*
  * The subscriptions az-subscriptions.ts keeps, read without the lock (writes are renames): light,
@@ -27,41 +25,25 @@ function parse(text: string): AzAccount[] | undefined {
   return list.map(parseAzAccount).filter((a): a is AzAccount => a !== undefined);
 }
 
-function readFile(path: string): string | undefined {
-  if (isAbsent(path)) return undefined;
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new ConfigError(`Cannot read ${path} (${code ?? 'error'}); check its permissions, or move it away and sign in again.`, { cause: err });
-  }
-}
-
 /**
  * Every stored account, read without the lock (writes are renames). A file that is not ours to
  * read (broken by hand) reads as none: it is a cache of what ARM says, and the next sign-in
  * replaces it.
  */
 export function readAzSubscriptions(home: string): AzAccount[] {
-  const text = readFile(azSubscriptionsPath(home));
+  const text = readOptionalFile(azSubscriptionsPath(home), 'check its permissions, or move it away and sign in again');
   return text === undefined ? [] : (parse(text) ?? []);
-}
-
-/** One person's accounts among these, their default first. */
-export function accountsOf(accounts: readonly AzAccount[], user: AzUser): AzAccount[] {
-  const mine = accounts.filter((a) => isAccountOf(a, user));
-  return [...mine.filter((a) => a.isDefault), ...mine.filter((a) => !a.isDefault)];
 }
 
 /** The person's default account among these, if they have one. */
 export function defaultAccountOf(accounts: readonly AzAccount[], user: AzUser): AzAccount | undefined {
-  return accountsOf(accounts, user).find((a) => a.isDefault);
+  return accounts.find((a) => a.isDefault && isAccountOf(a, user));
 }
 
 /** One person's accounts, their default first. */
 export function azSubscriptionsOf(home: string, user: AzUser): AzAccount[] {
-  return accountsOf(readAzSubscriptions(home), user);
+  const mine = readAzSubscriptions(home).filter((a) => isAccountOf(a, user));
+  return [...mine.filter((a) => a.isDefault), ...mine.filter((a) => !a.isDefault)];
 }
 
 /** `--subscription` names an account by id or by name (names compare without case, as az does). */
@@ -75,6 +57,6 @@ export function matchesSubscription(account: AzAccount, idOrName: string): boole
  * show` prints and whose tenant `get-access-token --subscription` asks at. Undefined when none.
  */
 export function findAzSubscription(home: string, user: AzUser, idOrName?: string): AzAccount | undefined {
-  const mine = azSubscriptionsOf(home, user);
-  return idOrName === undefined ? mine.find((a) => a.isDefault) : mine.find((a) => matchesSubscription(a, idOrName));
+  if (idOrName === undefined) return defaultAccountOf(readAzSubscriptions(home), user);
+  return azSubscriptionsOf(home, user).find((a) => matchesSubscription(a, idOrName));
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../domain/errors.js';
 
@@ -116,14 +116,17 @@ function safeReaddir(dir: string): string[] {
 }
 
 /**
- * Whether a file of the home is missing, as most homes miss the az entry's: a stat that does not
- * throw for a missing one is cheaper than the error a read would make. Any other trouble is left
- * for the read to report.
+ * A file of the home that may be missing, as most homes miss the az entry's: its text, or
+ * undefined when there is none (asking first spares a cache hit the error a read would make).
+ * Any other trouble is one sentence ending in `advice`.
  */
-export function isAbsent(path: string): boolean {
+export function readOptionalFile(path: string, advice: string): string | undefined {
   try {
-    return statSync(path, { throwIfNoEntry: false }) === undefined;
-  } catch {
-    return false;
+    if (!statSync(path, { throwIfNoEntry: false })) return undefined;
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new ConfigError(`Cannot read ${path} (${code ?? 'error'}); ${advice}.`, { cause: err });
   }
 }
