@@ -18,7 +18,12 @@ export interface FileImports {
 const literalText = (node: ts.Node | undefined): string | undefined =>
   node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) ? node.text : undefined;
 
-const isProcess = (node: ts.Expression) => ts.isIdentifier(node) && node.text === 'process';
+/** `process`, `globalThis.process` or `global.process` (parentheses aside). */
+function isProcess(node: ts.Expression): boolean {
+  while (ts.isParenthesizedExpression(node)) node = node.expression;
+  if (ts.isIdentifier(node)) return node.text === 'process';
+  return ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ['globalThis', 'global'].includes(node.expression.text) && node.name.text === 'process';
+}
 
 /** `require`, `createRequire(...)` or `process.getBuiltinModule`: the loads that are not import syntax. */
 function isLoader(callee: ts.Expression, loaderNames: ReadonlySet<string>): boolean {

@@ -59,7 +59,8 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<CliRes
       const leaks = findLeaks(stderr, env);
       if (leaks.length > 0) {
         const where = leaks.map((l) => `${l.where} (${l.kinds.join(', ')})`).join('; ');
-        reject(new Error(`azsess ${args.join(' ')} leaked an issued secret: ${where}`));
+        // The command by its words only: its arguments may be the very secret (az login -p).
+        reject(new Error(`azsess ${args.filter((a) => /^[a-z][a-z-]*$/.test(a)).slice(0, 3).join(' ')} leaked an issued secret: ${where}`));
         return;
       }
       resolve({ code, signal, stdout, stderr });

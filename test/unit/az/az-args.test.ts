@@ -38,7 +38,8 @@ test('long options by a prefix of one, as argparse reads them (az account set --
   const login = parseAzArgs(['login', '--service-p', '--user', 'app', '--ten', 't', '--cert', '/no/such.pem']);
   assert.equal(login?.name, 'login');
   assert.equal(parseAzArgs(['login', '--user', 'bob@contoso.com', '--pass', 'pw']), undefined, "a person's password, however spelt, is the Azure CLI's");
-  assert.throws(() => parseAzArgs(['account', 'show', '--password=hunter2']), (err: Error) => !err.message.includes('hunter2'), 'a mistyped option\'s value is not repeated');
+  assert.throws(() => parseAzArgs(['account', 'show', '--password=hunter2']), (err: Error) => err instanceof AzUsageError && !err.message.includes('hunter2'), 'a mistyped option\'s value is not repeated');
+  assert.throws(() => parseAzArgs(['account', 'list', '--all=hunter2']), (err: Error) => err instanceof AzUsageError && /ignored explicit argument/.test(err.message) && !err.message.includes('hunter2'), "nor a value given to a flag");
 });
 
 test('what azsess does not answer is undefined: other commands, help', () => {
